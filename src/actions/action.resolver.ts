@@ -1,0 +1,42 @@
+import { Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../context.js';
+import { PageArgs, toConnection } from '../common/pagination.js';
+import { Investigation } from '../investigations/investigation.entity.js';
+import { EmailCluster } from '../investigations/email-cluster.entity.js';
+import { ActionConnection, EmailMessageConnection } from '../investigations/investigation.types.js';
+import { clusterMessages } from '../investigations/investigation.service.js';
+import { Action } from './action.entity.js';
+import { PendingActionsArgs } from './action.types.js';
+import { listPendingActions } from './action.service.js';
+
+@Resolver(() => Action)
+export class ActionResolver {
+  @Query(() => ActionConnection, { description: 'The action centre: actions awaiting approval across investigations.' })
+  pendingActions(@Args(() => PendingActionsArgs) args: PendingActionsArgs, @Ctx() ctx: Context) {
+    return listPendingActions(ctx, args);
+  }
+
+  @FieldResolver(() => Investigation)
+  investigation(@Root() action: Action, @Ctx() ctx: Context) {
+    return ctx.loaders.byId(Investigation).load(action.investigationId);
+  }
+
+  @FieldResolver(() => EmailCluster, { nullable: true, description: 'For email actions: the cluster whose messages it acts on.' })
+  cluster(@Root() action: Action, @Ctx() ctx: Context) {
+    return action.clusterId ? ctx.loaders.byId(EmailCluster).load(action.clusterId) : null;
+  }
+
+  @FieldResolver(() => EmailMessageConnection, {
+    description: "The messages this action would act on (its cluster's), to check before approving.",
+  })
+  messages(@Root() action: Action, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context) {
+    return action.clusterId
+      ? clusterMessages(ctx, action.clusterId, args)
+      : toConnection(
+          [],
+          0,
+          () => ({ key: 0, id: '' }),
+          async () => 0,
+        );
+  }
+}

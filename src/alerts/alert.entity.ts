@@ -1,0 +1,84 @@
+import type { Opt } from '@mikro-orm/core';
+import { DeferMode } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { TenantOwned } from '../db/base.entity.js';
+import { Investigation } from '../investigations/investigation.entity.js';
+
+export enum AlertKind {
+  USER_REPORTED = 'USER_REPORTED',
+  URL_VERDICT_CHANGE = 'URL_VERDICT_CHANGE',
+  MALWARE_ZAPPED = 'MALWARE_ZAPPED',
+  PHISH_ZAPPED = 'PHISH_ZAPPED',
+  USER_COMPROMISED = 'USER_COMPROMISED',
+  RISKY_SIGN_IN = 'RISKY_SIGN_IN',
+  SUSPICIOUS_INBOX_RULE = 'SUSPICIOUS_INBOX_RULE',
+  SUSPICIOUS_SENDING = 'SUSPICIOUS_SENDING',
+  MASS_DOWNLOAD = 'MASS_DOWNLOAD',
+  MANUAL = 'MANUAL',
+}
+export enum Severity {
+  INFORMATIONAL = 'INFORMATIONAL',
+  LOW = 'LOW',
+  MEDIUM = 'MEDIUM',
+  HIGH = 'HIGH',
+}
+registerEnumType(AlertKind, { name: 'AlertKind' });
+registerEnumType(Severity, { name: 'Severity' });
+
+@ObjectType({ description: 'A signal that starts an investigation, or is correlated to one.' })
+@Entity({ tableName: 'alerts' })
+@Unique({ properties: ['tenantId', 'externalId'] })
+@Index({ properties: ['tenantId', 'at'] })
+@Index({ properties: ['investigationId'] })
+export class Alert extends TenantOwned {
+  @Field(() => String, {
+    nullable: true,
+    description: 'The `id` the alert was ingested with; null for alerts raised through the API without one.',
+  })
+  @Property({ type: 'text', nullable: true })
+  externalId?: string;
+
+  @Field(() => AlertKind)
+  @Enum({ items: () => AlertKind, nativeEnumName: 'alert_kind' })
+  kind!: AlertKind;
+
+  @Field(() => Severity)
+  @Enum({ items: () => Severity, nativeEnumName: 'severity', default: Severity.MEDIUM })
+  severity: Opt<Severity> = Severity.MEDIUM;
+
+  @Field(() => String)
+  @Property({ type: 'text' })
+  title!: string;
+
+  @Field(() => Date)
+  @Property({ type: 'timestamptz' })
+  at!: Date;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'text', nullable: true })
+  messageExternalId?: string;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'text', nullable: true })
+  url?: string;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'text', nullable: true })
+  user?: string;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'text', nullable: true })
+  sha256?: string;
+
+  // Deferred to commit: an alert and the investigation it starts point at each other, and are
+  // written in one transaction in whichever order the unit of work picks.
+  @ManyToOne(() => Investigation, {
+    mapToPk: true,
+    nullable: true,
+    fieldName: 'investigation_id',
+    deleteRule: 'set null',
+    deferMode: DeferMode.INITIALLY_DEFERRED,
+  })
+  investigationId?: string;
+}

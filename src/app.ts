@@ -1,0 +1,59 @@
+import path from 'node:path';
+import type { Config } from './config.js';
+import { connectDatabase, type Orm } from './db/database.js';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
+import { createAuthenticator } from './auth/authenticate.js';
+import { createHmacSigner, createTokenVerifier, loadSigningSecret, type TokenSigner } from './auth/token.service.js';
+import { TenantDirectory } from './tenants/tenant.service.js';
+import { buildAirSchema } from './schema.js';
+import { createServer, type AirServer } from './server.js';
+import { seedDemoTenant } from './demo/demo.seed.js';
+import { coerceError, type Logger } from './errors.js';
+
+export interface App {
+  url: string;
+  orm: Orm;
+  server: AirServer;
+  /** Signs development tokens; undefined when tokens come from an OIDC issuer. */
+  signer?: TokenSigner;
+  /** Stop serving, close the database pool, stop the embedded PostgreSQL: in that order. */
+  stop(): Promise<void>;
+}
+
+/** Wire everything from a config. main.ts and the tests both start the server through here. */
+export async function bootstrap(config: Config, logger: Logger = console, opts: { onQuery?: (sql: string) => void } = {}): Promise<App> {
+  let embedded: EmbeddedDatabase | undefined;
+  let orm: Orm | undefined;
+  try {
+    let url = config.databaseUrl;
+    if (!url) {
+      embedded = await startEmbeddedPostgres({ dir: path.join(config.dataDir, 'pg'), port: config.embeddedPgPort, logger });
+      url = embedded.url;
+    }
+    orm = await connectDatabase(url, { migrate: true, onQuery: opts.onQuery });
+    const verifier = await createTokenVerifier(config);
+    const authenticate = createAuthenticator(verifier, new TenantDirectory(orm.em));
+    if (config.demo) await seedDemoTenant(orm, new TenantDirectory(orm.em), logger);
+    const server = await createServer(
+      { config, orm, schema: await buildAirSchema(), authenticate, logger },
+      { port: config.port, host: config.host },
+    );
+    const signer = config.auth.oidcIssuer ? undefined : createHmacSigner(await loadSigningSecret(config));
+    const handles = { orm, embedded };
+    return {
+      url: server.url,
+      orm,
+      server,
+      signer,
+      async stop() {
+        await server.stop().catch((e: unknown) => logger.error('stopping the HTTP server failed', coerceError(e)));
+        await handles.orm.close().catch((e: unknown) => logger.error('closing the database pool failed', coerceError(e)));
+        await handles.embedded?.stop();
+      },
+    };
+  } catch (e) {
+    await orm?.close().catch(() => undefined);
+    await embedded?.stop().catch(() => undefined);
+    throw e;
+  }
+}

@@ -1,0 +1,42 @@
+import type { Opt } from '@mikro-orm/core';
+import { Entity, Index, Property } from '@mikro-orm/decorators/legacy';
+import { Field, ObjectType } from 'type-graphql';
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { TenantOwned } from '../db/base.entity.js';
+
+/** Append-only: a trigger in the migration refuses UPDATE and DELETE on this table. */
+@ObjectType({ description: 'Who did what, when, as which role, and why. Never edited, never deleted.' })
+@Entity({ tableName: 'audit_events' })
+@Index({ properties: ['tenantId', 'at'] })
+@Index({ properties: ['subjectId'] })
+export class AuditEvent extends TenantOwned {
+  @Field(() => Date)
+  @Property({ type: 'timestamptz', defaultRaw: 'now()' })
+  at: Opt<Date> = new Date();
+
+  @Field(() => String)
+  @Property({ type: 'text' })
+  actor!: string;
+
+  @Field(() => String)
+  @Property({ type: 'text' })
+  actorRole!: string;
+
+  @Field(() => String, {
+    description: 'e.g. ACTION_APPROVED, ACTION_REJECTED, ACTION_UNDONE, AUTOMATION_CHANGED, INVESTIGATION_CANCELLED.',
+  })
+  @Property({ type: 'text' })
+  kind!: string;
+
+  @Field(() => String, { nullable: true, description: 'Id of the action, investigation or tenant acted on.' })
+  @Property({ type: 'uuid', nullable: true })
+  subjectId?: string;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'text', nullable: true })
+  comment?: string;
+
+  @Field(() => GraphQLJSONObject)
+  @Property({ type: 'jsonb', defaultRaw: `'{}'` })
+  details: Opt<Record<string, unknown>> = {};
+}

@@ -1,0 +1,77 @@
+import { rule, shield } from './shield.js';
+import type { IRules } from 'graphql-shield';
+import type { Context } from '../context.js';
+import { forbidden } from '../errors.js';
+import { hasAnyRole, READ_ROLES } from './viewer.js';
+
+// Rule names are unique: shield caches a rule's result per request under its name.
+const isAuthenticated = rule('isAuthenticated', { cache: 'contextual' })((_parent, _args, ctx: Context) => Boolean(ctx.viewer));
+const canRead = rule('canRead', { cache: 'contextual' })((_parent, _args, ctx: Context) =>
+  ctx.viewer ? hasAnyRole(ctx.viewer, READ_ROLES) || forbidden('Reading investigations needs a security role') : false,
+);
+
+/**
+ * Object types analysts read. Every type here is readable by GLOBAL_ADMIN, SECURITY_ADMIN and
+ * SECURITY_READER, and by nobody else; a type missing from every list is denied to everyone
+ * (the fallback), and a test fails for it so nobody adds a type without deciding who reads it.
+ */
+export const READABLE_TYPES = [
+  'Investigation',
+  'InvestigationConnection',
+  'InvestigationEdge',
+  'InvestigationTimings',
+  'PhaseTiming',
+  'InvestigationGraph',
+  'GraphNode',
+  'GraphLink',
+  'InvestigationEntity',
+  'InvestigationEntityConnection',
+  'InvestigationEntityEdge',
+  'EmailCluster',
+  'EmailClusterConnection',
+  'EmailClusterEdge',
+  'EmailMessage',
+  'EmailMessageConnection',
+  'EmailMessageEdge',
+  'Attachment',
+  'AuthenticationResults',
+  'LogStep',
+  'Alert',
+  'AlertConnection',
+  'AlertEdge',
+  'Action',
+  'ActionConnection',
+  'ActionEdge',
+  'ActionTarget',
+  'Dashboard',
+  'StateCount',
+  'PlaybookCount',
+] as const;
+
+/** Types every authenticated caller, the SERVICE identity included, may read. */
+export const SHARED_TYPES = ['Viewer', 'PageInfo'] as const;
+
+export const rules: IRules = {
+  Query: {
+    me: isAuthenticated,
+    investigations: canRead,
+    investigation: canRead,
+    alerts: canRead,
+    pendingActions: canRead,
+    dashboard: canRead,
+  },
+  ...Object.fromEntries(READABLE_TYPES.map((t) => [t, canRead])),
+  ...Object.fromEntries(SHARED_TYPES.map((t) => [t, isAuthenticated])),
+};
+
+/**
+ * The coarse gate. graphql-shield's own default is allow: here the fallback is deny, so a field
+ * nobody listed is refused. Errors pass through to our formatter (allowExternalErrors), which
+ * masks anything that is not an AppError.
+ */
+export const permissions = shield(rules, {
+  fallbackRule: rule('denyUnlisted')(() => false),
+  fallbackError: () => forbidden(),
+  allowExternalErrors: true,
+  debug: false,
+});

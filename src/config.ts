@@ -1,0 +1,114 @@
+import path from 'node:path';
+
+/** The only reader of `process.env`. Parsed once at start-up, fails fast on a bad value, frozen. */
+export interface Config {
+  /** `development` shows error details and stack traces in logs; `production` requires OIDC. @default 'development' */
+  readonly env: 'development' | 'production' | 'test';
+  /** @default 4000 */
+  readonly port: number;
+  /** @default '0.0.0.0' */
+  readonly host: string;
+  /** External PostgreSQL; when unset an embedded PostgreSQL runs from `dataDir`. */
+  readonly databaseUrl: string | undefined;
+  /** Embedded PostgreSQL data, the development signing key. @default './.air' */
+  readonly dataDir: string;
+  /** Port of the embedded PostgreSQL. @default 54329 */
+  readonly embeddedPgPort: number;
+  /** Seed the `demo` tenant on first start. @default true */
+  readonly demo: boolean;
+  readonly auth: {
+    /** OIDC issuer; when set, tokens are verified against its JWKS and the HS256 key is not used. */
+    readonly oidcIssuer: string | undefined;
+    readonly oidcAudience: string | undefined;
+    /** HS256 secret; when unset in development it is generated into `dataDir`. */
+    readonly jwtSecret: string | undefined;
+    /** @default 'tenant' */
+    readonly tenantClaim: string;
+    /** @default 'roles' */
+    readonly rolesClaim: string;
+  };
+  readonly limits: {
+    /** @default 12 */
+    readonly maxDepth: number;
+    /** @default 15 */
+    readonly maxAliases: number;
+    /** @default 20000 */
+    readonly maxCost: number;
+    /** @default 2000 */
+    readonly maxTokens: number;
+    /** Largest HTTP request body accepted on /graphql, in bytes. @default 1048576 */
+    readonly maxBodyBytes: number;
+  };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, key: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${key} must be an integer between ${min} and ${max}, but got '${raw}'`);
+  }
+  return value;
+}
+
+function bool(env: Env, key: string, fallback: boolean): boolean {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(`${key} must be 1/0, true/false, yes/no or on/off, but got '${raw}'`);
+}
+
+function str(env: Env, key: string): string | undefined {
+  const raw = env[key];
+  return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const nodeEnv = str(env, 'NODE_ENV') ?? 'development';
+  if (nodeEnv !== 'development' && nodeEnv !== 'production' && nodeEnv !== 'test') {
+    throw new ConfigError(`NODE_ENV must be development, production or test, but got '${nodeEnv}'`);
+  }
+  const oidcIssuer = str(env, 'AIR_OIDC_ISSUER');
+  const oidcAudience = str(env, 'AIR_OIDC_AUDIENCE');
+  if (oidcIssuer && !oidcAudience) throw new ConfigError('AIR_OIDC_AUDIENCE is required when AIR_OIDC_ISSUER is set');
+  if (nodeEnv === 'production' && !oidcIssuer && !str(env, 'AIR_JWT_SECRET')) {
+    throw new ConfigError('production needs AIR_OIDC_ISSUER (or, for a closed network, AIR_JWT_SECRET)');
+  }
+  const jwtSecret = str(env, 'AIR_JWT_SECRET');
+  if (jwtSecret && jwtSecret.length < 32) throw new ConfigError('AIR_JWT_SECRET must be at least 32 characters');
+  const databaseUrl = str(env, 'DATABASE_URL');
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new ConfigError(`DATABASE_URL must start with postgres:// or postgresql://, but got '${databaseUrl.split(':')[0]}:…'`);
+  }
+
+  return Object.freeze({
+    env: nodeEnv,
+    port: int(env, 'PORT', 4000, 0, 65535),
+    host: str(env, 'HOST') ?? '0.0.0.0',
+    databaseUrl,
+    dataDir: path.resolve(str(env, 'AIR_DATA_DIR') ?? './.air'),
+    embeddedPgPort: int(env, 'AIR_PG_PORT', 54329, 1, 65535),
+    demo: bool(env, 'AIR_DEMO', true),
+    auth: Object.freeze({
+      oidcIssuer,
+      oidcAudience,
+      jwtSecret,
+      tenantClaim: str(env, 'AIR_TENANT_CLAIM') ?? 'tenant',
+      rolesClaim: str(env, 'AIR_ROLES_CLAIM') ?? 'roles',
+    }),
+    limits: Object.freeze({
+      maxDepth: int(env, 'AIR_MAX_DEPTH', 12, 2, 100),
+      maxAliases: int(env, 'AIR_MAX_ALIASES', 15, 1, 1000),
+      maxCost: int(env, 'AIR_MAX_COST', 20_000, 10, 10_000_000),
+      maxTokens: int(env, 'AIR_MAX_TOKENS', 2000, 100, 1_000_000),
+      maxBodyBytes: int(env, 'AIR_MAX_BODY_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
+    }),
+  });
+}

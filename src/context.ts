@@ -1,0 +1,26 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Orm } from './db/database.js';
+import { TENANT_FILTER } from './db/orm.config.js';
+import { createLoaders, type Loaders } from './common/loaders.js';
+import type { Viewer } from './auth/viewer.js';
+
+/** What every resolver receives. */
+export interface Context {
+  readonly viewer: Viewer;
+  /** A fork for this request or subscription operation, scoped to the viewer's tenant. */
+  readonly em: EntityManager;
+  readonly loaders: Loaders;
+}
+
+/** A fork whose every read of tenant-owned rows is limited to `tenantId`. */
+export function tenantEntityManager(orm: Orm, tenantId: string): EntityManager {
+  const em = orm.em.fork({ clear: true, useContext: false });
+  em.setFilterParams(TENANT_FILTER, { tenantId });
+  return em;
+}
+
+/** Build the request context in one place; HTTP and WebSocket call the same function. */
+export function createContext(orm: Orm, viewer: Viewer): Context {
+  const em = tenantEntityManager(orm, viewer.tenantId);
+  return { viewer, em, loaders: createLoaders(em) };
+}

@@ -1,0 +1,60 @@
+import type { Opt } from '@mikro-orm/core';
+import { DeferMode } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/decorators/legacy';
+import { Field, ObjectType } from 'type-graphql';
+import { TenantOwned } from '../db/base.entity.js';
+import { Alert } from '../alerts/alert.entity.js';
+import { InvestigationState, Playbook } from './investigation.enums.js';
+
+@ObjectType({ description: 'One run of a security playbook, from its triggering alert to remediation.' })
+@Entity({ tableName: 'investigations' })
+// The main investigation page lists a tenant's investigations newest first, filtered by state.
+@Index({ properties: ['tenantId', 'createdAt', 'id'] })
+@Index({ properties: ['tenantId', 'state', 'createdAt'] })
+export class Investigation extends TenantOwned {
+  @Field(() => Playbook)
+  @Enum({ items: () => Playbook, nativeEnumName: 'playbook' })
+  playbook!: Playbook;
+
+  @Field(() => InvestigationState)
+  @Enum({ items: () => InvestigationState, nativeEnumName: 'investigation_state', default: InvestigationState.STARTING })
+  state: Opt<InvestigationState> = InvestigationState.STARTING;
+
+  @Field(() => String, { description: 'A short human title, e.g. the reported subject.' })
+  @Property({ type: 'text' })
+  title!: string;
+
+  // Deferred to commit, like Alert.investigationId: the two rows point at each other.
+  @ManyToOne(() => Alert, {
+    mapToPk: true,
+    nullable: true,
+    fieldName: 'triggering_alert_id',
+    deleteRule: 'set null',
+    deferMode: DeferMode.INITIALLY_DEFERRED,
+  })
+  triggeringAlertId?: string;
+
+  @Field(() => String, { nullable: true, description: 'Why the investigation FAILED or was terminated.' })
+  @Property({ type: 'text', nullable: true })
+  stateReason?: string;
+
+  @Field(() => String, { nullable: true, description: 'Subject of a manual investigation or a user-compromise playbook.' })
+  @Property({ type: 'text', nullable: true })
+  subject?: string;
+
+  @Field(() => Date)
+  @Property({ type: 'timestamptz', defaultRaw: 'now()' })
+  createdAt: Opt<Date> = new Date();
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'timestamptz', nullable: true })
+  startedAt?: Date;
+
+  @Field(() => Date, { nullable: true })
+  @Property({ type: 'timestamptz', nullable: true })
+  endedAt?: Date;
+
+  @Field(() => Date)
+  @Property({ type: 'timestamptz', defaultRaw: 'now()', onUpdate: () => new Date() })
+  updatedAt: Opt<Date> = new Date();
+}

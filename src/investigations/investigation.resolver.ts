@@ -1,0 +1,112 @@
+import { Arg, Args, Ctx, FieldResolver, Float, ID, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../context.js';
+import { PageArgs } from '../common/pagination.js';
+import { Alert } from '../alerts/alert.entity.js';
+import { alertsOf } from '../alerts/alert.service.js';
+import { actionsOf } from '../actions/action.service.js';
+import { InvestigationActionsArgs } from '../actions/action.types.js';
+import { Investigation } from './investigation.entity.js';
+import { EmailCluster } from './email-cluster.entity.js';
+import { LogStep } from './log-step.entity.js';
+import { EntityKind } from './investigation.enums.js';
+import {
+  ActionConnection,
+  AlertConnection,
+  EmailClusterConnection,
+  EmailMessageConnection,
+  EntitiesArgs,
+  InvestigationConnection,
+  InvestigationEntityConnection,
+  InvestigationGraph,
+  InvestigationsArgs,
+  InvestigationTimings,
+} from './investigation.types.js';
+import {
+  clusterMessages,
+  clustersOf,
+  entitiesOf,
+  getInvestigation,
+  graphOf,
+  listInvestigations,
+  logStepsOf,
+  timingsOf,
+} from './investigation.service.js';
+
+@Resolver(() => Investigation)
+export class InvestigationResolver {
+  @Query(() => InvestigationConnection, { description: 'The main investigation page: newest first, filtered.' })
+  investigations(@Args(() => InvestigationsArgs) args: InvestigationsArgs, @Ctx() ctx: Context) {
+    return listInvestigations(ctx, args);
+  }
+
+  @Query(() => Investigation, { description: 'One investigation; NOT_FOUND for an id of another tenant, as for a missing one.' })
+  investigation(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+    return getInvestigation(ctx, id);
+  }
+
+  @FieldResolver(() => Alert, { nullable: true })
+  triggeringAlert(@Root() investigation: Investigation, @Ctx() ctx: Context) {
+    return investigation.triggeringAlertId ? ctx.loaders.byId(Alert).load(investigation.triggeringAlertId) : null;
+  }
+
+  @FieldResolver(() => AlertConnection, { description: 'The triggering alert and every correlated alert.' })
+  alerts(@Root() investigation: Investigation, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context) {
+    return alertsOf(ctx, investigation.id, args);
+  }
+
+  @FieldResolver(() => InvestigationTimings)
+  timings(@Root() investigation: Investigation, @Ctx() ctx: Context) {
+    return timingsOf(ctx, investigation);
+  }
+
+  @FieldResolver(() => InvestigationGraph)
+  graph(@Root() investigation: Investigation, @Ctx() ctx: Context) {
+    return graphOf(ctx, investigation.id);
+  }
+
+  @FieldResolver(() => InvestigationEntityConnection)
+  entities(@Root() investigation: Investigation, @Args(() => EntitiesArgs) args: EntitiesArgs, @Ctx() ctx: Context) {
+    return entitiesOf(ctx, investigation.id, args);
+  }
+
+  @FieldResolver(() => EmailClusterConnection)
+  emailClusters(@Root() investigation: Investigation, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context) {
+    return clustersOf(ctx, investigation.id, args);
+  }
+
+  @FieldResolver(() => InvestigationEntityConnection, { description: 'The users tab: entities of kind USER.' })
+  users(@Root() investigation: Investigation, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context) {
+    return entitiesOf(ctx, investigation.id, { ...args, kinds: [EntityKind.USER] });
+  }
+
+  @FieldResolver(() => InvestigationEntityConnection, { description: 'The machines tab: entities of kind MACHINE.' })
+  machines(@Root() investigation: Investigation, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context) {
+    return entitiesOf(ctx, investigation.id, { ...args, kinds: [EntityKind.MACHINE] });
+  }
+
+  @FieldResolver(() => [LogStep], { description: 'The log tab: every playbook step, in playbook order.' })
+  logSteps(@Root() investigation: Investigation, @Ctx() ctx: Context) {
+    return logStepsOf(ctx, investigation.id);
+  }
+
+  @FieldResolver(() => ActionConnection, { description: 'The actions tab.' })
+  actions(@Root() investigation: Investigation, @Args(() => InvestigationActionsArgs) args: InvestigationActionsArgs, @Ctx() ctx: Context) {
+    return actionsOf(ctx, investigation.id, args);
+  }
+}
+
+@Resolver(() => EmailCluster)
+export class EmailClusterResolver {
+  @FieldResolver(() => EmailMessageConnection, { description: 'Exactly the messages the cluster covers.' })
+  messages(@Root() cluster: EmailCluster, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context) {
+    return clusterMessages(ctx, cluster.id, args);
+  }
+}
+
+@Resolver(() => LogStep)
+export class LogStepResolver {
+  @FieldResolver(() => Float, { nullable: true, description: 'Seconds from start to end; null until the step ends.' })
+  durationSeconds(@Root() step: LogStep) {
+    return step.startedAt && step.endedAt ? (step.endedAt.getTime() - step.startedAt.getTime()) / 1000 : null;
+  }
+}

@@ -1,0 +1,122 @@
+import type { FilterQuery } from '@mikro-orm/core';
+import type { Context } from '../context.js';
+import { badInput } from '../errors.js';
+import { findOrNotFound } from '../common/lookup.js';
+import { afterCursor, cursorOf, orderBy, type Order } from '../common/loaders.js';
+import { decodeCursor, pageSize, toConnection, withEdges, type Connection, type PageArgs } from '../common/pagination.js';
+import { EmailMessage } from '../telemetry/email-message.entity.js';
+import { Investigation } from './investigation.entity.js';
+import { GraphEdge, InvestigatedEntity } from './investigated-entity.entity.js';
+import { EmailCluster, EmailClusterMember } from './email-cluster.entity.js';
+import { LogStep } from './log-step.entity.js';
+import { EntityKind, Phase } from './investigation.enums.js';
+import type { EntitiesArgs, InvestigationFilter, InvestigationGraph, InvestigationTimings } from './investigation.types.js';
+
+/** Newest first, as the main investigation page shows them. */
+export const INVESTIGATION_ORDER: Order = { key: 'createdAt', direction: 'desc', isDate: true };
+const CREATION_ORDER: Order = { key: 'createdAt', direction: 'asc', isDate: true };
+const STEP_ORDER: Order = { key: 'seq', direction: 'asc' };
+/** Past this many nodes the graph page points to the entity tabs instead of drawing everything. */
+export const GRAPH_NODE_LIMIT = 500;
+
+export function investigationWhere(filter: InvestigationFilter | undefined): Record<string, unknown> {
+  const where: Record<string, unknown> = {};
+  if (!filter) return where;
+  if (filter.createdAfter && filter.createdBefore && filter.createdAfter >= filter.createdBefore) {
+    throw badInput('filter.createdAfter must be earlier than filter.createdBefore', 'filter.createdAfter');
+  }
+  if (filter.states?.length) where.state = { $in: filter.states };
+  if (filter.playbooks?.length) where.playbook = { $in: filter.playbooks };
+  if (filter.createdAfter || filter.createdBefore) {
+    where.createdAt = {
+      ...(filter.createdAfter ? { $gte: filter.createdAfter } : {}),
+      ...(filter.createdBefore ? { $lt: filter.createdBefore } : {}),
+    };
+  }
+  return where;
+}
+
+export async function listInvestigations(
+  ctx: Context,
+  args: PageArgs & { filter?: InvestigationFilter },
+): Promise<Connection<Investigation>> {
+  const size = pageSize(args.first);
+  const where = investigationWhere(args.filter);
+  const cursor = decodeCursor(args.after);
+  const rows =
+    size === 0
+      ? []
+      : await ctx.em.find(Investigation, { ...where, ...afterCursor(INVESTIGATION_ORDER, cursor) } as FilterQuery<Investigation>, {
+          orderBy: orderBy(INVESTIGATION_ORDER) as never,
+          limit: size + 1,
+        });
+  return toConnection(rows, size, cursorOf(INVESTIGATION_ORDER) as never, () =>
+    ctx.em.count(Investigation, where as FilterQuery<Investigation>),
+  );
+}
+
+export const getInvestigation = (ctx: Context, id: string) => findOrNotFound(ctx.loaders, Investigation, id, 'Investigation');
+
+export function entitiesOf(ctx: Context, investigationId: string, args: EntitiesArgs): Promise<Connection<InvestigatedEntity>> {
+  const where: Record<string, unknown> = {};
+  if (args.kinds?.length) where.kind = { $in: args.kinds };
+  if (args.verdicts?.length) where.verdict = { $in: args.verdicts };
+  return ctx.loaders.pageOf(InvestigatedEntity, 'investigationId', CREATION_ORDER, args, where).load(investigationId);
+}
+
+export const clustersOf = (ctx: Context, investigationId: string, args: PageArgs) =>
+  ctx.loaders.pageOf(EmailCluster, 'investigationId', CREATION_ORDER, args).load(investigationId);
+
+export const logStepsOf = (ctx: Context, investigationId: string) =>
+  ctx.loaders.allOf(LogStep, 'investigationId', STEP_ORDER).load(investigationId);
+
+/** A page of the messages a cluster covers: exactly what a delete action on it would act on. One statement. */
+export async function clusterMessages(ctx: Context, clusterId: string, args: PageArgs): Promise<Connection<EmailMessage>> {
+  const members = await ctx.loaders
+    .pageOf(EmailClusterMember, 'clusterId', { key: 'id', direction: 'asc' }, args, {}, ['message'])
+    .load(clusterId);
+  const edges = members.edges.map((edge) => ({ node: edge.node.message, cursor: edge.cursor }));
+  return withEdges({ edges, pageInfo: members.pageInfo }, () => members.totalCount);
+}
+
+/** Phase timings derive from the log: a phase starts with its first step and ends with its last. */
+export async function timingsOf(ctx: Context, investigation: Investigation): Promise<InvestigationTimings> {
+  const steps = await logStepsOf(ctx, investigation.id);
+  const seconds = (from?: Date, to?: Date) => (from && to ? (to.getTime() - from.getTime()) / 1000 : undefined);
+  const phases = Object.values(Phase).map((phase) => {
+    const inPhase = steps.filter((s) => s.phase === phase);
+    const starts = inPhase.flatMap((s) => (s.startedAt ? [s.startedAt.getTime()] : []));
+    const done = inPhase.length > 0 && inPhase.every((s) => s.endedAt || s.status === 'SKIPPED');
+    const ends = inPhase.flatMap((s) => (s.endedAt ? [s.endedAt.getTime()] : []));
+    const startedAt = starts.length ? new Date(Math.min(...starts)) : undefined;
+    const endedAt = done && ends.length ? new Date(Math.max(...ends)) : undefined;
+    return { phase, startedAt, endedAt, durationSeconds: seconds(startedAt, endedAt) };
+  });
+  return {
+    phases,
+    totalSeconds: seconds(investigation.createdAt, investigation.endedAt),
+    queuedSeconds: seconds(investigation.createdAt, investigation.startedAt),
+  };
+}
+
+export async function graphOf(ctx: Context, investigationId: string): Promise<InvestigationGraph> {
+  const [entities, clusters, edges] = await Promise.all([
+    ctx.em.find(InvestigatedEntity, { investigationId }, { orderBy: { createdAt: 'asc', id: 'asc' }, limit: GRAPH_NODE_LIMIT + 1 }),
+    ctx.em.find(EmailCluster, { investigationId }, { orderBy: { createdAt: 'asc', id: 'asc' }, limit: GRAPH_NODE_LIMIT + 1 }),
+    ctx.em.find(GraphEdge, { investigationId }, { limit: GRAPH_NODE_LIMIT * 4 }),
+  ]);
+  const nodes = [
+    ...clusters.map((c) => ({ id: c.id, kind: EntityKind.EMAIL_CLUSTER, label: c.name, verdict: c.verdict })),
+    ...entities.map((e) => ({ id: e.id, kind: e.kind, label: e.displayName, verdict: e.verdict })),
+  ];
+  const truncated = nodes.length > GRAPH_NODE_LIMIT;
+  const kept = nodes.slice(0, GRAPH_NODE_LIMIT);
+  const ids = new Set(kept.map((n) => n.id));
+  return {
+    nodes: kept,
+    edges: edges
+      .filter((e) => ids.has(e.fromNodeId) && ids.has(e.toNodeId))
+      .map((e) => ({ from: e.fromNodeId, to: e.toNodeId, relation: e.relation })),
+    truncated,
+  };
+}

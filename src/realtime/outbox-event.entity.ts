@@ -1,0 +1,29 @@
+import type { Opt } from '@mikro-orm/core';
+import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+
+/**
+ * The event outbox: every change a client may watch is a row here, written in the transaction of
+ * the change. The bigint id is the subscription cursor. Append-only, like the audit trail.
+ */
+@Entity({ tableName: 'events' })
+@Index({ properties: ['tenantId', 'id'] })
+@Index({ properties: ['investigationId', 'id'] })
+export class OutboxEvent {
+  @PrimaryKey({ type: 'bigint', autoincrement: true })
+  id!: string;
+
+  @Property({ type: 'uuid' })
+  tenantId!: string;
+
+  @Property({ type: 'uuid', nullable: true })
+  investigationId?: string;
+
+  @Property({ type: 'text' })
+  type!: string;
+
+  @Property({ type: 'jsonb' })
+  payload!: Record<string, unknown>;
+
+  @Property({ type: 'timestamptz', defaultRaw: 'now()' })
+  createdAt: Opt<Date> = new Date();
+}

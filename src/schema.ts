@@ -1,0 +1,35 @@
+import 'reflect-metadata';
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { permissions } from './auth/permissions.js';
+import { applyMiddleware } from './auth/shield.js';
+import { ViewerResolver } from './auth/viewer.resolver.js';
+import { AlertResolver } from './alerts/alert.resolver.js';
+import { ActionResolver } from './actions/action.resolver.js';
+import { DashboardResolver } from './dashboard/dashboard.resolver.js';
+import { EmailClusterResolver, InvestigationResolver, LogStepResolver } from './investigations/investigation.resolver.js';
+
+/** The schema as code declares it, before authorization: what `schema/schema.graphql` records. */
+export function buildBareSchema(): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers: [
+      ViewerResolver,
+      InvestigationResolver,
+      EmailClusterResolver,
+      LogStepResolver,
+      AlertResolver,
+      ActionResolver,
+      DashboardResolver,
+    ],
+    // Input validation is done by the services, with messages that name the field.
+    validate: false,
+  });
+}
+
+/** The served schema: every field behind graphql-shield, deny by default. */
+export async function buildAirSchema(): Promise<GraphQLSchema> {
+  return applyMiddleware(await buildBareSchema(), permissions);
+}
+
+/** SDL, sorted so that the checked-in file only changes when the schema does. */
+export const printSdl = (schema: GraphQLSchema) => printSchema(lexicographicSortSchema(schema)) + '\n';

@@ -1,0 +1,235 @@
+import { codes, gql, startTestApp, type TestApp } from './support/app.js';
+import { seedInvestigation } from './support/fixtures.js';
+import {
+  AlertsDocument,
+  ClusterMessagesDocument,
+  DashboardDocument,
+  InvestigationPageDocument,
+  InvestigationsDocument,
+  PendingActionsDocument,
+} from './generated/graphql.js';
+import { Role } from '../src/auth/viewer.js';
+import { InvestigationState, Playbook } from '../src/investigations/investigation.enums.js';
+
+let t: TestApp;
+let reader: string;
+let foreign: Awaited<ReturnType<typeof seedInvestigation>>;
+const DAY = 24 * 3600 * 1000;
+const base = Date.now() - 10 * DAY;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  reader = await t.token('acme', Role.SECURITY_READER);
+  // 25 investigations over 25 hours, cycling through three playbooks and three states.
+  const playbooks = [Playbook.USER_SUBMITTED_MESSAGE, Playbook.ZAPPED_PHISH, Playbook.URL_VERDICT_CHANGE];
+  const states = [InvestigationState.PENDING_ACTION, InvestigationState.NO_THREATS_FOUND, InvestigationState.REMEDIATED];
+  for (let i = 0; i < 25; i++) {
+    await seedInvestigation(t.app.orm, 'acme', {
+      playbook: playbooks[i % 3],
+      state: states[i % 3],
+      createdAt: new Date(base + i * 3600_000),
+      title: `acme ${i}`,
+      entities: 1,
+      clusters: 1,
+      membersPerCluster: 1,
+      actions: 1,
+      steps: 1,
+    });
+  }
+  foreign = await seedInvestigation(t.app.orm, 'globex', { title: 'globex secret', membersPerCluster: 2 });
+});
+afterAll(() => t.stop());
+
+async function allPages(first: number, filter?: Record<string, unknown>) {
+  const titles: string[] = [];
+  let after: string | null | undefined;
+  for (let page = 0; page < 50; page++) {
+    const res = await gql(t.url, reader, InvestigationsDocument, { first, after, filter });
+    expect(res.errors).toBeUndefined();
+    const c = res.data!.investigations;
+    titles.push(...c.edges.map((e) => e.node.title));
+    if (!c.pageInfo.hasNextPage) return { titles, totalCount: c.totalCount };
+    after = c.pageInfo.endCursor;
+  }
+  throw new Error('pagination did not end');
+}
+
+describe('Query.investigations pagination', () => {
+  test('walks every investigation once, newest first, whatever the page size', async () => {
+    const expected = Array.from({ length: 25 }, (_, i) => `acme ${24 - i}`);
+    for (const size of [1, 7, 25, 100]) {
+      const { titles, totalCount } = await allPages(size);
+      expect(titles).toEqual(expected);
+      expect(totalCount).toBe(25);
+    }
+  });
+
+  test('a page exactly at the end says there is no next page; after the last cursor is empty', async () => {
+    const first = await gql(t.url, reader, InvestigationsDocument, { first: 25 });
+    expect(first.data!.investigations.pageInfo.hasNextPage).toBe(false);
+    const past = await gql(t.url, reader, InvestigationsDocument, { first: 5, after: first.data!.investigations.pageInfo.endCursor });
+    expect(past.data!.investigations.edges).toEqual([]);
+    expect(past.data!.investigations.pageInfo).toMatchObject({ hasNextPage: false, endCursor: null, startCursor: null });
+  });
+
+  test('first: 0 returns no edges but the total', async () => {
+    const res = await gql(t.url, reader, InvestigationsDocument, { first: 0 });
+    expect(res.data!.investigations.edges).toEqual([]);
+    expect(res.data!.investigations.totalCount).toBe(25);
+  });
+
+  test.each([
+    [{ first: -1 }, /first must be between 0 and 100, but got -1/],
+    [{ first: 101 }, /first must be between 0 and 100, but got 101/],
+    [{ after: 'garbage' }, /not a cursor this API issued/],
+    [{ after: Buffer.from('["x"]').toString('base64url') }, /not a cursor this API issued/],
+    [{ after: Buffer.from('["not a date","0190a000-0000-7000-8000-000000000001"]').toString('base64url') }, /cursor is not valid/],
+  ])('%j → BAD_USER_INPUT', async (vars, message) => {
+    const res = await gql(t.url, reader, InvestigationsDocument, vars);
+    expect(codes(res)).toEqual(['BAD_USER_INPUT']);
+    expect(res.errors![0].message).toMatch(message);
+  });
+
+  test('a wrongly typed argument is rejected by the schema, naming it', async () => {
+    const res = await gql(t.url, reader, InvestigationsDocument, { first: 'ten' as unknown as number });
+    expect(res.status).toBe(400);
+    expect(codes(res)).toEqual(['BAD_USER_INPUT']);
+    expect(res.errors![0].message).toMatch(/\$first/);
+  });
+});
+
+describe('Query.investigations filters', () => {
+  test('by state', async () => {
+    const { titles } = await allPages(10, { states: ['NO_THREATS_FOUND'] });
+    expect(titles).toEqual(
+      Array.from({ length: 25 }, (_, i) => 24 - i)
+        .filter((i) => i % 3 === 1)
+        .map((i) => `acme ${i}`),
+    );
+  });
+
+  test('by several states and a playbook', async () => {
+    const { titles } = await allPages(4, { states: ['PENDING_ACTION', 'REMEDIATED'], playbooks: ['USER_SUBMITTED_MESSAGE'] });
+    expect(titles).toEqual(
+      Array.from({ length: 25 }, (_, i) => 24 - i)
+        .filter((i) => i % 3 === 0)
+        .map((i) => `acme ${i}`),
+    );
+  });
+
+  test('by time: createdAfter inclusive, createdBefore exclusive', async () => {
+    const { titles, totalCount } = await allPages(3, {
+      createdAfter: new Date(base + 5 * 3600_000).toISOString(),
+      createdBefore: new Date(base + 10 * 3600_000).toISOString(),
+    });
+    expect(titles).toEqual(['acme 9', 'acme 8', 'acme 7', 'acme 6', 'acme 5']);
+    expect(totalCount).toBe(5);
+  });
+
+  test('a filter matching nothing is an empty page, not an error', async () => {
+    const res = await gql(t.url, reader, InvestigationsDocument, { filter: { states: ['FAILED'] } });
+    expect(res.data!.investigations).toMatchObject({ edges: [], totalCount: 0, pageInfo: { hasNextPage: false } });
+  });
+
+  test('an inverted time range is BAD_USER_INPUT naming the field', async () => {
+    const res = await gql(t.url, reader, InvestigationsDocument, {
+      filter: { createdAfter: new Date(base + DAY).toISOString(), createdBefore: new Date(base).toISOString() },
+    });
+    expect(codes(res)).toEqual(['BAD_USER_INPUT']);
+    expect(res.errors![0].message).toMatch(/createdAfter must be earlier than filter.createdBefore/);
+  });
+
+  test('an unknown state is rejected by the schema', async () => {
+    const res = await gql(t.url, reader, InvestigationsDocument, { filter: { states: ['HACKED'] as never } });
+    expect(res.status).toBe(400);
+    expect(res.errors![0].message).toMatch(/HACKED/);
+  });
+});
+
+describe('tenant isolation: a foreign id looks exactly like a missing one', () => {
+  test('Query.investigation', async () => {
+    const foreignRes = await gql(t.url, reader, InvestigationPageDocument, { id: foreign.investigation.id });
+    const missingRes = await gql(t.url, reader, InvestigationPageDocument, { id: '0190a000-0000-7000-8000-00000000dead' });
+    const malformedRes = await gql(t.url, reader, InvestigationPageDocument, { id: 'not-a-uuid' });
+    for (const res of [foreignRes, missingRes, malformedRes]) {
+      expect(codes(res)).toEqual(['NOT_FOUND']);
+      expect(res.data).toBeNull();
+    }
+    expect(foreignRes.errors![0].message.replace(foreign.investigation.id, 'ID')).toBe(
+      missingRes.errors![0].message.replace('0190a000-0000-7000-8000-00000000dead', 'ID'),
+    );
+  });
+
+  test('the owner reads it', async () => {
+    const own = await gql(t.url, await t.token('globex', Role.SECURITY_READER), InvestigationPageDocument, {
+      id: foreign.investigation.id,
+    });
+    expect(own.errors).toBeUndefined();
+    expect(own.data!.investigation.title).toBe('globex secret');
+  });
+
+  test("lists never include another tenant's rows", async () => {
+    const { titles } = await allPages(100);
+    expect(titles).not.toContain('globex secret');
+    const alerts = await gql(t.url, reader, AlertsDocument, { first: 100 });
+    expect(alerts.data!.alerts.totalCount).toBe(25);
+    expect(alerts.data!.alerts.edges.map((e) => e.node.investigation?.id)).not.toContain(foreign.investigation.id);
+    const actions = await gql(t.url, reader, PendingActionsDocument, { first: 100 });
+    expect(actions.data!.pendingActions.edges.map((e) => e.node.id)).not.toEqual(expect.arrayContaining([foreign.actions[0].id]));
+  });
+
+  test('pendingActions filtered by a foreign investigation id is empty, like a missing one', async () => {
+    for (const investigationId of [foreign.investigation.id, '0190a000-0000-7000-8000-00000000dead', 'junk']) {
+      const res = await gql(t.url, reader, PendingActionsDocument, { filter: { investigationId } });
+      expect(res.errors).toBeUndefined();
+      expect(res.data!.pendingActions).toMatchObject({ edges: [], totalCount: 0 });
+    }
+  });
+
+  test("the dashboard counts only the viewer's tenant", async () => {
+    const res = await gql(t.url, reader, DashboardDocument, { since: new Date(base - DAY).toISOString() });
+    expect(res.data!.dashboard.investigations).toBe(25);
+    const globex = await gql(t.url, await t.token('globex', Role.SECURITY_READER), DashboardDocument, {});
+    expect(globex.data!.dashboard.investigations).toBe(1);
+    expect(globex.data!.dashboard.pendingActions).toBe(2);
+  });
+});
+
+describe('Investigation page', () => {
+  test('every tab of one investigation', async () => {
+    const res = await gql(t.url, await t.token('globex', Role.SECURITY_ADMIN), InvestigationPageDocument, { id: foreign.investigation.id });
+    expect(res.errors).toBeUndefined();
+    const inv = res.data!.investigation;
+    expect(inv.triggeringAlert!.id).toBe(foreign.alerts[0].id);
+    expect(inv.alerts.totalCount).toBe(1);
+    expect(inv.entities.totalCount).toBe(5);
+    expect(inv.users.edges).toHaveLength(1);
+    expect(inv.machines.edges).toHaveLength(1);
+    expect(inv.emailClusters.edges[0].node.messages.edges.map((e) => e.node.externalId).sort()).toEqual(
+      foreign.clusters[0].messages.map((m) => m.externalId).sort(),
+    );
+    expect(inv.logSteps.map((s) => s.key)).toEqual(['step-0', 'step-1', 'step-2']);
+    expect(inv.logSteps[0].durationSeconds).toBe(0.5);
+    expect(inv.timings.phases.map((p) => p.phase)).toEqual(['ROOT_INVESTIGATION', 'HUNTING', 'REMEDIATION']);
+    expect(inv.timings.phases[0].durationSeconds).toBe(0.5);
+    expect(inv.graph.nodes).toHaveLength(6);
+    expect(inv.graph.edges).toHaveLength(5);
+    expect(inv.actions.edges[0].node.messages.totalCount).toBe(2);
+    expect(inv.actions.edges[0].node.cluster!.id).toBe(foreign.clusters[0].cluster.id);
+  });
+
+  test('a cluster lists exactly its messages, paginated', async () => {
+    const big = await seedInvestigation(t.app.orm, 'acme', { clusters: 1, membersPerCluster: 23 });
+    const seen: string[] = [];
+    let after: string | null | undefined;
+    do {
+      const res = await gql(t.url, reader, ClusterMessagesDocument, { id: big.investigation.id, first: 10, after });
+      expect(res.errors).toBeUndefined();
+      const messages = res.data!.investigation.emailClusters.edges[0].node.messages;
+      expect(messages.totalCount).toBe(23);
+      seen.push(...messages.edges.map((e) => e.node.externalId));
+      after = messages.pageInfo.hasNextPage ? messages.pageInfo.endCursor : null;
+    } while (after);
+    expect(seen.sort()).toEqual(big.clusters[0].messages.map((m) => m.externalId).sort());
+  });
+});

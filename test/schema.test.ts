@@ -1,0 +1,24 @@
+import fs from 'node:fs/promises';
+import { isObjectType } from 'graphql';
+import { buildBareSchema, printSdl } from '../src/schema.js';
+import { READABLE_TYPES, rules, SHARED_TYPES } from '../src/auth/permissions.js';
+
+test('schema/schema.graphql is what the code emits (run `npm run schema` and commit it)', async () => {
+  const emitted = printSdl(await buildBareSchema());
+  const checkedIn = await fs.readFile('schema/schema.graphql', 'utf8');
+  expect(checkedIn).toBe(emitted);
+});
+
+test('every object type and root field has an authorization rule; nothing is left to the deny fallback by accident', async () => {
+  const schema = await buildBareSchema();
+  const ruled = new Set(Object.keys(rules));
+  const objectTypes = Object.values(schema.getTypeMap()).filter((t) => isObjectType(t) && !t.name.startsWith('__'));
+  const unruled = objectTypes
+    .map((t) => t.name)
+    .filter((name) => !['Query', 'Mutation', 'Subscription'].includes(name) && !ruled.has(name));
+  expect(unruled).toEqual([]);
+  const queryRules = Object.keys((rules as Record<string, object>).Query);
+  expect(Object.keys(schema.getQueryType()!.getFields()).sort()).toEqual(queryRules.sort());
+  // No type is in both lists: each has exactly one audience.
+  expect(READABLE_TYPES.filter((t) => (SHARED_TYPES as readonly string[]).includes(t))).toEqual([]);
+});

@@ -1,0 +1,133 @@
+import { codes, gql, startTestApp, type TestApp } from './support/app.js';
+import { Role } from '../src/auth/viewer.js';
+
+let t: TestApp;
+let token: string;
+const base = () => t.url.replace(/\/graphql$/, '');
+
+beforeAll(async () => {
+  t = await startTestApp({ env: { AIR_MAX_DEPTH: '8', AIR_MAX_ALIASES: '5', AIR_MAX_COST: '10000', AIR_MAX_BODY_BYTES: '20000' } });
+  token = await t.token('acme', Role.SECURITY_ADMIN);
+});
+afterAll(() => t.stop());
+
+describe('health', () => {
+  test('/healthz answers while the process is up', async () => {
+    const res = await fetch(`${base()}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok' });
+  });
+
+  test('/readyz checks the database and the migrations', async () => {
+    const res = await fetch(`${base()}/readyz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ready' });
+  });
+
+  test('/metrics exposes Prometheus metrics, operations included', async () => {
+    await gql(t.url, token, '{ me { sub } }');
+    const text = await (await fetch(`${base()}/metrics`)).text();
+    expect(text).toMatch(/air_graphql_operation_seconds_count\{type="query",outcome="ok"\} [1-9]/);
+    expect(text).toMatch(/process_resident_memory_bytes/);
+  });
+
+  test('an unknown path is a 404 that points at the API', async () => {
+    const res = await fetch(`${base()}/nope`);
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { error: string }).error).toMatch(/\/graphql/);
+  });
+});
+
+describe('query limits: one request cannot exhaust the server', () => {
+  test('too deep', async () => {
+    const res = await gql(
+      t.url,
+      token,
+      '{ investigations { edges { node { alerts { edges { node { investigation { alerts { edges { node { id } } } } } } } } } } }',
+    );
+    expect(res.status).toBe(400);
+    expect(codes(res)).toEqual(['BAD_USER_INPUT']);
+    expect(res.errors![0].message).toBe('Query is too deep: request fewer nested levels');
+    expect(res.errors![0].message).not.toMatch(/\d/); // exposeLimits: false
+  });
+
+  test('too many aliases', async () => {
+    const aliases = Array.from({ length: 8 }, (_, i) => `a${i}: me { sub }`).join(' ');
+    const res = await gql(t.url, token, `{ ${aliases} }`);
+    expect(res.status).toBe(400);
+    expect(res.errors![0].message).toMatch(/alias/i);
+  });
+
+  test('too costly: page sizes multiply the cost of what is nested in them', async () => {
+    const res = await gql(
+      t.url,
+      token,
+      '{ investigations(first: 100) { edges { node { id entities(first: 100) { edges { node { id kind value verdict } } } } } } }',
+    );
+    expect(res.status).toBe(400);
+    expect(codes(res)).toEqual(['BAD_USER_INPUT']);
+    expect(res.errors![0].message).toBe('Query is too costly: select fewer fields or nested lists, or split it into several requests');
+    const cheap = await gql(
+      t.url,
+      token,
+      '{ investigations(first: 10) { edges { node { id entities(first: 10) { edges { node { id } } } } } } }',
+    );
+    expect(cheap.errors).toBeUndefined();
+  });
+
+  test('a body over the limit is refused before parsing', async () => {
+    const res = await gql(t.url, token, `{ me { sub } } # ${'x'.repeat(30_000)}`);
+    expect(res.status).toBe(400);
+    expect(res.errors![0].message).toMatch(/larger than 20000 bytes/);
+  });
+
+  test('a body that is not JSON', async () => {
+    const res = await fetch(t.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: '{"query": ',
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { errors: unknown[] }).errors[0]).toMatchObject({
+      message: 'request body is not valid JSON',
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+  });
+
+  test('batched requests are refused', async () => {
+    const res = await fetch(t.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify([{ query: '{ me { sub } }' }, { query: '{ me { sub } }' }]),
+    });
+    expect(res.status).toBe(400);
+  });
+
+  test('a GET without a CSRF-safe header is refused', async () => {
+    const res = await fetch(`${t.url}?query=${encodeURIComponent('{ me { sub } }')}`, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(400);
+  });
+});
+
+describe('errors', () => {
+  test('an unexpected failure is masked for the client and logged with its cause', async () => {
+    // Drop a table under the running server: the next read fails inside PostgreSQL.
+    await t.app.orm.em.getConnection().execute('alter table log_steps rename to log_steps_gone');
+    try {
+      const res = await gql(t.url, await t.token('acme', Role.SECURITY_READER), '{ investigations { edges { node { id } } } }');
+      expect(res.errors).toBeUndefined(); // untouched tables still answer
+      const { investigation } = await import('./support/fixtures.js').then(async (f) => ({
+        investigation: (await f.seedInvestigation(t.app.orm, 'acme', { steps: 0 })).investigation,
+      }));
+      const broken = await gql(t.url, token, `query($id: ID!) { investigation(id: $id) { id logSteps { key } } }`, {
+        id: investigation.id,
+      });
+      expect(codes(broken)).toEqual(['INTERNAL_SERVER_ERROR']);
+      expect(broken.errors![0].message).toBe('Unexpected error.');
+      expect(JSON.stringify(broken)).not.toMatch(/log_steps|select|stack|at .*\.js/i);
+      expect(t.log.some((l) => l.level === 'error' && /log_steps/.test(String((l.args[1] as Error)?.message)))).toBe(true);
+    } finally {
+      await t.app.orm.em.getConnection().execute('alter table log_steps_gone rename to log_steps');
+    }
+  });
+});

@@ -1,0 +1,99 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { print } from 'graphql';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { bootstrap, type App } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { Role } from '../../src/auth/viewer.js';
+import type { Logger } from '../../src/errors.js';
+import { createTestDatabase } from './database.js';
+
+export const TEST_SECRET = 'test-secret-that-is-at-least-32-characters-long';
+
+/**
+ * A logger that keeps what it was told, so tests can check that masked errors were logged.
+ * AIR_TEST_LOG=1 also prints it.
+ */
+export function recordingLogger() {
+  const lines: { level: string; args: unknown[] }[] = [];
+  const record =
+    (level: 'info' | 'warn' | 'error') =>
+    (...args: unknown[]) => {
+      lines.push({ level, args });
+      if (process.env.AIR_TEST_LOG) console[level](...args);
+    };
+  const logger: Logger = { info: record('info'), warn: record('warn'), error: record('error') };
+  return { logger, lines };
+}
+
+export interface TestApp {
+  app: App;
+  url: string;
+  databaseUrl: string;
+  log: ReturnType<typeof recordingLogger>['lines'];
+  token(tenant: string, roles: Role[] | Role, opts?: { sub?: string; ttlSeconds?: number }): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** A real server on a random port over its own cloned database, as `npm start` wires it. */
+export async function startTestApp(opts: { env?: Record<string, string>; onQuery?: (sql: string) => void } = {}): Promise<TestApp> {
+  const db = await createTestDatabase();
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'air-app-'));
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: db.url,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    AIR_DEMO: '0',
+    AIR_DATA_DIR: dataDir,
+    AIR_JWT_SECRET: TEST_SECRET,
+    ...opts.env,
+  });
+  const { logger, lines } = recordingLogger();
+  const app = await bootstrap(config, logger, { onQuery: opts.onQuery });
+  return {
+    app,
+    url: app.url,
+    databaseUrl: db.url,
+    log: lines,
+    token: (tenant, roles, o = {}) =>
+      app.signer!.sign({
+        sub: o.sub ?? `user@${tenant}`,
+        tenant,
+        roles: Array.isArray(roles) ? roles : [roles],
+        ttlSeconds: o.ttlSeconds ?? 600,
+      }),
+    async stop() {
+      await app.stop();
+      await db.drop();
+      await fs.rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface GraphQLResponse<T> {
+  status: number;
+  data?: T | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+}
+
+/** POST a GraphQL operation over real HTTP. */
+export async function gql<TData, TVars>(
+  url: string,
+  token: string | undefined,
+  document: TypedDocumentNode<TData, TVars> | string,
+  variables?: TVars,
+  headers: Record<string, string> = {},
+): Promise<GraphQLResponse<TData>> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+    body: JSON.stringify({ query: typeof document === 'string' ? document : print(document), variables }),
+  });
+  const body = (await res.json()) as Omit<GraphQLResponse<TData>, 'status'>;
+  return { status: res.status, ...body };
+}
+
+/** The error codes of a response, in order. */
+export const codes = (r: GraphQLResponse<unknown>) => (r.errors ?? []).map((e) => e.extensions?.code);
