@@ -106,6 +106,12 @@ export class Migration20261123000000_initial extends Migration {
     this.addSql(`create index "zap_events_tenant_id_message_external_id_index" on "zap_events" ("tenant_id", "message_external_id");`);
     this.addSql(`alter table "zap_events" add constraint "zap_events_tenant_id_external_id_unique" unique ("tenant_id", "external_id");`);
 
+    this.addSql(`create or replace function "audit_events_no_truncate_fn"() returns trigger as \$\$ begin raise exception '% is append-only', tg_table_name using errcode = 'insufficient_privilege'; end; \$\$ language plpgsql;`);
+    // Not declared on the entity: MikroORM's diff does not read statement triggers back (see AuditEvent).
+    this.addSql(`create trigger "no_truncate" BEFORE TRUNCATE on "audit_events" for each STATEMENT execute function "audit_events_no_truncate_fn"();`);
+    this.addSql(`create or replace function "audit_events_append_only_fn"() returns trigger as \$\$ begin raise exception '% is append-only', tg_table_name using errcode = 'insufficient_privilege'; end; \$\$ language plpgsql;`);
+    this.addSql(`create trigger "append_only" BEFORE UPDATE OR DELETE on "audit_events" for each ROW execute function "audit_events_append_only_fn"();`);
+
     this.addSql(`alter table "investigations" add constraint "investigations_triggering_alert_id_foreign" foreign key ("triggering_alert_id") references "alerts" ("id") on delete set null deferrable initially deferred;`);
 
     this.addSql(`alter table "investigation_entities" add constraint "investigation_entities_investigation_id_foreign" foreign key ("investigation_id") references "investigations" ("id") on delete cascade;`);
@@ -123,13 +129,9 @@ export class Migration20261123000000_initial extends Migration {
     this.addSql(`alter table "actions" add constraint "actions_cluster_id_foreign" foreign key ("cluster_id") references "email_clusters" ("id") on delete set null;`);
 
     this.addSql(`alter table "log_steps" add constraint "log_steps_investigation_id_foreign" foreign key ("investigation_id") references "investigations" ("id") on delete cascade;`);
-    // The audit trail is append-only: no statement, from this server or anyone else, may edit or delete it.
-    this.addSql(`create function air_append_only() returns trigger language plpgsql as $$
-      begin raise exception '% is append-only', tg_table_name using errcode = 'insufficient_privilege'; end $$;`);
-    this.addSql(`create trigger audit_events_append_only before update or delete on "audit_events" for each row execute function air_append_only();`);
-    this.addSql(`create trigger audit_events_no_truncate before truncate on "audit_events" for each statement execute function air_append_only();`);
-    // Outbox rows are facts that subscribers replay by cursor: they may be pruned (retention), never rewritten.
-    this.addSql(`create trigger events_append_only before update on "events" for each row execute function air_append_only();`);
+
+    this.addSql(`create or replace function "events_append_only_fn"() returns trigger as \$\$ begin raise exception '% is append-only', tg_table_name using errcode = 'insufficient_privilege'; end; \$\$ language plpgsql;`);
+    this.addSql(`create trigger "append_only" BEFORE UPDATE on "events" for each ROW execute function "events_append_only_fn"();`);
   }
 
   override down(): void | Promise<void> {
@@ -144,6 +146,10 @@ export class Migration20261123000000_initial extends Migration {
     this.addSql(`alter table "actions" drop constraint "actions_cluster_id_foreign";`);
     this.addSql(`alter table "investigations" drop constraint "investigations_triggering_alert_id_foreign";`);
 
+    this.addSql(`drop trigger if exists "no_truncate" on "audit_events";`);
+    this.addSql(`drop function if exists "audit_events_no_truncate_fn"();`);
+    this.addSql(`drop trigger if exists "append_only" on "audit_events";`);
+    this.addSql(`drop function if exists "audit_events_append_only_fn"();`);
     this.addSql(`drop table if exists "audit_events" cascade;`);
     this.addSql(`drop table if exists "campaigns" cascade;`);
     this.addSql(`drop table if exists "devices" cascade;`);
@@ -160,6 +166,8 @@ export class Migration20261123000000_initial extends Migration {
     this.addSql(`drop table if exists "actions" cascade;`);
     this.addSql(`drop table if exists "log_steps" cascade;`);
     this.addSql(`drop table if exists "mailboxes" cascade;`);
+    this.addSql(`drop trigger if exists "append_only" on "events";`);
+    this.addSql(`drop function if exists "events_append_only_fn"();`);
     this.addSql(`drop table if exists "events" cascade;`);
     this.addSql(`drop table if exists "sign_ins" cascade;`);
     this.addSql(`drop table if exists "tenants" cascade;`);

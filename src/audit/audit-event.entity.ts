@@ -1,12 +1,19 @@
 import type { Opt } from '@mikro-orm/core';
-import { Entity, Index, Property } from '@mikro-orm/decorators/legacy';
+import { Entity, Index, Property, Trigger } from '@mikro-orm/decorators/legacy';
 import { Field, ObjectType } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { TenantOwned } from '../db/base.entity.js';
 
-/** Append-only: a trigger in the migration refuses UPDATE and DELETE on this table. */
+const REFUSE = `raise exception '% is append-only', tg_table_name using errcode = 'insufficient_privilege';`;
+
+/**
+ * Append-only: triggers refuse UPDATE, DELETE and TRUNCATE, whoever sends them. The TRUNCATE one is a
+ * statement trigger, which MikroORM's schema diff does not read back (it would re-create it in every
+ * new migration), so it lives in the initial migration only.
+ */
 @ObjectType({ description: 'Who did what, when, as which role, and why. Never edited, never deleted.' })
 @Entity({ tableName: 'audit_events' })
+@Trigger({ name: 'append_only', timing: 'before', events: ['update', 'delete'], forEach: 'row', body: REFUSE })
 @Index({ properties: ['tenantId', 'at'] })
 @Index({ properties: ['subjectId'] })
 export class AuditEvent extends TenantOwned {

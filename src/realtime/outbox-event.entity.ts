@@ -1,11 +1,19 @@
 import type { Opt } from '@mikro-orm/core';
-import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
+import { Entity, Index, PrimaryKey, Property, Trigger } from '@mikro-orm/decorators/legacy';
 
 /**
  * The event outbox: every change a client may watch is a row here, written in the transaction of
- * the change. The bigint id is the subscription cursor. Append-only, like the audit trail.
+ * the change. The bigint id is the subscription cursor. Rows are facts that subscribers replay by
+ * cursor: they may be pruned (retention), never rewritten.
  */
 @Entity({ tableName: 'events' })
+@Trigger({
+  name: 'append_only',
+  timing: 'before',
+  events: ['update'],
+  forEach: 'row',
+  body: `raise exception '% is append-only', tg_table_name using errcode = 'insufficient_privilege';`,
+})
 @Index({ properties: ['tenantId', 'id'] })
 @Index({ properties: ['investigationId', 'id'] })
 export class OutboxEvent {
