@@ -90,6 +90,9 @@ export async function createServer(deps: ServerDeps, listen: { port: number; hos
     allowBatchedHttpRequests: false,
     introspection: true,
     csrfPrevention: true,
+    // Shutdown is ours (main.ts: HTTP, then the pool, then PostgreSQL). Apollo's own SIGINT/SIGTERM
+    // handler would stop it first and re-raise the signal, leaving our ordered stop waiting.
+    stopOnTerminationSignals: false,
     validationRules: armor.validationRules,
     plugins: [...(armor.plugins as ApolloServerPlugin<Context>[]), metrics.apolloPlugin, ApolloServerPluginLandingPageDisabled()],
     logger: { debug: () => {}, info: () => {}, warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
