@@ -30,7 +30,7 @@ export async function bootstrap(config: Config, logger: Logger = console, opts: 
       embedded = await startEmbeddedPostgres({ dir: path.join(config.dataDir, 'pg'), port: config.embeddedPgPort, logger });
       url = embedded.url;
     }
-    orm = await connectDatabase(url, { migrate: true, onQuery: opts.onQuery });
+    orm = await connectDatabase(url, { migrate: true, onQuery: opts.onQuery, logger });
     const verifier = await createTokenVerifier(config);
     const authenticate = createAuthenticator(verifier, new TenantDirectory(orm.em));
     if (config.demo) await seedDemoTenant(orm, new TenantDirectory(orm.em), logger);

@@ -10,7 +10,7 @@ import { MeDocument, InvestigationsDocument } from './generated/graphql.js';
 
 /**
  * `npm start` as a user runs it: no DATABASE_URL, so an embedded PostgreSQL in the data directory,
- * started, stopped and started again. Data and the signing key must survive.
+ * started, stopped and started again. Data, the demo tenant (seeded once) and the signing key survive.
  */
 test('start → stop → start on the embedded PostgreSQL keeps data and tokens', async () => {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'air-restart-'));
@@ -20,16 +20,23 @@ test('start → stop → start on the embedded PostgreSQL keeps data and tokens'
     PORT: '0',
     HOST: '127.0.0.1',
     AIR_DATA_DIR: dataDir,
-    AIR_DEMO: '0',
+    AIR_DEMO: '1',
     AIR_PG_PORT: String(56000 + (process.pid % 1000)),
   };
   const { logger } = recordingLogger();
   try {
     const first = await bootstrap(loadConfig(env), logger);
     const token = await first.signer!.sign({ sub: 'a', tenant: 'acme', roles: [Role.SECURITY_READER], ttlSeconds: 600 });
-    await seedInvestigation(first.orm, 'acme', { title: 'survives restarts' });
-    expect((await gql(first.url, token, InvestigationsDocument, {})).data!.investigations.totalCount).toBe(1);
-    await first.stop();
+    const demoToken = await first.signer!.sign({ sub: 'a', tenant: 'demo', roles: [Role.SECURITY_READER], ttlSeconds: 600 });
+    let demoBefore;
+    try {
+      await seedInvestigation(first.orm, 'acme', { title: 'survives restarts' });
+      expect((await gql(first.url, token, InvestigationsDocument, {})).data!.investigations.totalCount).toBe(1);
+      demoBefore = (await gql(first.url, demoToken, InvestigationsDocument, { first: 100 })).data!.investigations;
+      expect(demoBefore.totalCount).toBeGreaterThanOrEqual(5);
+    } finally {
+      await first.stop(); // also when an assertion failed: a running PostgreSQL would hold Jest open
+    }
     await expect(fetch(first.url)).rejects.toThrow();
 
     const second = await bootstrap(loadConfig(env), logger);
@@ -37,6 +44,9 @@ test('start → stop → start on the embedded PostgreSQL keeps data and tokens'
       expect((await gql(second.url, token, MeDocument)).data!.me.tenant).toBe('acme');
       const res = await gql(second.url, token, InvestigationsDocument, {});
       expect(res.data!.investigations.edges.map((e) => e.node.title)).toEqual(['survives restarts']);
+      // The demo tenant was seeded once: the second start found it and added nothing.
+      const demoAfter = (await gql(second.url, demoToken, InvestigationsDocument, { first: 100 })).data!.investigations;
+      expect(demoAfter).toEqual(demoBefore);
     } finally {
       await second.stop();
     }

@@ -4,9 +4,20 @@ import { ormConfig, type OrmOptions } from './orm.config.js';
 export type Orm = MikroORM;
 
 /** Connect the ORM; optionally bring the schema up to date first. */
-export async function connectDatabase(url: string, opts: OrmOptions & { migrate?: boolean } = {}): Promise<Orm> {
+export async function connectDatabase(
+  url: string,
+  opts: OrmOptions & { migrate?: boolean; logger?: Pick<Console, 'info'> } = {},
+): Promise<Orm> {
   const orm = await MikroORM.init(ormConfig(url, opts));
-  if (opts.migrate) await orm.migrator.up();
+  try {
+    if (opts.migrate) {
+      const applied = await orm.migrator.up();
+      if (applied.length) opts.logger?.info(`database: applied ${applied.map((m) => m.name).join(', ')}`);
+    }
+  } catch (e) {
+    await orm.close();
+    throw e;
+  }
   return orm;
 }
 

@@ -53,6 +53,8 @@ export function ormConfig(clientUrl: string, opts: OrmOptions = {}): Options {
       allOrNothing: true,
       emit: 'ts',
       snapshot: false,
+      // connectDatabase reports what it applied; the migrator's own lines would go to stdout per step.
+      silent: true,
     },
     // Errors in development say which entity/column; the formatter masks them for clients anyway.
     forceUtcTimezone: true,
