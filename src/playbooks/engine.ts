@@ -1,0 +1,357 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { v7 as uuidv7 } from 'uuid';
+import type { Orm } from '../db/database.js';
+import { tenantEntityManager } from '../context.js';
+import { coerceError, type Logger } from '../errors.js';
+import { Investigation } from '../investigations/investigation.entity.js';
+import { LogStep } from '../investigations/log-step.entity.js';
+import { InvestigatedEntity, GraphEdge } from '../investigations/investigated-entity.entity.js';
+import { EmailCluster, EmailClusterMember } from '../investigations/email-cluster.entity.js';
+import { ACTIVE_STATES, InvestigationState, StepStatus, type Playbook } from '../investigations/investigation.enums.js';
+import { Action } from '../actions/action.entity.js';
+import { Tenant } from '../tenants/tenant.entity.js';
+import { appendEvents, EventType, type EventInput } from '../realtime/outbox.js';
+import type { NodeRef, PlaybookDefinition, StepDefinition, StepOutcome } from './playbook.types.js';
+
+export interface EngineDeps<L> {
+  orm: Orm;
+  definitionOf(playbook: Playbook): PlaybookDefinition<L>;
+  /** The typed look-ups steps get, over a tenant-scoped EntityManager. */
+  lookupsFor(em: EntityManager): L;
+  logger: Logger;
+}
+
+const DONE = new Set<StepStatus>([StepStatus.COMPLETED, StepStatus.SKIPPED]);
+/** At most one progress write per step per this many ms: a step reporting in a tight loop costs nothing. */
+const PROGRESS_INTERVAL_MS = 250;
+
+/** Reject a playbook whose step graph has duplicate keys, unknown dependencies or a cycle. */
+export function validatePlaybook(def: PlaybookDefinition<unknown>): void {
+  const keys = new Set<string>();
+  for (const step of def.steps) {
+    if (keys.has(step.key)) throw new Error(`playbook ${def.playbook}: step '${step.key}' is declared twice`);
+    keys.add(step.key);
+  }
+  for (const step of def.steps) {
+    for (const dep of step.dependsOn ?? []) {
+      if (!keys.has(dep)) throw new Error(`playbook ${def.playbook}: step '${step.key}' depends on unknown step '${dep}'`);
+    }
+  }
+  const visiting = new Set<string>();
+  const visited = new Set<string>();
+  const byKey = new Map(def.steps.map((s) => [s.key, s]));
+  const visit = (key: string, path: string[]) => {
+    if (visited.has(key)) return;
+    if (visiting.has(key)) throw new Error(`playbook ${def.playbook}: steps form a cycle: ${[...path, key].join(' → ')}`);
+    visiting.add(key);
+    for (const dep of byKey.get(key)!.dependsOn ?? []) visit(dep, [...path, key]);
+    visiting.delete(key);
+    visited.add(key);
+  };
+  for (const step of def.steps) visit(step.key, []);
+}
+
+/**
+ * Run (or resume) one investigation to the end of its playbook.
+ *
+ * Durable by construction: each step's effects (entities, clusters, edges, actions) are written in
+ * the same transaction that marks it COMPLETED. A worker that dies mid-step leaves the step PENDING
+ * or RUNNING with nothing of it written, so running the investigation again — after a crash, or
+ * twice by mistake — resumes at its first unfinished step and writes no step's effects twice.
+ */
+export async function runInvestigation<L>(
+  deps: EngineDeps<L>,
+  tenantId: string,
+  investigationId: string,
+): Promise<InvestigationState | undefined> {
+  const em = tenantEntityManager(deps.orm, tenantId);
+  const investigation = await em.findOne(Investigation, { id: investigationId });
+  if (!investigation || !ACTIVE_STATES.includes(investigation.state)) return investigation?.state;
+  const def = deps.definitionOf(investigation.playbook);
+  await start(em, investigation, def);
+
+  for (;;) {
+    const current = await em.fork().findOne(Investigation, { id: investigationId });
+    // Cancelled (or finished by someone else) between two rounds: stop at the step boundary.
+    if (!current || !ACTIVE_STATES.includes(current.state)) return current?.state;
+    const steps = await em.fork().find(LogStep, { investigationId }, { orderBy: { seq: 'asc' } });
+    const status = new Map(steps.map((s) => [s.key, s.status]));
+    const failed = steps.find((s) => s.status === StepStatus.FAILED);
+    if (failed) return finish(em, current, InvestigationState.FAILED, `step '${failed.key}' failed: ${failed.error ?? 'unknown error'}`);
+    if (steps.every((s) => DONE.has(s.status))) {
+      const actions = await em.fork().count(Action, { investigationId });
+      return finish(em, current, actions > 0 ? InvestigationState.PENDING_ACTION : InvestigationState.NO_THREATS_FOUND);
+    }
+    const runnable = def.steps.filter((d) => !DONE.has(status.get(d.key)!) && (d.dependsOn ?? []).every((k) => DONE.has(status.get(k)!)));
+    if (runnable.length === 0) {
+      return finish(em, current, InvestigationState.FAILED, 'no step can run: the playbook graph is blocked');
+    }
+    const findings = new Map(steps.map((s) => [s.key, s.findings]));
+    await Promise.all(
+      runnable.map((step) =>
+        runStep(
+          deps,
+          em,
+          current,
+          step,
+          steps.find((s) => s.key === step.key)!,
+          findings,
+        ),
+      ),
+    );
+  }
+}
+
+/** Create the log (every step PENDING) and move the investigation to RUNNING, once. */
+async function start(em: EntityManager, investigation: Investigation, def: PlaybookDefinition<unknown>) {
+  await em.fork().transactional(async (tx) => {
+    await tx.upsertMany(
+      LogStep,
+      // Plain rows skip the entities' initialisers: ids are given here.
+      def.steps.map((step, seq) => ({
+        id: uuidv7(),
+        tenantId: investigation.tenantId,
+        investigationId: investigation.id,
+        seq,
+        phase: step.phase,
+        key: step.key,
+        name: step.name,
+        description: step.description,
+        status: StepStatus.PENDING,
+        progress: 0,
+        findings: {},
+      })),
+      { onConflictFields: ['investigationId', 'key'], onConflictAction: 'ignore' },
+    );
+    if (investigation.state !== InvestigationState.RUNNING) {
+      const now = new Date();
+      await tx.nativeUpdate(
+        Investigation,
+        { id: investigation.id, tenantId: investigation.tenantId },
+        { state: InvestigationState.RUNNING, startedAt: investigation.startedAt ?? now },
+      );
+      await appendEvents(tx, [stateEvent(investigation, InvestigationState.RUNNING)]);
+    }
+  });
+}
+
+async function runStep<L>(
+  deps: EngineDeps<L>,
+  em: EntityManager,
+  investigation: Investigation,
+  step: StepDefinition<L>,
+  log: LogStep,
+  findings: Map<string, Record<string, unknown>>,
+) {
+  const { tenantId, id: investigationId } = investigation;
+  const startedAt = new Date();
+  await em.fork().transactional(async (tx) => {
+    await tx.nativeUpdate(LogStep, { id: log.id, tenantId }, { status: StepStatus.RUNNING, startedAt, progress: 0 });
+    await appendEvents(tx, [
+      { tenantId, investigationId, type: EventType.STEP_STARTED, payload: { stepId: log.id, key: step.key, startedAt } },
+    ]);
+  });
+
+  let lastProgress = 0;
+  const lookupsEm = em.fork();
+  let outcome: StepOutcome;
+  try {
+    outcome = await step.run({
+      investigation: {
+        id: investigationId,
+        tenantId,
+        playbook: investigation.playbook,
+        subject: investigation.subject,
+        triggeringAlertId: investigation.triggeringAlertId,
+      },
+      results: (key) => {
+        if (!(step.dependsOn ?? []).includes(key)) throw new Error(`step '${step.key}' read '${key}', which it does not depend on`);
+        return findings.get(key) ?? {};
+      },
+      progress: async (percent, message) => {
+        const now = Date.now();
+        if (now - lastProgress < PROGRESS_INTERVAL_MS) return;
+        lastProgress = now;
+        const progress = Math.max(0, Math.min(99, Math.round(percent)));
+        await em.fork().transactional(async (tx) => {
+          await tx.nativeUpdate(LogStep, { id: log.id, tenantId }, { progress, progressMessage: message });
+          await appendEvents(tx, [
+            { tenantId, investigationId, type: EventType.STEP_PROGRESS, payload: { stepId: log.id, progress, message } },
+          ]);
+        });
+      },
+      lookups: deps.lookupsFor(lookupsEm),
+    });
+  } catch (e) {
+    const error = coerceError(e);
+    deps.logger.error(`investigation ${investigationId}: step '${step.key}' failed`, error);
+    const endedAt = new Date();
+    await em.fork().transactional(async (tx) => {
+      await tx.nativeUpdate(LogStep, { id: log.id, tenantId }, { status: StepStatus.FAILED, endedAt, error: error.message });
+      await appendEvents(tx, [
+        { tenantId, investigationId, type: EventType.STEP_FAILED, payload: { stepId: log.id, error: error.message, endedAt } },
+      ]);
+    });
+    return;
+  }
+  await em.fork().transactional((tx) => persistOutcome(tx, investigation, log, outcome));
+}
+
+/** Everything a step produced, and its completion, in the caller's transaction. */
+async function persistOutcome(tx: EntityManager, investigation: Investigation, log: LogStep, outcome: StepOutcome) {
+  const { tenantId, id: investigationId } = investigation;
+  const events: EventInput[] = [];
+  const nodeIds = new Map<string, string>();
+  const entityKey = (kind: string, value: string) => `${kind}\u0000${value}`;
+
+  if (outcome.entities?.length) {
+    // Later findings about the same entity refine it: verdict, threats and details are merged.
+    const rows = await tx.upsertMany(
+      InvestigatedEntity,
+      outcome.entities.map((e) => ({
+        id: uuidv7(),
+        tenantId,
+        investigationId,
+        kind: e.kind,
+        value: e.value,
+        externalId: e.externalId,
+        displayName: e.displayName,
+        verdict: e.verdict,
+        threats: e.threats ?? [],
+        details: e.details ?? {},
+        createdAt: new Date(),
+      })),
+      {
+        onConflictFields: ['investigationId', 'kind', 'value'],
+        onConflictAction: 'merge',
+        onConflictMergeFields: ['verdict', 'threats', 'details', 'displayName'],
+      },
+    );
+    for (const row of rows) {
+      nodeIds.set(entityKey(row.kind, row.value), row.id);
+      events.push({
+        tenantId,
+        investigationId,
+        type: EventType.ENTITY_FOUND,
+        payload: { id: row.id, kind: row.kind, value: row.value, verdict: row.verdict },
+      });
+    }
+  }
+
+  const clusterIds = new Map<string, string>();
+  for (const c of outcome.clusters ?? []) {
+    const cluster = tx.create(EmailCluster, {
+      tenantId,
+      investigationId,
+      name: c.name,
+      query: c.query,
+      queryValue: c.queryValue,
+      verdict: c.verdict,
+      threats: c.threats ?? [],
+      messageCount: new Set(c.messageIds).size,
+      createdAt: new Date(),
+      refreshedAt: new Date(),
+    });
+    clusterIds.set(c.key, cluster.id);
+    events.push({
+      tenantId,
+      investigationId,
+      type: EventType.CLUSTER_FOUND,
+      payload: { id: cluster.id, name: c.name, verdict: c.verdict, messageCount: cluster.messageCount },
+    });
+  }
+  await tx.flush();
+  for (const c of outcome.clusters ?? []) {
+    const clusterId = clusterIds.get(c.key)!;
+    const messageIds = [...new Set(c.messageIds)];
+    if (messageIds.length) {
+      await tx.insertMany(
+        EmailClusterMember,
+        messageIds.map((messageId) => ({ id: uuidv7(), tenantId, clusterId, message: messageId })),
+      );
+    }
+    // Counts by verdict and location come from the members themselves, in one aggregate.
+    await tx.getConnection().execute(
+      `update email_clusters c set
+         counts_by_verdict = coalesce((select jsonb_object_agg(v, n) from (select coalesce(m.verdict::text, 'UNKNOWN') v, count(*) n
+           from email_cluster_members cm join email_messages m on m.id = cm.message_id where cm.cluster_id = c.id group by 1) s), '{}'),
+         counts_by_location = coalesce((select jsonb_object_agg(l, n) from (select m.location::text l, count(*) n
+           from email_cluster_members cm join email_messages m on m.id = cm.message_id where cm.cluster_id = c.id group by 1) s), '{}')
+       where c.id = ? and c.tenant_id = ?`,
+      [clusterId, tenantId],
+      'run',
+      tx.getTransactionContext(),
+    );
+  }
+
+  const resolve = async (ref: NodeRef): Promise<string | undefined> => {
+    if ('cluster' in ref) return clusterIds.get(ref.cluster);
+    const key = entityKey(ref.kind, ref.value);
+    if (!nodeIds.has(key)) {
+      const found = await tx.findOne(InvestigatedEntity, { investigationId, kind: ref.kind, value: ref.value });
+      if (found) nodeIds.set(key, found.id);
+    }
+    return nodeIds.get(key);
+  };
+  const edges = [];
+  for (const edge of outcome.edges ?? []) {
+    const [from, to] = [await resolve(edge.from), await resolve(edge.to)];
+    if (from && to) edges.push({ id: uuidv7(), tenantId, investigationId, fromNodeId: from, toNodeId: to, relation: edge.relation });
+  }
+  if (edges.length)
+    await tx.upsertMany(GraphEdge, edges, {
+      onConflictFields: ['investigationId', 'fromNodeId', 'toNodeId', 'relation'],
+      onConflictAction: 'ignore',
+    });
+
+  if (outcome.actions?.length) {
+    const tenant = await tx.findOneOrFail(Tenant, { id: tenantId });
+    const expiresAt = new Date(Date.now() + tenant.pendingActionTtlHours * 3600_000);
+    for (const a of outcome.actions) {
+      const action = tx.create(Action, {
+        tenantId,
+        investigationId,
+        type: a.type,
+        clusterId: a.cluster ? clusterIds.get(a.cluster) : undefined,
+        targets: a.targets ?? [],
+        rationale: a.rationale,
+        evidence: a.evidence ?? {},
+        createdAt: new Date(),
+        expiresAt,
+      });
+      events.push({
+        tenantId,
+        investigationId,
+        type: EventType.ACTION_RECOMMENDED,
+        payload: { id: action.id, type: a.type, rationale: a.rationale },
+      });
+    }
+    await tx.flush();
+  }
+
+  const endedAt = new Date();
+  const status = outcome.skipped ? StepStatus.SKIPPED : StepStatus.COMPLETED;
+  await tx.nativeUpdate(LogStep, { id: log.id, tenantId }, { status, progress: 100, endedAt, findings: outcome.findings ?? {} });
+  events.push({ tenantId, investigationId, type: EventType.STEP_COMPLETED, payload: { stepId: log.id, key: log.key, status, endedAt } });
+  await appendEvents(tx, events);
+}
+
+async function finish(em: EntityManager, investigation: Investigation, state: InvestigationState, reason?: string) {
+  await em.fork().transactional(async (tx) => {
+    const ends = state !== InvestigationState.PENDING_ACTION;
+    const changed = await tx.nativeUpdate(
+      Investigation,
+      { id: investigation.id, tenantId: investigation.tenantId, state: { $in: [...ACTIVE_STATES] } },
+      { state, stateReason: reason, ...(ends ? { endedAt: new Date() } : {}) },
+    );
+    if (changed) await appendEvents(tx, [stateEvent(investigation, state, reason)]);
+  });
+  return state;
+}
+
+const stateEvent = (investigation: Investigation, state: InvestigationState, reason?: string): EventInput => ({
+  tenantId: investigation.tenantId,
+  investigationId: investigation.id,
+  type: EventType.INVESTIGATION_STATE_CHANGED,
+  payload: { id: investigation.id, state, ...(reason ? { stateReason: reason } : {}) },
+});
