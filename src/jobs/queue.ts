@@ -1,0 +1,103 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { CompiledQuery } from 'kysely';
+import { PgBoss, type Db } from 'pg-boss';
+import { coerceError, type Logger } from '../errors.js';
+
+/** Queue names and the payload each carries: the one map from job to data. */
+export interface JobPayloads {
+  'investigation-run': { tenantId: string; investigationId: string };
+}
+export type JobName = keyof JobPayloads;
+export const RUN_INVESTIGATION: JobName = 'investigation-run';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Validate a job payload at the trust boundary: a job may have been written by another version. */
+export function parseRunInvestigation(data: unknown): JobPayloads['investigation-run'] {
+  const d = data as Partial<JobPayloads['investigation-run']> | null;
+  for (const field of ['tenantId', 'investigationId'] as const) {
+    if (typeof d?.[field] !== 'string' || !UUID.test(d[field])) {
+      throw new Error(`investigation-run job: '${field}' must be a UUID, but got ${JSON.stringify(d?.[field])}`);
+    }
+  }
+  return { tenantId: d!.tenantId!, investigationId: d!.investigationId! };
+}
+
+/**
+ * pg-boss writing through the caller's MikroORM transaction, so a job is created in the same commit
+ * as the row that causes it: no investigation without its job, no job for a rolled-back one.
+ * pg-boss speaks `$1` placeholders; MikroORM's `execute` inlines `?` ones, so go one level down to
+ * the transaction's Kysely connection, which passes parameters to the driver as they are.
+ */
+export function transactionDb(tx: EntityManager): Db {
+  const ctx = tx.getTransactionContext<{ executeQuery(q: CompiledQuery): Promise<{ rows: unknown[] }> }>();
+  if (!ctx) throw new Error('transactionDb: call it inside em.transactional()');
+  return {
+    executeSql: async (text: string, values: unknown[] = []) => ({ rows: (await ctx.executeQuery(CompiledQuery.raw(text, values))).rows }),
+  };
+}
+
+export interface QueueOptions {
+  logger: Logger;
+  /** A dead worker's job returns after this many seconds without a heartbeat (pg-boss minimum 10). @default 20 */
+  heartbeatSeconds?: number;
+  /**
+   * How often this process looks for jobs whose heartbeat stopped. pg-boss gates that sweep on both its
+   * supervise and monitor intervals (60 s each by default), so both are set from this. @default 10
+   */
+  superviseIntervalSeconds?: number;
+}
+
+/** The durable job queue (pg-boss, in the `pgboss` schema of the same database). */
+export class JobQueue {
+  private constructor(
+    readonly boss: PgBoss,
+    private readonly logger: Logger,
+  ) {}
+
+  static async start(url: string, opts: QueueOptions): Promise<JobQueue> {
+    const boss = new PgBoss({
+      connectionString: url,
+      schema: 'pgboss',
+      // Polling (every second, see workInvestigations), not LISTEN: with useListenNotify on, the
+      // crash test's surviving worker never picked up the jobs pg-boss retried after a lost heartbeat
+      // (still 'retry' 35 s past start_after); polling picks them up within a second.
+      useListenNotify: false,
+      max: 4,
+      superviseIntervalSeconds: opts.superviseIntervalSeconds ?? 10,
+      monitorIntervalSeconds: opts.superviseIntervalSeconds ?? 10,
+    });
+    boss.on('error', (e) => opts.logger.error('job queue error', coerceError(e)));
+    await boss.start();
+    // singleton + singletonKey = investigation id: one investigation never runs in two workers at once.
+    // Heartbeats: a worker killed mid-investigation gives its job back within ~heartbeatSeconds, and the
+    // engine resumes at the first unfinished step. Retries with backoff cover transient failures.
+    await boss.createQueue(RUN_INVESTIGATION, {
+      policy: 'singleton',
+      retryLimit: 5,
+      retryDelay: 2,
+      retryBackoff: true,
+      retryDelayMax: 120,
+      expireInSeconds: 3600,
+      heartbeatSeconds: opts.heartbeatSeconds ?? 20,
+    });
+    return new JobQueue(boss, opts.logger);
+  }
+
+  /** Enqueue a run of an investigation; pass `tx` to create the job in that transaction. */
+  async enqueueInvestigation(payload: JobPayloads['investigation-run'], tx?: EntityManager): Promise<void> {
+    await this.boss.send(RUN_INVESTIGATION, payload, { singletonKey: payload.investigationId, ...(tx ? { db: transactionDb(tx) } : {}) });
+  }
+
+  /** Run investigations with `concurrency` at a time in this process. */
+  async workInvestigations(concurrency: number, run: (payload: JobPayloads['investigation-run']) => Promise<unknown>): Promise<void> {
+    await this.boss.work(RUN_INVESTIGATION, { localConcurrency: concurrency, batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
+      await run(parseRunInvestigation(job.data));
+    });
+  }
+
+  /** Stop taking jobs, let running ones finish (up to `timeoutMs`), close the pool. */
+  async stop(timeoutMs = 15_000): Promise<void> {
+    await this.boss.stop({ graceful: true, timeout: timeoutMs, close: true });
+  }
+}
