@@ -9,10 +9,15 @@ import { buildAirSchema } from './schema.js';
 import { createServer, type AirServer } from './server.js';
 import { seedDemoTenant } from './demo/demo.seed.js';
 import { coerceError, type Logger } from './errors.js';
+import { JobQueue } from './jobs/queue.js';
+import { runInvestigation } from './playbooks/engine.js';
+import { definitionOf, lookupsFor } from './playbooks/playbooks.js';
+import { releaseThrottled } from './investigations/intake.service.js';
 
 export interface App {
   url: string;
   orm: Orm;
+  queue: JobQueue;
   server: AirServer;
   /** Signs development tokens; undefined when tokens come from an OIDC issuer. */
   signer?: TokenSigner;
@@ -24,6 +29,7 @@ export interface App {
 export async function bootstrap(config: Config, logger: Logger = console, opts: { onQuery?: (sql: string) => void } = {}): Promise<App> {
   let embedded: EmbeddedDatabase | undefined;
   let orm: Orm | undefined;
+  let queue: JobQueue | undefined;
   try {
     let url = config.databaseUrl;
     if (!url) {
@@ -31,29 +37,44 @@ export async function bootstrap(config: Config, logger: Logger = console, opts: 
       url = embedded.url;
     }
     orm = await connectDatabase(url, { migrate: true, onQuery: opts.onQuery, logger });
+    queue = await JobQueue.start(url, { logger });
+    if (config.workers > 0) await startWorkers(orm, queue, config.workers, logger);
     const verifier = await createTokenVerifier(config);
     const authenticate = createAuthenticator(verifier, new TenantDirectory(orm.em));
     if (config.demo) await seedDemoTenant(orm, new TenantDirectory(orm.em), logger);
     const server = await createServer(
-      { config, orm, schema: await buildAirSchema(), authenticate, logger },
+      { config, orm, queue, schema: await buildAirSchema(), authenticate, logger },
       { port: config.port, host: config.host },
     );
     const signer = config.auth.oidcIssuer ? undefined : createHmacSigner(await loadSigningSecret(config));
-    const handles = { orm, embedded };
+    const handles = { orm, embedded, queue };
     return {
       url: server.url,
       orm,
+      queue,
       server,
       signer,
       async stop() {
         await server.stop().catch((e: unknown) => logger.error('stopping the HTTP server failed', coerceError(e)));
+        // Running investigations get a moment to reach a step boundary; what is cut off resumes elsewhere.
+        await handles.queue.stop().catch((e: unknown) => logger.error('stopping the job queue failed', coerceError(e)));
         await handles.orm.close().catch((e: unknown) => logger.error('closing the database pool failed', coerceError(e)));
         await handles.embedded?.stop();
       },
     };
   } catch (e) {
+    await queue?.stop(1000).catch(() => undefined);
     await orm?.close().catch(() => undefined);
     await embedded?.stop().catch(() => undefined);
     throw e;
   }
+}
+
+/** Run investigations in this process: each job runs the engine, then lets throttled ones start. */
+export async function startWorkers(orm: Orm, queue: JobQueue, concurrency: number, logger: Logger): Promise<void> {
+  const deps = { orm, definitionOf, lookupsFor, logger };
+  await queue.workInvestigations(concurrency, async ({ tenantId, investigationId }) => {
+    await runInvestigation(deps, tenantId, investigationId);
+    await releaseThrottled(orm, queue, tenantId);
+  });
 }

@@ -16,6 +16,8 @@ export interface Config {
   readonly embeddedPgPort: number;
   /** Seed the `demo` tenant on first start. @default true */
   readonly demo: boolean;
+  /** Investigations this process runs at once; 0 runs none (API only; `npm run worker` elsewhere). @default 2 */
+  readonly workers: number;
   readonly auth: {
     /** OIDC issuer; when set, tokens are verified against its JWKS and the HS256 key is not used. */
     readonly oidcIssuer: string | undefined;
@@ -96,6 +98,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: path.resolve(str(env, 'AIR_DATA_DIR') ?? './.air'),
     embeddedPgPort: int(env, 'AIR_PG_PORT', 54329, 1, 65535),
     demo: bool(env, 'AIR_DEMO', true),
+    workers: int(env, 'AIR_WORKERS', 2, 0, 64),
     auth: Object.freeze({
       oidcIssuer,
       oidcAudience,

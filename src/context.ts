@@ -3,6 +3,13 @@ import type { Orm } from './db/database.js';
 import { TENANT_FILTER } from './db/orm.config.js';
 import { createLoaders, type Loaders } from './common/loaders.js';
 import type { Viewer } from './auth/viewer.js';
+import type { JobQueue } from './jobs/queue.js';
+
+/** The long-lived handles services need beyond the request's EntityManager. */
+export interface Services {
+  readonly orm: Orm;
+  readonly queue: JobQueue;
+}
 
 /** What every resolver receives. */
 export interface Context {
@@ -10,6 +17,7 @@ export interface Context {
   /** A fork for this request or subscription operation, scoped to the viewer's tenant. */
   readonly em: EntityManager;
   readonly loaders: Loaders;
+  readonly services: Services;
 }
 
 /** A fork whose every read of tenant-owned rows is limited to `tenantId`. */
@@ -20,7 +28,7 @@ export function tenantEntityManager(orm: Orm, tenantId: string): EntityManager {
 }
 
 /** Build the request context in one place; HTTP and WebSocket call the same function. */
-export function createContext(orm: Orm, viewer: Viewer): Context {
-  const em = tenantEntityManager(orm, viewer.tenantId);
-  return { viewer, em, loaders: createLoaders(em) };
+export function createContext(services: Services, viewer: Viewer): Context {
+  const em = tenantEntityManager(services.orm, viewer.tenantId);
+  return { viewer, em, loaders: createLoaders(em), services };
 }

@@ -8,6 +8,7 @@ import { AlertResolver } from './alerts/alert.resolver.js';
 import { ActionResolver } from './actions/action.resolver.js';
 import { DashboardResolver } from './dashboard/dashboard.resolver.js';
 import { EmailClusterResolver, InvestigationResolver, LogStepResolver } from './investigations/investigation.resolver.js';
+import { IntakeResolver } from './investigations/intake.resolver.js';
 
 /** The schema as code declares it, before authorization: what `schema/schema.graphql` records. */
 export function buildBareSchema(): Promise<GraphQLSchema> {
@@ -20,6 +21,7 @@ export function buildBareSchema(): Promise<GraphQLSchema> {
       AlertResolver,
       ActionResolver,
       DashboardResolver,
+      IntakeResolver,
     ],
     // Input validation is done by the services, with messages that name the field.
     validate: false,

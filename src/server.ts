@@ -11,10 +11,13 @@ import type { Authenticate } from './auth/authenticate.js';
 import { createContext, type Context } from './context.js';
 import { AppError, coerceError, createErrorFormatter, ErrorCode, type Logger } from './errors.js';
 import { createMetrics } from './metrics.js';
+import { handleIngest } from './telemetry/ingest.http.js';
+import type { JobQueue } from './jobs/queue.js';
 
 export interface ServerDeps {
   config: Config;
   orm: Orm;
+  queue: JobQueue;
   schema: GraphQLSchema;
   authenticate: Authenticate;
   logger: Logger;
@@ -51,14 +54,14 @@ export function createArmor(limits: Config['limits']) {
   }).protect();
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
 }
 
 /** A request-level failure in the GraphQL response shape, so clients parse one format. */
-function sendGraphQLError(res: ServerResponse, error: AppError) {
+export function sendGraphQLError(res: ServerResponse, error: AppError) {
   const headers: Record<string, string> = error.code === ErrorCode.UNAUTHENTICATED ? { 'www-authenticate': 'Bearer' } : {};
   sendJson(res, error.httpStatus, { errors: [{ message: error.message, extensions: { code: error.code } }] }, headers);
 }
@@ -80,7 +83,7 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string> {
 
 /** HTTP + Apollo on one http.Server: `/graphql`, `/healthz`, `/readyz`, `/metrics`. */
 export async function createServer(deps: ServerDeps, listen: { port: number; host: string }): Promise<AirServer> {
-  const { config, orm, schema, authenticate, logger } = deps;
+  const { config, orm, queue, schema, authenticate, logger } = deps;
   const armor = createArmor(config.limits);
   const metrics = createMetrics();
   const apollo = new ApolloServer<Context>({
@@ -127,7 +130,7 @@ export async function createServer(deps: ServerDeps, listen: { port: number; hos
     }
     let context: Context;
     try {
-      context = createContext(orm, await authenticate(req.headers.authorization));
+      context = createContext({ orm, queue }, await authenticate(req.headers.authorization));
     } catch (e) {
       if (e instanceof AppError) return sendGraphQLError(res, e);
       throw e;
@@ -167,6 +170,8 @@ export async function createServer(deps: ServerDeps, listen: { port: number; hos
       switch (url.pathname) {
         case '/graphql':
           return handleGraphQL(req, res, url);
+        case '/ingest':
+          return handleIngest(req, res, { orm, authenticate });
         case '/healthz':
           return sendJson(res, 200, { status: 'ok' });
         case '/readyz': {

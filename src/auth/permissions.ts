@@ -2,12 +2,21 @@ import { rule, shield } from './shield.js';
 import type { IRules } from 'graphql-shield';
 import type { Context } from '../context.js';
 import { forbidden } from '../errors.js';
-import { hasAnyRole, READ_ROLES } from './viewer.js';
+import { APPROVE_ROLES, hasAnyRole, READ_ROLES, Role } from './viewer.js';
 
 // Rule names are unique: shield caches a rule's result per request under its name.
 const isAuthenticated = rule('isAuthenticated', { cache: 'contextual' })((_parent, _args, ctx: Context) => Boolean(ctx.viewer));
 const canRead = rule('canRead', { cache: 'contextual' })((_parent, _args, ctx: Context) =>
   ctx.viewer ? hasAnyRole(ctx.viewer, READ_ROLES) || forbidden('Reading investigations needs a security role') : false,
+);
+
+const canRaiseAlerts = rule('canRaiseAlerts', { cache: 'contextual' })((_parent, _args, ctx: Context) =>
+  ctx.viewer
+    ? hasAnyRole(ctx.viewer, [...APPROVE_ROLES, Role.SERVICE]) || forbidden('Raising alerts needs the SERVICE role or an admin role')
+    : false,
+);
+const canInvestigate = rule('canInvestigate', { cache: 'contextual' })((_parent, _args, ctx: Context) =>
+  ctx.viewer ? hasAnyRole(ctx.viewer, APPROVE_ROLES) || forbidden('Starting an investigation needs SECURITY_ADMIN or GLOBAL_ADMIN') : false,
 );
 
 /**
@@ -60,6 +69,12 @@ export const rules: IRules = {
     pendingActions: canRead,
     dashboard: canRead,
   },
+  Mutation: {
+    reportMessage: canRaiseAlerts,
+    raiseAlert: canRaiseAlerts,
+    startInvestigation: canInvestigate,
+  },
+  AlertReceipt: canRaiseAlerts,
   ...Object.fromEntries(READABLE_TYPES.map((t) => [t, canRead])),
   ...Object.fromEntries(SHARED_TYPES.map((t) => [t, isAuthenticated])),
 };

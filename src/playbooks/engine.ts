@@ -308,11 +308,14 @@ async function persistOutcome(tx: EntityManager, investigation: Investigation, l
     const tenant = await tx.findOneOrFail(Tenant, { id: tenantId });
     const expiresAt = new Date(Date.now() + tenant.pendingActionTtlHours * 3600_000);
     for (const a of outcome.actions) {
+      const earlier = a.clusterRef
+        ? await tx.findOne(EmailCluster, { investigationId, query: a.clusterRef.query, queryValue: a.clusterRef.queryValue })
+        : null;
       const action = tx.create(Action, {
         tenantId,
         investigationId,
         type: a.type,
-        clusterId: a.cluster ? clusterIds.get(a.cluster) : undefined,
+        clusterId: a.cluster ? clusterIds.get(a.cluster) : earlier?.id,
         targets: a.targets ?? [],
         rationale: a.rationale,
         evidence: a.evidence ?? {},

@@ -39,8 +39,10 @@ export interface ActionFinding {
   type: ActionType;
   rationale: string;
   targets?: ActionTarget[];
-  /** For email actions: the key of a cluster reported by the same step. */
+  /** For email actions: the key of a cluster reported by the same step… */
   cluster?: string;
+  /** …or a cluster an earlier step of the investigation reported, by its query and value. */
+  clusterRef?: { query: ClusterQuery; queryValue: string };
   evidence?: Record<string, unknown>;
 }
 

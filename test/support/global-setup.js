@@ -47,4 +47,8 @@ export default async function globalSetup() {
   template.pathname = `/${TEMPLATE_DB}`;
   const orm = await connectDatabase(template.toString(), { migrate: true });
   await orm.close();
+  // The job queue's schema too, so that every cloned database starts with it installed.
+  const { JobQueue } = await import('../../dist/src/jobs/queue.js');
+  const queue = await JobQueue.start(template.toString(), { logger: { info() {}, warn: console.warn, error: console.error } });
+  await queue.stop(1000);
 }

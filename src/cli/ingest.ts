@@ -1,0 +1,80 @@
+/**
+ * `npm run ingest -- FILE.ndjson [--url http://localhost:4000] [--token T]`
+ *   streams the file to `POST /ingest` of a running server and prints the report;
+ * `npm run ingest -- FILE.ndjson --tenant NAME`
+ *   without --url/--token, ingests straight into the configured database (DATABASE_URL, or the
+ *   embedded PostgreSQL in AIR_DATA_DIR) for that tenant.
+ * Exit status: 0 when every line was stored or already present, 1 when some lines failed, 2 on misuse.
+ */
+import 'reflect-metadata';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config.js';
+import { connectDatabase } from '../db/database.js';
+import { startEmbeddedPostgres } from '../db/embedded.js';
+import { TenantDirectory } from '../tenants/tenant.service.js';
+import { coerceError } from '../errors.js';
+import { ingestNdjson, type IngestReport } from '../telemetry/ingest.service.js';
+
+const USAGE = 'usage: npm run ingest -- FILE.ndjson [--url http://localhost:4000 --token T | --tenant NAME]';
+function fail(message: string): never {
+  console.error(`ingest: ${message}`);
+  console.error(USAGE);
+  process.exit(2);
+}
+
+let parsed;
+try {
+  parsed = parseArgs({
+    allowPositionals: true,
+    options: { url: { type: 'string' }, token: { type: 'string' }, tenant: { type: 'string' } },
+  });
+} catch (e) {
+  fail(coerceError(e).message);
+}
+const { values, positionals } = parsed;
+if (positionals.length !== 1) fail(`give exactly one NDJSON file, but got ${positionals.length}`);
+const file = path.resolve(positionals[0]);
+if (!fs.existsSync(file)) fail(`no such file: ${file}`);
+
+function ingestUrl(base: string): string {
+  const u = new URL(base);
+  if (u.pathname === '/' || u.pathname === '' || u.pathname === '/graphql') u.pathname = '/ingest';
+  return u.toString();
+}
+
+let report: IngestReport;
+if (values.url || values.token) {
+  if (!values.token) fail('--token is required with --url (a SERVICE token: npm run token -- --tenant NAME --role SERVICE)');
+  const url = ingestUrl(values.url ?? 'http://localhost:4000');
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${values.token}`, 'content-type': 'application/x-ndjson' },
+    body: Readable.toWeb(fs.createReadStream(file)) as ReadableStream,
+    duplex: 'half',
+  } as RequestInit & { duplex: 'half' }).catch((e: unknown) => fail(`could not reach ${url}: ${coerceError(e).message}`));
+  const body = (await res.json()) as Partial<IngestReport> & { errors?: { message: string }[] };
+  if (body.received === undefined) {
+    console.error(`ingest: ${url} answered ${res.status}: ${(body.errors ?? []).map((e) => e.message).join('; ')}`);
+    process.exit(1);
+  }
+  report = body as IngestReport;
+} else {
+  if (!values.tenant) fail('give --tenant NAME to ingest into the database directly, or --url and --token to use a server');
+  const config = loadConfig();
+  const embedded = config.databaseUrl
+    ? undefined
+    : await startEmbeddedPostgres({ dir: path.join(config.dataDir, 'pg'), port: config.embeddedPgPort, logger: console });
+  const orm = await connectDatabase(config.databaseUrl ?? embedded!.url, { migrate: true, logger: console });
+  try {
+    const tenantId = await new TenantDirectory(orm.em).idOf(values.tenant);
+    report = await ingestNdjson(orm, tenantId, fs.createReadStream(file));
+  } finally {
+    await orm.close();
+    await embedded?.stop();
+  }
+}
+console.log(JSON.stringify(report, null, 2));
+process.exit(report.failed > 0 ? 1 : 0);

@@ -1,0 +1,30 @@
+/**
+ * `npm run worker`: a worker-only process (no HTTP) running investigations from the shared queue,
+ * for adding capacity on other machines. Needs DATABASE_URL; AIR_WORKERS sets its concurrency.
+ */
+import 'reflect-metadata';
+import { loadConfig } from '../config.js';
+import { connectDatabase } from '../db/database.js';
+import { JobQueue } from '../jobs/queue.js';
+import { startWorkers } from '../app.js';
+
+const config = loadConfig();
+if (!config.databaseUrl) {
+  console.error('worker: set DATABASE_URL to the database the API uses (npm start runs workers itself)');
+  process.exit(2);
+}
+const orm = await connectDatabase(config.databaseUrl, { migrate: true, logger: console });
+const queue = await JobQueue.start(config.databaseUrl, { logger: console });
+await startWorkers(orm, queue, Math.max(1, config.workers), console);
+console.log(`worker running ${Math.max(1, config.workers)} investigation(s) at a time`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, async () => {
+    if (stopping) return;
+    stopping = true;
+    await queue.stop();
+    await orm.close();
+    process.exit(0);
+  });
+}

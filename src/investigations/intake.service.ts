@@ -1,0 +1,349 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Orm } from '../db/database.js';
+import { tenantEntityManager } from '../context.js';
+import { badInput } from '../errors.js';
+import { Alert, AlertKind, Severity } from '../alerts/alert.entity.js';
+import { EmailMessage } from '../telemetry/email-message.entity.js';
+import { estimateSimilarity } from '../telemetry/fingerprint.js';
+import { Tenant } from '../tenants/tenant.entity.js';
+import { appendEvents, EventType } from '../realtime/outbox.js';
+import type { JobQueue } from '../jobs/queue.js';
+import { Investigation } from './investigation.entity.js';
+import { InvestigatedEntity } from './investigated-entity.entity.js';
+import { EntityKind, InvestigationState, Playbook } from './investigation.enums.js';
+
+/** The playbook each alert kind starts; correlated kinds attach to an open investigation instead. */
+export const PLAYBOOK_OF: Partial<Record<AlertKind, Playbook>> = {
+  [AlertKind.USER_REPORTED]: Playbook.USER_SUBMITTED_MESSAGE,
+  [AlertKind.URL_VERDICT_CHANGE]: Playbook.URL_VERDICT_CHANGE,
+  [AlertKind.MALWARE_ZAPPED]: Playbook.ZAPPED_MALWARE,
+  [AlertKind.PHISH_ZAPPED]: Playbook.ZAPPED_PHISH,
+  [AlertKind.USER_COMPROMISED]: Playbook.USER_COMPROMISED,
+  [AlertKind.MANUAL]: Playbook.MANUAL_INVESTIGATION,
+};
+const CORRELATED = new Set([
+  AlertKind.RISKY_SIGN_IN,
+  AlertKind.SUSPICIOUS_INBOX_RULE,
+  AlertKind.SUSPICIOUS_SENDING,
+  AlertKind.MASS_DOWNLOAD,
+]);
+/** Open for merging: still investigating, or waiting on its actions. */
+const OPEN = [
+  InvestigationState.STARTING,
+  InvestigationState.RUNNING,
+  InvestigationState.QUEUED_BY_THROTTLING,
+  InvestigationState.PENDING_ACTION,
+];
+/** Reports of near-identical messages (MinHash similarity) belong to one investigation. */
+const SAME_CAMPAIGN_SIMILARITY = 0.5;
+/** How far back an open investigation can absorb a new alert. */
+const MERGE_WINDOW_MS = 7 * 24 * 3600_000;
+
+export interface AlertInput {
+  kind: AlertKind;
+  severity?: Severity;
+  at?: Date;
+  externalId?: string;
+  messageExternalId?: string;
+  url?: string;
+  user?: string;
+  sha256?: string;
+  title?: string;
+  /** For manual investigations: `message:<id>`, `user:<address>` or `url:<url>`. */
+  subject?: string;
+}
+
+export interface IntakeResult {
+  alert: Alert;
+  investigation: Investigation;
+  /** True when the alert joined an investigation already open about the same thing. */
+  merged: boolean;
+}
+
+const titleOf = (a: AlertInput, subject?: string) =>
+  a.title ?? `${a.kind.replace(/_/g, ' ').toLowerCase()}${subject ? `: ${subject}` : a.user ? `: ${a.user}` : a.url ? `: ${a.url}` : ''}`;
+
+/**
+ * Raise an alert: store it, then attach it to the open investigation about the same thing — the
+ * same campaign for message alerts, the same user for correlated ones — or start the playbook its
+ * kind calls for. All in one transaction, serialised per tenant, with the job enqueued in it: fifty
+ * simultaneous reports of one campaign make one investigation with fifty alerts.
+ */
+export async function raiseAlert(orm: Orm, queue: JobQueue, tenantId: string, input: AlertInput): Promise<IntakeResult> {
+  validate(input);
+  return tenantEntityManager(orm, tenantId).transactional(async (tx) => {
+    await lockIntake(tx, tenantId);
+    if (input.externalId) {
+      const existing = await tx.findOne(Alert, { externalId: input.externalId });
+      if (existing?.investigationId) {
+        return { alert: existing, investigation: await tx.findOneOrFail(Investigation, { id: existing.investigationId }), merged: true };
+      }
+    }
+    const message = input.messageExternalId ? await messageOf(tx, input.messageExternalId) : null;
+    if (input.messageExternalId && !message && (input.kind === AlertKind.USER_REPORTED || input.kind === AlertKind.MANUAL)) {
+      throw badInput(`messageId: no message '${input.messageExternalId}' has been ingested`, 'messageId');
+    }
+    const alert = tx.create(Alert, {
+      tenantId,
+      externalId: input.externalId,
+      kind: input.kind,
+      severity: input.severity ?? defaultSeverity(input.kind),
+      title: titleOf(input, message?.subject),
+      at: input.at ?? new Date(),
+      messageExternalId: input.messageExternalId,
+      url: input.url,
+      user: input.user?.toLowerCase(),
+      sha256: input.sha256?.toLowerCase(),
+    });
+    return route(tx, queue, alert, input, message);
+  });
+}
+
+/**
+ * Alerts that arrived through /ingest: route each to the investigation it starts or joins, as
+ * raiseAlert does. One transaction per alert; an alert that cannot start a playbook (e.g. a report
+ * of a message not ingested yet) stays stored without an investigation and the others go on.
+ */
+export async function routeStoredAlerts(orm: Orm, queue: JobQueue, tenantId: string, alertIds: string[], logger?: Pick<Console, 'warn'>) {
+  for (const id of alertIds) {
+    try {
+      await tenantEntityManager(orm, tenantId).transactional(async (tx) => {
+        await lockIntake(tx, tenantId);
+        const alert = await tx.findOne(Alert, { id });
+        if (!alert || alert.investigationId) return;
+        const input: AlertInput = {
+          kind: alert.kind,
+          messageExternalId: alert.messageExternalId,
+          url: alert.url,
+          user: alert.user,
+          sha256: alert.sha256,
+          title: alert.title,
+        };
+        validate(input);
+        await route(tx, queue, alert, input, input.messageExternalId ? await messageOf(tx, input.messageExternalId) : null);
+      });
+    } catch (e) {
+      logger?.warn(`alert ${id} was stored but starts no investigation: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+}
+
+const lockIntake = (tx: EntityManager, tenantId: string) =>
+  tx.getConnection().execute('select pg_advisory_xact_lock(hashtext(?))', [`air:intake:${tenantId}`], 'all', tx.getTransactionContext());
+
+const messageOf = (tx: EntityManager, externalId: string) =>
+  tx.findOne(EmailMessage, { externalId }, { fields: ['id', 'externalId', 'subject', 'minhash', 'sender'] as never });
+
+async function route(
+  tx: EntityManager,
+  queue: JobQueue,
+  alert: Alert,
+  input: AlertInput,
+  message: Pick<EmailMessage, 'id' | 'externalId' | 'minhash' | 'sender' | 'subject'> | null,
+): Promise<IntakeResult> {
+  const tenantId = alert.tenantId;
+  const open = await openInvestigationFor(tx, input, message);
+  if (open) {
+    alert.investigationId = open.id;
+    await tx.flush();
+    return { alert, investigation: open, merged: true };
+  }
+  const playbook = PLAYBOOK_OF[input.kind] ?? Playbook.USER_COMPROMISED;
+  const tenant = await tx.findOneOrFail(Tenant, { id: tenantId });
+  const pending = await tx.count(Investigation, { state: InvestigationState.PENDING_ACTION });
+  const throttled = pending >= tenant.maxPendingInvestigations;
+  const investigation = tx.create(Investigation, {
+    tenantId,
+    playbook,
+    state: throttled ? InvestigationState.QUEUED_BY_THROTTLING : InvestigationState.STARTING,
+    title: message?.subject ?? alert.title,
+    subject: input.subject ?? (input.user && CORRELATED.has(input.kind) ? `user:${input.user.toLowerCase()}` : undefined),
+    triggeringAlertId: alert.id,
+    createdAt: new Date(),
+  });
+  alert.investigationId = investigation.id;
+  await tx.flush();
+  await appendEvents(tx, [
+    {
+      tenantId,
+      investigationId: investigation.id,
+      type: EventType.INVESTIGATION_CREATED,
+      payload: { id: investigation.id, playbook, state: investigation.state, title: investigation.title },
+    },
+  ]);
+  if (!throttled) await queue.enqueueInvestigation({ tenantId, investigationId: investigation.id }, tx);
+  return { alert, investigation, merged: false };
+}
+
+function validate(input: AlertInput) {
+  if (input.kind === AlertKind.USER_REPORTED && !input.messageExternalId)
+    throw badInput('a USER_REPORTED alert needs messageId', 'messageId');
+  if ((input.kind === AlertKind.MALWARE_ZAPPED || input.kind === AlertKind.PHISH_ZAPPED) && !input.messageExternalId) {
+    throw badInput(`a ${input.kind} alert needs messageId`, 'messageId');
+  }
+  if (input.kind === AlertKind.URL_VERDICT_CHANGE && !input.url) throw badInput('a URL_VERDICT_CHANGE alert needs url', 'url');
+  if ((CORRELATED.has(input.kind) || input.kind === AlertKind.USER_COMPROMISED) && !input.user)
+    throw badInput(`a ${input.kind} alert needs user`, 'user');
+  if (input.kind === AlertKind.MANUAL && !input.subject && !input.messageExternalId && !input.user && !input.url) {
+    throw badInput('a manual investigation needs a message, a user or a URL', 'subject');
+  }
+}
+
+function defaultSeverity(kind: AlertKind): Severity {
+  return kind === AlertKind.MALWARE_ZAPPED || kind === AlertKind.USER_COMPROMISED
+    ? Severity.HIGH
+    : kind === AlertKind.MANUAL
+      ? Severity.INFORMATIONAL
+      : Severity.MEDIUM;
+}
+
+/** The open investigation this alert is about too, if any. */
+async function openInvestigationFor(
+  tx: EntityManager,
+  input: AlertInput,
+  message: Pick<EmailMessage, 'id' | 'externalId' | 'minhash' | 'sender' | 'subject'> | null,
+): Promise<Investigation | null> {
+  const since = new Date(Date.now() - MERGE_WINDOW_MS);
+  if (input.kind === AlertKind.MANUAL) return null;
+  if (CORRELATED.has(input.kind) || input.kind === AlertKind.USER_COMPROMISED) {
+    const user = input.user!.toLowerCase();
+    // An open investigation that already found this user, or one about this user.
+    const entity = await tx.findOne(
+      InvestigatedEntity,
+      { kind: EntityKind.USER, value: user, createdAt: { $gte: since } },
+      { orderBy: { createdAt: 'desc' } },
+    );
+    const candidates = await tx.find(
+      Investigation,
+      {
+        state: { $in: OPEN },
+        createdAt: { $gte: since },
+        $or: [{ subject: `user:${user}` }, ...(entity ? [{ id: entity.investigationId }] : [])],
+      },
+      { orderBy: { createdAt: 'desc' }, limit: 1 },
+    );
+    return candidates[0] ?? null;
+  }
+  const playbook = PLAYBOOK_OF[input.kind];
+  if (input.kind === AlertKind.URL_VERDICT_CHANGE) {
+    const alerts = await tx.find(
+      Alert,
+      { kind: input.kind, url: input.url, investigationId: { $ne: null }, at: { $gte: since } },
+      { limit: 20 },
+    );
+    return firstOpen(
+      tx,
+      alerts.map((a) => a.investigationId!),
+      playbook,
+    );
+  }
+  if (!message) return null;
+  // Same campaign: an open investigation of the same playbook whose reported message is a near-duplicate.
+  const open = await tx.find(
+    Investigation,
+    { playbook, state: { $in: OPEN }, createdAt: { $gte: since } },
+    { orderBy: { createdAt: 'desc' }, limit: 500 },
+  );
+  if (!open.length) return null;
+  const triggers = await tx.find(Alert, { id: { $in: open.flatMap((i) => (i.triggeringAlertId ? [i.triggeringAlertId] : [])) } });
+  const roots = await tx.find(
+    EmailMessage,
+    { externalId: { $in: triggers.flatMap((a) => (a.messageExternalId ? [a.messageExternalId] : [])) } },
+    { fields: ['externalId', 'minhash', 'sender'] as never },
+  );
+  const similar = new Set(
+    roots
+      .filter(
+        (r) =>
+          r.externalId === message.externalId ||
+          (r.minhash.length && estimateSimilarity(r.minhash, message.minhash) >= SAME_CAMPAIGN_SIMILARITY),
+      )
+      .map((r) => r.externalId),
+  );
+  const alertIds = new Set(triggers.filter((a) => a.messageExternalId && similar.has(a.messageExternalId)).map((a) => a.id));
+  return open.find((i) => i.triggeringAlertId && alertIds.has(i.triggeringAlertId)) ?? null;
+}
+
+async function firstOpen(tx: EntityManager, ids: string[], playbook?: Playbook) {
+  if (!ids.length) return null;
+  return tx.findOne(
+    Investigation,
+    { id: { $in: ids }, state: { $in: OPEN }, ...(playbook ? { playbook } : {}) },
+    { orderBy: { createdAt: 'desc' } },
+  );
+}
+
+/**
+ * Start throttled investigations while the tenant has room: called whenever an investigation stops
+ * waiting on actions (finished, remediated, expired) and when a worker starts.
+ */
+export async function releaseThrottled(orm: Orm, queue: JobQueue, tenantId: string): Promise<number> {
+  const em = tenantEntityManager(orm, tenantId);
+  return em.transactional(async (tx) => {
+    await lockIntake(tx, tenantId);
+    const tenant = await tx.findOneOrFail(Tenant, { id: tenantId });
+    const room = tenant.maxPendingInvestigations - (await tx.count(Investigation, { state: InvestigationState.PENDING_ACTION }));
+    if (room <= 0) return 0;
+    const queued = await tx.find(
+      Investigation,
+      { state: InvestigationState.QUEUED_BY_THROTTLING },
+      { orderBy: { createdAt: 'asc' }, limit: room },
+    );
+    for (const inv of queued) {
+      inv.state = InvestigationState.STARTING;
+      await queue.enqueueInvestigation({ tenantId, investigationId: inv.id }, tx);
+    }
+    await tx.flush();
+    await appendEvents(
+      tx,
+      queued.map((inv) => ({
+        tenantId,
+        investigationId: inv.id,
+        type: EventType.INVESTIGATION_STATE_CHANGED,
+        payload: { id: inv.id, state: InvestigationState.STARTING },
+      })),
+    );
+    return queued.length;
+  });
+}
+
+const ADDRESS = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * The Report Message add-in's call: exactly one of an ingested message's id, or the raw RFC 5322
+ * message (ingested here, through the same path as /ingest, under an id derived from its content so
+ * that the same message reported twice is stored once).
+ */
+export async function reportMessage(
+  orm: Orm,
+  queue: JobQueue,
+  tenantId: string,
+  input: { messageId?: string | null; raw?: string | null; reportedBy: string },
+): Promise<IntakeResult> {
+  const reportedBy = input.reportedBy.trim().toLowerCase();
+  if (!ADDRESS.test(reportedBy))
+    throw badInput(`reportedBy must be an email address, but got '${input.reportedBy.slice(0, 100)}'`, 'reportedBy');
+  if (!input.messageId === !input.raw)
+    throw badInput('give exactly one of messageId (an ingested message) or raw (the RFC 5322 message)', 'messageId');
+  let messageId = input.messageId ?? undefined;
+  if (input.raw) {
+    const { createHash } = await import('node:crypto');
+    messageId = `reported-${createHash('sha256').update(input.raw).digest('hex').slice(0, 32)}`;
+    const { ingestNdjson } = await import('../telemetry/ingest.service.js');
+    const line = JSON.stringify({
+      type: 'raw_message',
+      id: messageId,
+      recipient: reportedBy,
+      receivedAt: new Date().toISOString(),
+      eml: input.raw,
+    });
+    const report = await ingestNdjson(orm, tenantId, [line]);
+    if (report.failed) throw badInput(`raw: ${report.errors[0]?.message.replace(/^line 1: /, '') ?? 'not a message'}`, 'raw');
+  }
+  return raiseAlert(orm, queue, tenantId, {
+    kind: AlertKind.USER_REPORTED,
+    messageExternalId: messageId,
+    user: reportedBy,
+    severity: Severity.MEDIUM,
+  });
+}

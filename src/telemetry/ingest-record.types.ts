@@ -1,0 +1,188 @@
+/**
+ * The telemetry records `POST /ingest` takes, one JSON object a line (DESIGN.md, "Ingestion records").
+ *
+ * Field names and value sets are the wire contract, spelled as in the design table: times are
+ * ISO 8601 strings, addresses are lower-case, optional fields are left out rather than `null`.
+ * Closed sets are written out as string unions (not the GraphQL enums of `telemetry.enums.ts`) so
+ * that producers such as the organisation generator and the bench import no GraphQL or ORM code.
+ */
+
+export type DeliveryLocationName = 'INBOX' | 'JUNK' | 'QUARANTINE' | 'DELETED';
+export type DetectionVerdictName = 'CLEAN' | 'SPAM' | 'PHISH' | 'MALWARE';
+export type MailDirectionName = 'INBOUND' | 'OUTBOUND' | 'INTERNAL';
+/** Safe-Links style outcome of a click. */
+export type ClickActionName = 'ALLOWED' | 'BLOCKED';
+export type SignInRiskName = 'NONE' | 'LOW' | 'MEDIUM' | 'HIGH';
+export type SignInResultName = 'SUCCESS' | 'FAILURE';
+export type IndicatorKindName = 'URL' | 'DOMAIN' | 'IP' | 'FILE' | 'SENDER';
+/** An indicator's verdict; `UNKNOWN` exists only for investigation entities, never on the wire. */
+export type IndicatorVerdictName = 'MALICIOUS' | 'SUSPICIOUS' | 'CLEAN';
+export type ZapReasonName = 'PHISH' | 'MALWARE';
+export type AlertKindName =
+  | 'USER_REPORTED'
+  | 'URL_VERDICT_CHANGE'
+  | 'MALWARE_ZAPPED'
+  | 'PHISH_ZAPPED'
+  | 'USER_COMPROMISED'
+  | 'RISKY_SIGN_IN'
+  | 'SUSPICIOUS_INBOX_RULE'
+  | 'SUSPICIOUS_SENDING'
+  | 'MASS_DOWNLOAD'
+  | 'MANUAL';
+/** The values `Severity` has in `alerts/alert.entity.ts`. */
+export type AlertSeverityName = 'INFORMATIONAL' | 'LOW' | 'MEDIUM' | 'HIGH';
+
+export interface MailboxRecord {
+  type: 'mailbox';
+  id: string;
+  address: string;
+  displayName?: string;
+  department?: string;
+}
+
+export interface AttachmentRecord {
+  name: string;
+  sha256: string;
+  size?: number;
+}
+
+/** Authentication results as the receiving server wrote them (`pass`, `fail`, `softfail`, `none`, …). */
+export interface AuthResultsRecord {
+  spf: string;
+  dkim: string;
+  dmarc: string;
+}
+
+/** One copy of an email in one mailbox. */
+export interface MessageRecord {
+  type: 'message';
+  id: string;
+  recipient: string;
+  sender: string;
+  senderIp?: string;
+  returnPath?: string;
+  subject: string;
+  body: string;
+  urls?: string[];
+  attachments?: AttachmentRecord[];
+  receivedAt: string;
+  /** Where the message sits now (after any ZAP or user action), not where it was delivered. */
+  location: DeliveryLocationName;
+  /** What the filter decided when the message arrived. */
+  verdict?: DetectionVerdictName;
+  auth?: AuthResultsRecord;
+  direction?: MailDirectionName;
+  internetMessageId?: string;
+}
+
+/** A message as the whole RFC 5322 text, parsed on ingestion. */
+export interface RawMessageRecord {
+  type: 'raw_message';
+  id: string;
+  recipient: string;
+  receivedAt: string;
+  location?: DeliveryLocationName;
+  eml: string;
+}
+
+export interface UrlClickRecord {
+  type: 'url_click';
+  id: string;
+  url: string;
+  /** The address of the user who clicked. */
+  user: string;
+  at: string;
+  action: ClickActionName;
+  /** The `id` of the message the link was in, when the click came from a known message. */
+  messageId?: string;
+}
+
+export interface SignInRecord {
+  type: 'sign_in';
+  id: string;
+  user: string;
+  ip: string;
+  /** ISO 3166-1 alpha-2. */
+  country?: string;
+  at: string;
+  risk?: SignInRiskName;
+  result: SignInResultName;
+}
+
+export interface InboxRuleRecord {
+  type: 'inbox_rule';
+  id: string;
+  /** The address of the mailbox the rule belongs to. */
+  mailbox: string;
+  name: string;
+  forwardTo?: string;
+  deleteMessages?: boolean;
+  moveToFolder?: string;
+  createdAt: string;
+  createdFromIp?: string;
+}
+
+export interface DeviceRecord {
+  type: 'device';
+  id: string;
+  name: string;
+  /** The address of the device's primary user. */
+  user?: string;
+  os?: string;
+}
+
+export interface DeviceFileRecord {
+  type: 'device_file';
+  id: string;
+  /** The `id` of the device record. */
+  device: string;
+  sha256: string;
+  path?: string;
+  seenAt: string;
+}
+
+export interface IndicatorRecord {
+  type: 'indicator';
+  id: string;
+  kind: IndicatorKindName;
+  value: string;
+  verdict: IndicatorVerdictName;
+  campaign?: string;
+  source?: string;
+}
+
+/** Zero-hour auto purge pulled a delivered message back. */
+export interface ZapRecord {
+  type: 'zap';
+  id: string;
+  messageId: string;
+  at: string;
+  reason: ZapReasonName;
+}
+
+export interface AlertRecord {
+  type: 'alert';
+  id: string;
+  kind: AlertKindName;
+  at: string;
+  severity?: AlertSeverityName;
+  messageId?: string;
+  url?: string;
+  user?: string;
+  sha256?: string;
+}
+
+export type IngestRecord =
+  | MailboxRecord
+  | MessageRecord
+  | RawMessageRecord
+  | UrlClickRecord
+  | SignInRecord
+  | InboxRuleRecord
+  | DeviceRecord
+  | DeviceFileRecord
+  | IndicatorRecord
+  | ZapRecord
+  | AlertRecord;
+
+export type IngestRecordType = IngestRecord['type'];

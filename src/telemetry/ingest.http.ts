@@ -1,0 +1,58 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Orm } from '../db/database.js';
+import type { Authenticate } from '../auth/authenticate.js';
+import { Role } from '../auth/viewer.js';
+import { AppError, ErrorCode, forbidden } from '../errors.js';
+import { sendGraphQLError, sendJson } from '../server.js';
+import { ingestNdjson, type IngestOptions } from './ingest.service.js';
+
+const ACCEPTED_TYPES = ['application/x-ndjson', 'application/json', 'text/plain'];
+
+export interface IngestHttpDeps {
+  orm: Orm;
+  authenticate: Authenticate;
+  ingest?: Omit<IngestOptions, 'maxErrors'>;
+}
+
+/**
+ * `POST /ingest`: NDJSON telemetry for the token's tenant, SERVICE role only. The body streams line by
+ * line into batched writes (no total size cap; each line is capped); the answer is the IngestReport,
+ * 200 even when some lines failed, 400 only when no line could be used at all.
+ */
+export async function handleIngest(req: IncomingMessage, res: ServerResponse, deps: IngestHttpDeps): Promise<void> {
+  // An early refusal does not read the upload: close the connection rather than drain a large body.
+  const refuse = (error: AppError, headers: Record<string, string> = {}) => {
+    res.setHeader('connection', 'close');
+    for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+    sendGraphQLError(res, error);
+  };
+  if (req.method !== 'POST') {
+    return sendJson(
+      res,
+      405,
+      { errors: [{ message: `/ingest takes POST, not ${req.method}`, extensions: { code: ErrorCode.BAD_USER_INPUT } }] },
+      { allow: 'POST' },
+    );
+  }
+  let viewer;
+  try {
+    viewer = await deps.authenticate(req.headers.authorization);
+  } catch (e) {
+    if (e instanceof AppError) return refuse(e);
+    throw e;
+  }
+  if (!viewer.roles.includes(Role.SERVICE)) return refuse(forbidden('Only a SERVICE token may ingest telemetry'));
+  const mediaType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (!ACCEPTED_TYPES.includes(mediaType)) {
+    const error = new AppError(
+      ErrorCode.BAD_USER_INPUT,
+      `/ingest takes ${ACCEPTED_TYPES.join(', ')} (one JSON record a line), but got ${mediaType ? `'${mediaType}'` : 'no content-type'}`,
+    );
+    res.setHeader('connection', 'close');
+    return sendJson(res, 415, { errors: [{ message: error.message, extensions: { code: error.code } }] });
+  }
+  const report = await ingestNdjson(deps.orm, viewer.tenantId, req, deps.ingest);
+  const usable = report.stored + report.duplicates;
+  if (report.received === 0) report.errors.push({ line: 0, message: 'the body has no records (one JSON object a line)' });
+  sendJson(res, usable === 0 ? 400 : 200, report);
+}
