@@ -74,7 +74,13 @@ export async function bootstrap(config: Config, logger: Logger = console, opts: 
 export async function startWorkers(orm: Orm, queue: JobQueue, concurrency: number, logger: Logger): Promise<void> {
   const deps = { orm, definitionOf, lookupsFor, logger };
   await queue.workInvestigations(concurrency, async ({ tenantId, investigationId }) => {
-    await runInvestigation(deps, tenantId, investigationId);
-    await releaseThrottled(orm, queue, tenantId);
+    try {
+      await runInvestigation(deps, tenantId, investigationId);
+      await releaseThrottled(orm, queue, tenantId);
+    } catch (e) {
+      // The queue retries with backoff; the engine resumes at the first unfinished step.
+      logger.error(`investigation ${investigationId}: run failed, will be retried`, coerceError(e));
+      throw e;
+    }
   });
 }

@@ -11,7 +11,7 @@ import { ACTIVE_STATES, InvestigationState, StepStatus, type Playbook } from '..
 import { Action } from '../actions/action.entity.js';
 import { Tenant } from '../tenants/tenant.entity.js';
 import { appendEvents, EventType, type EventInput } from '../realtime/outbox.js';
-import type { NodeRef, PlaybookDefinition, StepDefinition, StepOutcome } from './playbook.types.js';
+import type { EntityFinding, NodeRef, PlaybookDefinition, StepDefinition, StepOutcome } from './playbook.types.js';
 
 export interface EngineDeps<L> {
   orm: Orm;
@@ -183,18 +183,34 @@ async function runStep<L>(
       lookups: deps.lookupsFor(lookupsEm),
     });
   } catch (e) {
-    const error = coerceError(e);
-    deps.logger.error(`investigation ${investigationId}: step '${step.key}' failed`, error);
-    const endedAt = new Date();
-    await em.fork().transactional(async (tx) => {
-      await tx.nativeUpdate(LogStep, { id: log.id, tenantId }, { status: StepStatus.FAILED, endedAt, error: error.message });
-      await appendEvents(tx, [
-        { tenantId, investigationId, type: EventType.STEP_FAILED, payload: { stepId: log.id, error: error.message, endedAt } },
-      ]);
-    });
-    return;
+    return failStep(deps, em, investigation, step, log, e);
   }
-  await em.fork().transactional((tx) => persistOutcome(tx, investigation, log, outcome));
+  try {
+    await em.fork().transactional((tx) => persistOutcome(tx, investigation, log, outcome));
+  } catch (e) {
+    // Writing the outcome failed, and rolled back whole: that is the step's failure.
+    await failStep(deps, em, investigation, step, log, e);
+  }
+}
+
+async function failStep<L>(
+  deps: EngineDeps<L>,
+  em: EntityManager,
+  investigation: Investigation,
+  step: StepDefinition<L>,
+  log: LogStep,
+  e: unknown,
+) {
+  const { tenantId, id: investigationId } = investigation;
+  const error = coerceError(e);
+  deps.logger.error(`investigation ${investigationId}: step '${step.key}' failed`, error);
+  const endedAt = new Date();
+  await em.fork().transactional(async (tx) => {
+    await tx.nativeUpdate(LogStep, { id: log.id, tenantId }, { status: StepStatus.FAILED, endedAt, error: error.message });
+    await appendEvents(tx, [
+      { tenantId, investigationId, type: EventType.STEP_FAILED, payload: { stepId: log.id, error: error.message, endedAt } },
+    ]);
+  });
 }
 
 /** Everything a step produced, and its completion, in the caller's transaction. */
@@ -204,11 +220,30 @@ async function persistOutcome(tx: EntityManager, investigation: Investigation, l
   const nodeIds = new Map<string, string>();
   const entityKey = (kind: string, value: string) => `${kind}\u0000${value}`;
 
-  if (outcome.entities?.length) {
+  // One row per (kind, value): a step may report an entity twice (a sender that is also an
+  // indicator); the later report refines the earlier, threats accumulate.
+  const unique = new Map<string, EntityFinding>();
+  for (const e of outcome.entities ?? []) {
+    const key = entityKey(e.kind, e.value);
+    const prev = unique.get(key);
+    unique.set(
+      key,
+      prev
+        ? {
+            ...prev,
+            ...e,
+            threats: [...new Set([...(prev.threats ?? []), ...(e.threats ?? [])])],
+            details: { ...prev.details, ...e.details },
+          }
+        : e,
+    );
+  }
+  const entities = [...unique.values()];
+  if (entities.length) {
     // Later findings about the same entity refine it: verdict, threats and details are merged.
     const rows = await tx.upsertMany(
       InvestigatedEntity,
-      outcome.entities.map((e) => ({
+      entities.map((e) => ({
         id: uuidv7(),
         tenantId,
         investigationId,

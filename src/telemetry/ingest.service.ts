@@ -22,6 +22,7 @@ import { coerceError } from '../errors.js';
 import { checkRecord, RECORD_TYPES, RecordError, type CheckedRecord, type RecordType } from './ingest.records.js';
 import { fingerprintMessage } from './fingerprint.js';
 import { parseRawMessage } from './raw-message.js';
+import { HUNTING_INDEX } from './email-message.entity.js';
 
 export interface IngestError {
   /** 1-based line number in the body. */
@@ -561,6 +562,10 @@ export async function ingestNdjson(
     await inFlight;
     inFlight = undefined;
     if (batchLines > 0) await flush(batch);
+    // Merge the hunting index's pending list (up to 64 MB, see EmailMessage) now, while the producer
+    // waits anyway: the planner prices a long pending list into every GIN scan and falls back to
+    // sequential scans of the tenant's mail until autovacuum would have merged it.
+    if (report.byType.message) await client.query(`select gin_clean_pending_list($1::regclass)`, [HUNTING_INDEX]);
   } catch (e) {
     await inFlight?.catch(() => undefined);
     client.release(true);
