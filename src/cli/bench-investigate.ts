@@ -1,0 +1,147 @@
+/**
+ * `npm run bench:investigate [-- --messages 1000000] [--reports 50] [--seed N]`
+ *
+ * Time from a report to PENDING_ACTION on a generated organisation, with the default workers:
+ * 1. generate the organisation and load it through `POST /ingest` (untimed here; see bench:ingest);
+ * 2. reportMessage on the reported message of each campaign, one at a time, and time each to PENDING_ACTION;
+ * 3. to reach `--reports` runs when the organisation has fewer campaigns than that (a campaign's second
+ *    report joins its open investigation instead of starting one), start manual investigations on
+ *    further campaign messages — the same step graph — and time those the same way;
+ * 4. then submit `--reports` manual investigations at once and measure investigations per minute.
+ * Prints median and p95 and the machine's size. Figures, not assertions.
+ */
+import 'reflect-metadata';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { parseArgs } from 'node:util';
+import { bootstrap } from '../app.js';
+import { loadConfig } from '../config.js';
+import { Role } from '../auth/viewer.js';
+import { OrgGenerator, MAX_CAMPAIGNS } from '../telemetry/org-generator.js';
+import { tenantEntityManager } from '../context.js';
+import { TenantDirectory } from '../tenants/tenant.service.js';
+import { Investigation } from '../investigations/investigation.entity.js';
+import { ACTIVE_STATES } from '../investigations/investigation.enums.js';
+
+const { values } = parseArgs({
+  options: {
+    messages: { type: 'string', default: '1000000' },
+    reports: { type: 'string', default: '50' },
+    seed: { type: 'string', default: '1' },
+  },
+});
+const messages = Number(values.messages);
+const reports = Number(values.reports);
+const campaigns = Math.min(MAX_CAMPAIGNS, Math.max(1, Math.floor(messages / 4000)));
+const TENANT = 'bench';
+
+const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'air-bench-investigate-'));
+await fsp.chmod(dir, 0o755);
+const quiet = { info() {}, warn: console.warn, error: console.error };
+const config = loadConfig({
+  ...process.env,
+  PORT: '0',
+  HOST: '127.0.0.1',
+  AIR_DEMO: '0',
+  AIR_DATA_DIR: dir,
+  AIR_PG_PORT: process.env.AIR_PG_PORT ?? '54391',
+});
+console.log(
+  `machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}; workers ${config.workers}`,
+);
+const app = await bootstrap(config, quiet);
+try {
+  const service = await app.signer!.sign({ sub: 'bench', tenant: TENANT, roles: [Role.SERVICE], ttlSeconds: 86_400 });
+  const admin = await app.signer!.sign({ sub: 'bench', tenant: TENANT, roles: [Role.SECURITY_ADMIN], ttlSeconds: 86_400 });
+  const generator = new OrgGenerator({
+    mailboxes: Math.min(200_000, Math.max(50, Math.round(messages / 200))),
+    messages,
+    campaigns,
+    seed: Number(values.seed),
+  });
+  const ingestStart = performance.now();
+  const body = Readable.from(
+    (function* () {
+      let chunk = '';
+      for (const record of generator.records()) {
+        if (record.type === 'alert') continue; // the bench raises its own reports
+        chunk += JSON.stringify(record) + '\n';
+        if (chunk.length > 1 << 16) {
+          yield chunk;
+          chunk = '';
+        }
+      }
+      if (chunk) yield chunk;
+    })(),
+  );
+  const res = await fetch(app.url.replace('/graphql', '/ingest'), {
+    method: 'POST',
+    headers: { authorization: `Bearer ${service}`, 'content-type': 'application/x-ndjson' },
+    body: Readable.toWeb(body) as ReadableStream,
+    duplex: 'half',
+  } as RequestInit);
+  const ingest = (await res.json()) as { stored: number; failed: number };
+  const truth = generator.truth();
+  console.log(
+    `organisation: ${messages.toLocaleString('en-US')} messages, ${campaigns} campaigns; ingested ${ingest.stored.toLocaleString('en-US')} records (${ingest.failed} failed) in ${((performance.now() - ingestStart) / 1000).toFixed(1)} s`,
+  );
+
+  const em = tenantEntityManager(app.orm, await new TenantDirectory(app.orm.em).idOf(TENANT));
+  const gql = async (query: string, variables: object) => {
+    const r = await fetch(app.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    const json = (await r.json()) as { data?: Record<string, { investigationId: string }>; errors?: { message: string }[] };
+    if (json.errors) throw new Error(json.errors[0].message);
+    return Object.values(json.data!)[0].investigationId;
+  };
+  const until = async (id: string) => {
+    for (;;) {
+      const inv = await em.fork().findOneOrFail(Investigation, { id });
+      if (!ACTIVE_STATES.includes(inv.state)) return inv.state;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  const report = (messageId: string) =>
+    gql(
+      `mutation($m: String!) { reportMessage(input: { messageId: $m, reportedBy: "bench@${truth.options.domain}" }) { investigationId } }`,
+      { m: messageId },
+    );
+  const manual = (messageId: string) =>
+    gql(`mutation($m: String!) { startInvestigation(input: { messageId: $m }) { investigationId } }`, { m: messageId });
+
+  const timings: { kind: string; ms: number; state: string }[] = [];
+  const extra = truth.campaigns.flatMap((c) => c.messageIds.filter((id) => id !== c.reportedMessageId));
+  for (let i = 0; i < reports; i++) {
+    const kind = i < truth.campaigns.length ? 'reportMessage' : 'startInvestigation';
+    const start = performance.now();
+    const id =
+      kind === 'reportMessage' ? await report(truth.campaigns[i].reportedMessageId) : await manual(extra[(i * 7919) % extra.length]);
+    const state = await until(id);
+    timings.push({ kind, ms: performance.now() - start, state });
+  }
+  const stats = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
+    return `median ${(at(0.5) / 1000).toFixed(2)} s, p95 ${(at(0.95) / 1000).toFixed(2)} s (n=${s.length})`;
+  };
+  const states = timings.reduce<Record<string, number>>((acc, t) => ({ ...acc, [t.state]: (acc[t.state] ?? 0) + 1 }), {});
+  console.log(`report → end of investigation, one at a time: ${stats(timings.map((t) => t.ms))}; states ${JSON.stringify(states)}`);
+  const reported = timings.filter((t) => t.kind === 'reportMessage');
+  if (reported.length) console.log(`  of which reportMessage (one per campaign): ${stats(reported.map((t) => t.ms))}`);
+
+  const burstStart = performance.now();
+  const ids = await Promise.all(Array.from({ length: reports }, (_, i) => manual(extra[(i * 104_729 + 13) % extra.length])));
+  await Promise.all(ids.map(until));
+  const minutes = (performance.now() - burstStart) / 60_000;
+  console.log(
+    `throughput: ${reports} investigations submitted at once finished in ${(minutes * 60).toFixed(1)} s: ${(reports / minutes).toFixed(1)} investigations/minute with ${config.workers} workers`,
+  );
+} finally {
+  await app.stop();
+  await fsp.rm(dir, { recursive: true, force: true });
+}
