@@ -41,7 +41,7 @@ export async function bootstrap(config: Config, logger: Logger = console, opts: 
     if (config.workers > 0) await startWorkers(orm, queue, config.workers, logger);
     const verifier = await createTokenVerifier(config);
     const authenticate = createAuthenticator(verifier, new TenantDirectory(orm.em));
-    if (config.demo) await seedDemoTenant(orm, new TenantDirectory(orm.em), logger);
+    if (config.demo) await seedDemoTenant(orm, new TenantDirectory(orm.em), queue, logger);
     const server = await createServer(
       { config, orm, queue, schema: await buildAirSchema(), authenticate, logger },
       { port: config.port, host: config.host },

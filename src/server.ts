@@ -13,6 +13,7 @@ import { AppError, coerceError, createErrorFormatter, ErrorCode, type Logger } f
 import { createMetrics } from './metrics.js';
 import { handleIngest } from './telemetry/ingest.http.js';
 import type { JobQueue } from './jobs/queue.js';
+import { routeStoredAlerts } from './investigations/intake.service.js';
 
 export interface ServerDeps {
   config: Config;
@@ -171,7 +172,11 @@ export async function createServer(deps: ServerDeps, listen: { port: number; hos
         case '/graphql':
           return handleGraphQL(req, res, url);
         case '/ingest':
-          return handleIngest(req, res, { orm, authenticate });
+          return handleIngest(req, res, {
+            orm,
+            authenticate,
+            routeAlerts: (tenantId, alertIds) => routeStoredAlerts(orm, queue, tenantId, alertIds, logger),
+          });
         case '/healthz':
           return sendJson(res, 200, { status: 'ok' });
         case '/readyz': {

@@ -82,16 +82,23 @@ function deps(def: PlaybookDefinition): EngineDeps<unknown> {
 test('runs steps in dependency order, independent ones together, and writes each outcome with its completion', async () => {
   const inv = await newInvestigation();
   const msgs = await messages(4);
-  const order: string[] = [];
-  let concurrent = 0;
-  let maxConcurrent = 0;
-  const timed = (key: string) => async () => {
-    order.push(`${key}:start`);
-    concurrent++;
-    maxConcurrent = Math.max(maxConcurrent, concurrent);
-    await new Promise((r) => setTimeout(r, 50));
-    concurrent--;
-    order.push(`${key}:end`);
+  // Two independent steps each wait (up to 10 s) for the other to have started: they only both
+  // see the other if the engine ran them at the same time — no timing assumption involved.
+  const started = new Map<string, () => void>();
+  const seen = new Map<string, Promise<boolean>>();
+  for (const key of ['clicks', 'devices']) {
+    seen.set(
+      key,
+      new Promise<boolean>((resolve) => {
+        started.set(key, () => resolve(true));
+        setTimeout(() => resolve(false), 10_000).unref();
+      }),
+    );
+  }
+  const overlapped: boolean[] = [];
+  const timed = (key: string, other: string) => async () => {
+    started.get(key)!();
+    overlapped.push(await seen.get(other)!);
     return { findings: { key } };
   };
   const def: PlaybookDefinition = {
@@ -106,8 +113,8 @@ test('runs steps in dependency order, independent ones together, and writes each
         }),
         Phase.ROOT_INVESTIGATION,
       ),
-      step('clicks', ['root'], timed('clicks')),
-      step('devices', ['root'], timed('devices')),
+      step('clicks', ['root'], timed('clicks', 'devices')),
+      step('devices', ['root'], timed('devices', 'clicks')),
       step('cluster', ['root'], async (ctx) => {
         expect(ctx.results('root')).toEqual({ sender: 'bad@evil.example' });
         await ctx.progress(50, 'half way');
@@ -152,7 +159,7 @@ test('runs steps in dependency order, independent ones together, and writes each
   };
   expect(await runInvestigation(deps(def), tenantId, inv.id)).toBe(InvestigationState.PENDING_ACTION);
 
-  expect(maxConcurrent).toBe(2); // clicks and devices overlapped
+  expect(overlapped).toEqual([true, true]); // clicks and devices ran at the same time
   const f = em.fork();
   const logs = await f.find(LogStep, { investigationId: inv.id }, { orderBy: { seq: 'asc' } });
   expect(logs.map((l) => [l.key, l.status, l.progress])).toEqual([

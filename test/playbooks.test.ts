@@ -209,3 +209,30 @@ test('reportMessage refuses bad input with the field named, and a reader cannot 
   });
   expect(reader.errors![0].extensions!.code).toBe('FORBIDDEN');
 });
+
+test('an alert record through /ingest starts (or joins) the investigation its kind calls for', async () => {
+  const campaign = truth.campaigns.at(-1)!;
+  const line = JSON.stringify({
+    type: 'alert',
+    id: 'ingested-alert-1',
+    kind: 'PHISH_ZAPPED',
+    at: new Date().toISOString(),
+    messageId: campaign.messageIds[1],
+  });
+  const res = await fetch(t.url.replace('/graphql', '/ingest'), {
+    method: 'POST',
+    headers: { authorization: `Bearer ${await t.token(TENANT, Role.SERVICE)}`, 'content-type': 'application/x-ndjson' },
+    body: line + '\n',
+  });
+  expect(((await res.json()) as { stored: number }).stored).toBe(1);
+  const alerts = await gql(
+    t.url,
+    admin,
+    `{ alerts(first: 100, filter: { kinds: [PHISH_ZAPPED] }) { edges { node { externalId investigation { id playbook } } } } }`,
+  );
+  const node = (
+    alerts.data as { alerts: { edges: { node: { externalId: string; investigation: { id: string; playbook: string } | null } }[] } }
+  ).alerts.edges.find((e) => e.node.externalId === 'ingested-alert-1')!.node;
+  expect(node.investigation?.playbook).toBe('ZAPPED_PHISH');
+  await finished([node.investigation!.id]);
+});

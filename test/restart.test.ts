@@ -46,7 +46,8 @@ test('start → stop → start on the embedded PostgreSQL keeps data and tokens'
       expect(res.data!.investigations.edges.map((e) => e.node.title)).toEqual(['survives restarts']);
       // The demo tenant was seeded once: the second start found it and added nothing.
       const demoAfter = (await gql(second.url, demoToken, InvestigationsDocument, { first: 100 })).data!.investigations;
-      expect(demoAfter).toEqual(demoBefore);
+      // (States move on as the workers run the demo's playbooks; the investigations are the same ones.)
+      expect(demoAfter.edges.map((e) => e.node.id)).toEqual(demoBefore!.edges.map((e) => e.node.id));
     } finally {
       await second.stop();
     }

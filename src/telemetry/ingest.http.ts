@@ -11,7 +11,9 @@ const ACCEPTED_TYPES = ['application/x-ndjson', 'application/json', 'text/plain'
 export interface IngestHttpDeps {
   orm: Orm;
   authenticate: Authenticate;
-  ingest?: Omit<IngestOptions, 'maxErrors'>;
+  ingest?: Omit<IngestOptions, 'maxErrors' | 'onAlertsStored'>;
+  /** Start or join investigations for the alerts a batch stored (the intake's routeStoredAlerts). */
+  routeAlerts?: (tenantId: string, alertIds: string[]) => Promise<void>;
 }
 
 /**
@@ -51,7 +53,11 @@ export async function handleIngest(req: IncomingMessage, res: ServerResponse, de
     res.setHeader('connection', 'close');
     return sendJson(res, 415, { errors: [{ message: error.message, extensions: { code: error.code } }] });
   }
-  const report = await ingestNdjson(deps.orm, viewer.tenantId, req, deps.ingest);
+  const tenantId = viewer.tenantId;
+  const report = await ingestNdjson(deps.orm, tenantId, req, {
+    ...deps.ingest,
+    onAlertsStored: deps.routeAlerts && ((alertIds) => deps.routeAlerts!(tenantId, alertIds)),
+  });
   const usable = report.stored + report.duplicates;
   if (report.received === 0) report.errors.push({ line: 0, message: 'the body has no records (one JSON object a line)' });
   sendJson(res, usable === 0 ? 400 : 200, report);
