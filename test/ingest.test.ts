@@ -205,7 +205,7 @@ describe('records', () => {
     expect((await sql(`select value from indicators where external_id = 'ind-1'`))[0].value).toBe('evil.example');
     expect(await sql(`select name from campaigns where tenant_id = ?`, [acme])).toEqual([{ name: 'Payroll 2026' }]);
     const [alert] = await sql(`select * from alerts where external_id = 'alert-1'`);
-    expect(alert).toMatchObject({ kind: 'USER_REPORTED', severity: 'MEDIUM', investigation_id: null, user: 'alice@contoso.com' });
+    expect(alert).toMatchObject({ kind: 'USER_REPORTED', severity: 'MEDIUM', user: 'alice@contoso.com' });
     expect(alert.title).toMatch(/reported by user/);
   });
 
