@@ -42,6 +42,29 @@ export function orderBy(order: Order) {
 }
 
 /**
+ * A page of a top-level list (the investigations page, alerts, the action centre): keyset pagination
+ * over `order`, `first + 1` rows to know whether a next page exists, and a lazy total. The
+ * EntityManager is the request's tenant fork, so the filter scopes it like every other read.
+ */
+export async function pageOfAll<T extends Row>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  where: Record<string, unknown>,
+  order: Order,
+  args: PageArgs,
+): Promise<Connection<T>> {
+  const size = pageSize(args.first);
+  const rows =
+    size === 0
+      ? []
+      : ((await em.find(entity, { ...where, ...afterCursor(order, decodeCursor(args.after)) } as unknown as FilterQuery<T>, {
+          orderBy: orderBy(order) as never,
+          limit: size + 1,
+        })) as T[]);
+  return toConnection(rows, size, cursorOf(order), () => em.count(entity, where as unknown as FilterQuery<T>));
+}
+
+/**
  * The one loader factory: a set per request (or subscription operation), created with the request's
  * EntityManager fork, so every batch is tenant-scoped by the fork's `tenant` filter.
  * Each loader batches all the keys a GraphQL layer asks for in one tick into one SQL statement.

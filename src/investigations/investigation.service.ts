@@ -1,9 +1,8 @@
-import type { FilterQuery } from '@mikro-orm/core';
 import type { Context } from '../context.js';
 import { badInput } from '../errors.js';
 import { findOrNotFound } from '../common/lookup.js';
-import { afterCursor, cursorOf, orderBy, type Order } from '../common/loaders.js';
-import { decodeCursor, pageSize, toConnection, withEdges, type Connection, type PageArgs } from '../common/pagination.js';
+import { pageOfAll, type Order } from '../common/loaders.js';
+import { withEdges, type Connection, type PageArgs } from '../common/pagination.js';
 import { EmailMessage } from '../telemetry/email-message.entity.js';
 import { Investigation } from './investigation.entity.js';
 import { GraphEdge, InvestigatedEntity } from './investigated-entity.entity.js';
@@ -40,19 +39,8 @@ export async function listInvestigations(
   ctx: Context,
   args: PageArgs & { filter?: InvestigationFilter },
 ): Promise<Connection<Investigation>> {
-  const size = pageSize(args.first);
   const where = investigationWhere(args.filter);
-  const cursor = decodeCursor(args.after);
-  const rows =
-    size === 0
-      ? []
-      : await ctx.em.find(Investigation, { ...where, ...afterCursor(INVESTIGATION_ORDER, cursor) } as FilterQuery<Investigation>, {
-          orderBy: orderBy(INVESTIGATION_ORDER) as never,
-          limit: size + 1,
-        });
-  return toConnection(rows, size, cursorOf(INVESTIGATION_ORDER) as never, () =>
-    ctx.em.count(Investigation, where as FilterQuery<Investigation>),
-  );
+  return pageOfAll(ctx.em, Investigation, where, INVESTIGATION_ORDER, args);
 }
 
 export const getInvestigation = (ctx: Context, id: string) => findOrNotFound(ctx.loaders, Investigation, id, 'Investigation');
