@@ -55,8 +55,8 @@ export interface MessageFingerprint {
   subjectKey: string;
 }
 
-/** murmur3's 32-bit finaliser: a fast bijective mixer. */
-function fmix32(h: number): number {
+/** murmur3's 32-bit finaliser: a fast bijective mixer (the generator's stable draws use it too). */
+export function fmix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

@@ -27,6 +27,7 @@
  *   failures (MEDIUM), benign inbox rules (internal forwarding, a few deleting promotions);
  * - record order is time order, except that some clicks arrive before the message they came from.
  */
+import { fmix32 } from './fingerprint.js';
 import type {
   AlertKindName,
   AlertRecord,
@@ -271,14 +272,7 @@ class Random {
 const BASE36 = '0123456789abcdefghijklmnopqrstuvwxyz';
 
 /** Murmur3's finaliser: a cheap, well-spread 32-bit hash step. */
-function mix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
+const mix = fmix32;
 /** A stable per-entity draw (e.g. "does user 17 subscribe to newsletter 3?") that needs no stored state. */
 function hash(seed: number, a: number, b: number): number {
   return mix(mix(mix(seed ^ 0x9e3779b9) ^ a) + Math.imul(b, 0x27d4eb2d));
