@@ -236,3 +236,62 @@ test('an alert record through /ingest starts (or joins) the investigation its ki
   expect(node.investigation?.playbook).toBe('ZAPPED_PHISH');
   await finished([node.investigation!.id]);
 });
+
+test('the graph links what the investigation touched, and timings give each phase its duration', async () => {
+  const campaign = truth.campaigns[0];
+  const res = await gql(t.url, admin, REPORT, {
+    input: { messageId: campaign.reportedMessageId, reportedBy: `reporter@${truth.options.domain}` },
+  });
+  const id = (res.data as { reportMessage: { investigationId: string } }).reportMessage.investigationId;
+  const page = await gql(
+    t.url,
+    admin,
+    `query($id: ID!) { investigation(id: $id) { graph { nodes { id kind } edges { from to relation } } timings { totalSeconds phases { phase durationSeconds } }
+      entities(first: 50) { edges { node { kind externalId } } } } }`,
+    { id },
+  );
+  type Page = {
+    investigation: {
+      graph: { nodes: { id: string; kind: string }[]; edges: { from: string; to: string }[] };
+      timings: { phases: { phase: string; durationSeconds: number | null }[] };
+      entities: { edges: { node: { kind: string; externalId: string | null } }[] };
+    };
+  };
+  const inv = (page.data as Page).investigation;
+  const nodeIds = new Set(inv.graph.nodes.map((n) => n.id));
+  expect(inv.graph.nodes.map((n) => n.kind)).toEqual(expect.arrayContaining(['EMAIL_CLUSTER', 'EMAIL']));
+  expect(inv.graph.edges.length).toBeGreaterThan(0);
+  expect(inv.graph.edges.every((e) => nodeIds.has(e.from) && nodeIds.has(e.to))).toBe(true);
+  expect(inv.timings.phases.map((p) => [p.phase, typeof p.durationSeconds])).toEqual([
+    ['ROOT_INVESTIGATION', 'number'],
+    ['HUNTING', 'number'],
+    ['REMEDIATION', 'number'],
+  ]);
+  // The reported message carries the id it was ingested with.
+  expect(inv.entities.edges.find((e) => e.node.kind === 'EMAIL')!.node.externalId).toBe(campaign.reportedMessageId);
+});
+
+test('past the tenant’s limit of investigations awaiting action, new ones wait QUEUED_BY_THROTTLING and start when room frees up', async () => {
+  const { releaseThrottled } = await import('../src/investigations/intake.service.js');
+  const sql = t.app.orm.em.getConnection();
+  const [{ id: tenantId }] = await sql.execute(`select id from tenants where name = ?`, [TENANT]);
+  await sql.execute(`update tenants set max_pending_investigations = 0 where id = ?`, [tenantId]);
+  const start = `mutation($m: String!) { startInvestigation(input: { messageId: $m }) { investigationId investigationState } }`;
+  const res = await gql(t.url, admin, start, { m: truth.campaigns[1].messageIds[2] });
+  expect(res.errors).toBeUndefined();
+  const receipt = (res.data as { startInvestigation: { investigationId: string; investigationState: string } }).startInvestigation;
+  expect(receipt.investigationState).toBe('QUEUED_BY_THROTTLING');
+  await new Promise((r) => setTimeout(r, 1500));
+  const still = (await gql(t.url, admin, `query($id: ID!) { investigation(id: $id) { state } }`, { id: receipt.investigationId })).data as {
+    investigation: { state: string };
+  };
+  expect(still.investigation.state).toBe('QUEUED_BY_THROTTLING'); // no worker touched it
+
+  await sql.execute(`update tenants set max_pending_investigations = 1000 where id = ?`, [tenantId]);
+  expect(await releaseThrottled(t.app.orm, t.app.queue, tenantId)).toBe(1);
+  await finished([receipt.investigationId]);
+  const after = (await gql(t.url, admin, `query($id: ID!) { investigation(id: $id) { state } }`, { id: receipt.investigationId })).data as {
+    investigation: { state: string };
+  };
+  expect(after.investigation.state).toBe('PENDING_ACTION');
+});
