@@ -85,6 +85,9 @@ const config = loadConfig({
   PORT: '0',
   HOST: '127.0.0.1',
   AIR_DEMO: '0',
+  // Ingestion alone: the organisation's alerts still start investigations (intake runs per batch),
+  // but no worker runs them during the measurement, as no worker runs during the bare COPY.
+  AIR_WORKERS: '0',
   AIR_DATA_DIR: dir,
   AIR_PG_PORT: String(56000 + (process.pid % 1000)),
   AIR_JWT_SECRET: crypto.randomBytes(32).toString('hex'),
