@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Orm } from '../db/database.js';
 import { tenantEntityManager } from '../context.js';
@@ -5,6 +6,7 @@ import { badInput } from '../errors.js';
 import { Alert, AlertKind, Severity } from '../alerts/alert.entity.js';
 import { EmailMessage } from '../telemetry/email-message.entity.js';
 import { estimateSimilarity } from '../telemetry/fingerprint.js';
+import { ingestNdjson } from '../telemetry/ingest.service.js';
 import { Tenant } from '../tenants/tenant.entity.js';
 import { appendEvents, EventType } from '../realtime/outbox.js';
 import type { JobQueue } from '../jobs/queue.js';
@@ -327,9 +329,7 @@ export async function reportMessage(
     throw badInput('give exactly one of messageId (an ingested message) or raw (the RFC 5322 message)', 'messageId');
   let messageId = input.messageId ?? undefined;
   if (input.raw) {
-    const { createHash } = await import('node:crypto');
     messageId = `reported-${createHash('sha256').update(input.raw).digest('hex').slice(0, 32)}`;
-    const { ingestNdjson } = await import('../telemetry/ingest.service.js');
     const line = JSON.stringify({
       type: 'raw_message',
       id: messageId,

@@ -1,4 +1,5 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { raw, type EntityManager } from '@mikro-orm/postgresql';
+import { scopedRows } from '../common/aggregate.js';
 import { EmailMessage } from '../telemetry/email-message.entity.js';
 import { InboxRule, SignIn, UrlClick, ZapEvent } from '../telemetry/activity.entity.js';
 import { Device, DeviceFile } from '../telemetry/device.entity.js';
@@ -144,13 +145,17 @@ export class TelemetryLookups {
     return files.flatMap((file) => (byId.has(file.deviceExternalId) ? [{ device: byId.get(file.deviceExternalId)!, file }] : []));
   }
 
-  /** The organisation's own mail domains: those of its mailboxes. */
+  /**
+   * The organisation's own mail domains: those of its mailboxes. One DISTINCT aggregate — the steps
+   * that need it run it once each, and a tenant's mailboxes can number in the hundred thousands.
+   */
   async internalDomains(): Promise<Set<string>> {
-    const mailboxes = await this.em.fork().find(Mailbox, {}, { fields: ['address'], limit: 10_000 });
-    return new Set(mailboxes.map((m) => m.address.split('@')[1]));
-  }
-
-  mailbox(address: string): Promise<Mailbox | null> {
-    return this.em.fork().findOne(Mailbox, { address });
+    const rows = await scopedRows<{ domain: string }>(
+      this.em
+        .fork()
+        .createQueryBuilder(Mailbox, 'm')
+        .select([raw(`distinct split_part(m.address, '@', 2) as domain`)] as never) as never,
+    );
+    return new Set(rows.map((r) => r.domain));
   }
 }
