@@ -12,6 +12,10 @@ export enum EventType {
   ENTITY_FOUND = 'ENTITY_FOUND',
   CLUSTER_FOUND = 'CLUSTER_FOUND',
   ACTION_RECOMMENDED = 'ACTION_RECOMMENDED',
+  /** An action approved, rejected or expired: `{ id, status, decidedBy, decidedAt, comment, source }`. */
+  ACTION_DECIDED = 'ACTION_DECIDED',
+  /** An action's execution moved: RUNNING, COMPLETED, FAILED or UNDONE: `{ id, status, result?, error? }`. */
+  ACTION_EXECUTED = 'ACTION_EXECUTED',
 }
 
 export interface EventInput {
