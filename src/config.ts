@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 
 /** The only reader of `process.env`. Parsed once at start-up, fails fast on a bad value, frozen. */
@@ -18,6 +19,8 @@ export interface Config {
   readonly demo: boolean;
   /** Investigations this process runs at once; 0 runs none (API only; `npm run worker` elsewhere). @default 2 */
   readonly workers: number;
+  /** Worker threads that parse and fingerprint `/ingest` uploads; 0 parses on the event loop. @default cores − 1 (at least 1) */
+  readonly ingestThreads: number;
   readonly auth: {
     /** OIDC issuer; when set, tokens are verified against its JWKS and the HS256 key is not used. */
     readonly oidcIssuer: string | undefined;
@@ -99,6 +102,7 @@ export function loadConfig(env: Env = process.env): Config {
     embeddedPgPort: int(env, 'AIR_PG_PORT', 54329, 1, 65535),
     demo: bool(env, 'AIR_DEMO', true),
     workers: int(env, 'AIR_WORKERS', 2, 0, 64),
+    ingestThreads: int(env, 'AIR_INGEST_THREADS', Math.max(1, os.availableParallelism() - 1), 0, 64),
     auth: Object.freeze({
       oidcIssuer,
       oidcAudience,

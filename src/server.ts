@@ -12,6 +12,7 @@ import { createContext, type Context } from './context.js';
 import { AppError, coerceError, createErrorFormatter, ErrorCode, type Logger } from './errors.js';
 import { createMetrics } from './metrics.js';
 import { handleIngest } from './telemetry/ingest.http.js';
+import { createIngestPool, type IngestPool } from './telemetry/ingest.pool.js';
 import type { JobQueue } from './jobs/queue.js';
 import { routeStoredAlerts } from './investigations/intake.service.js';
 
@@ -87,6 +88,13 @@ export async function createServer(deps: ServerDeps, listen: { port: number; hos
   const { config, orm, queue, schema, authenticate, logger } = deps;
   const armor = createArmor(config.limits);
   const metrics = createMetrics();
+  // Started on the first upload: a node that never ingests never pays for the threads.
+  let ingestPool: IngestPool | undefined;
+  const ingestParser = () => {
+    if (config.ingestThreads === 0) return undefined;
+    ingestPool ??= createIngestPool(config.ingestThreads);
+    return ingestPool.parse;
+  };
   const apollo = new ApolloServer<Context>({
     schema,
     formatError: createErrorFormatter({ exposeDetails: config.env === 'development', logger }),
@@ -175,6 +183,7 @@ export async function createServer(deps: ServerDeps, listen: { port: number; hos
           return handleIngest(req, res, {
             orm,
             authenticate,
+            ingest: { parser: ingestParser() },
             routeAlerts: (tenantId, alertIds) => routeStoredAlerts(orm, queue, tenantId, alertIds, logger),
           });
         case '/healthz':
@@ -220,6 +229,7 @@ export async function createServer(deps: ServerDeps, listen: { port: number; hos
         httpServer.closeIdleConnections();
       });
       await apollo.stop();
+      await ingestPool?.close();
       metrics.registry.clear();
     },
   };

@@ -224,6 +224,17 @@ describe('records', () => {
     expect(await sql(`select count(*)::int n from email_messages where external_id like 'idem-%'`)).toEqual([{ n: 2 }]);
   });
 
+  test('concurrent uploads of the same messages store each once (the COPY that loses the race is redone with ON CONFLICT)', async () => {
+    const body = ndjson(Array.from({ length: 3000 }, (_, i) => message({ id: `race-${i}` })));
+    const reports = await Promise.all(Array.from({ length: 4 }, () => post(body, { token: service })));
+    for (const r of reports) expect(r.status).toBe(200);
+    expect(reports.reduce((n, r) => n + r.body.stored, 0)).toBe(3000);
+    expect(reports.reduce((n, r) => n + r.body.duplicates, 0)).toBe(3 * 3000);
+    expect(
+      await sql(`select count(*)::int n, count(distinct external_id)::int d from email_messages where external_id like 'race-%'`),
+    ).toEqual([{ n: 3000, d: 3000 }]);
+  });
+
   test('bad lines are reported with line numbers and reasons; the good lines are kept', async () => {
     const lines = [
       message({ id: 'good-1' }), // 1

@@ -28,7 +28,7 @@ import { loadConfig } from '../config.js';
 import { Role } from '../auth/viewer.js';
 import { TenantDirectory } from '../tenants/tenant.service.js';
 import { generateOrganisation, MAX_CAMPAIGNS } from '../telemetry/org-generator.js';
-import { MESSAGE_COLUMN_NAMES, messageRow, type IngestReport } from '../telemetry/ingest.service.js';
+import { copyFields, MESSAGE_COLUMN_NAMES, messageRow, type IngestReport } from '../telemetry/ingest.service.js';
 import { checkRecord } from '../telemetry/ingest.records.js';
 
 const { values } = parseArgs({
@@ -123,10 +123,6 @@ try {
   // 3. The same message rows, fingerprints included, as COPY text (untimed).
   t = process.hrtime.bigint();
   const tenantId = await new TenantDirectory(app.orm.em).idOf(`${tenant}-copy`);
-  const copyField = (v: unknown) =>
-    v === null || v === undefined
-      ? '\\N'
-      : String(v).replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
   {
     const out = fs.createWriteStream(copyFile);
     let chunk = '';
@@ -134,8 +130,7 @@ try {
       if (!line.includes('"type":"message"')) continue;
       const r = checkRecord(JSON.parse(line));
       if (r.type !== 'message') continue;
-      const row = [uuidv7(), tenantId, r.id, ...messageRow(r as unknown as Parameters<typeof messageRow>[0])];
-      chunk += row.map(copyField).join('\t') + '\n';
+      chunk += copyFields([uuidv7(), tenantId, r.id, ...messageRow(r as unknown as Parameters<typeof messageRow>[0])]) + '\n';
       if (chunk.length > 256 * 1024) {
         if (!out.write(chunk)) await once(out, 'drain');
         chunk = '';

@@ -17,6 +17,7 @@ import { startEmbeddedPostgres } from '../db/embedded.js';
 import { TenantDirectory } from '../tenants/tenant.service.js';
 import { coerceError } from '../errors.js';
 import { ingestNdjson, type IngestReport } from '../telemetry/ingest.service.js';
+import { createIngestPool } from '../telemetry/ingest.pool.js';
 
 const USAGE = 'usage: npm run ingest -- FILE.ndjson [--url http://localhost:4000 --token T | --tenant NAME]';
 function fail(message: string): never {
@@ -70,7 +71,12 @@ if (values.url || values.token) {
   const orm = await connectDatabase(config.databaseUrl ?? embedded!.url, { migrate: true, logger: console });
   try {
     const tenantId = await new TenantDirectory(orm.em).idOf(values.tenant);
-    report = await ingestNdjson(orm, tenantId, fs.createReadStream(file));
+    const pool = config.ingestThreads > 0 ? createIngestPool(config.ingestThreads) : undefined;
+    try {
+      report = await ingestNdjson(orm, tenantId, fs.createReadStream(file), { parser: pool?.parse });
+    } finally {
+      await pool?.close();
+    }
   } finally {
     await orm.close();
     await embedded?.stop();

@@ -1,0 +1,37 @@
+/**
+ * The piscina worker-thread pool that parses, validates and fingerprints ingested lines
+ * (ingest.worker.ts → ingest.rows.ts) so the event loop keeps answering while an upload is parsed, and
+ * parsing overlaps PostgreSQL's writes. One pool per process, created by bootstrap().
+ */
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import type { LineParser } from './ingest.service.js';
+import type { ParsedBatch, ParseTask } from './ingest.rows.js';
+
+export interface IngestPool {
+  parse: LineParser;
+  close(): Promise<void>;
+}
+
+/** The compiled worker. Under Jest this module runs from src/*.ts, and a worker thread cannot load TypeScript: use dist/ (global setup builds it). */
+function workerFile(): string {
+  const here = fileURLToPath(import.meta.url);
+  const compiled = here.endsWith('.ts')
+    ? here.replace(/\/src\/telemetry\/[^/]+\.ts$/, '/dist/src/telemetry/ingest.worker.js')
+    : here.replace(/ingest\.pool\.js$/, 'ingest.worker.js');
+  if (!fs.existsSync(compiled)) throw new Error(`ingest worker not found at ${compiled}: run npm run build`);
+  return compiled;
+}
+
+export function createIngestPool(threads: number): IngestPool {
+  const piscina = new Piscina<ParseTask, ParsedBatch>({
+    filename: workerFile(),
+    minThreads: threads,
+    maxThreads: threads,
+    // An idle pool keeps its threads: starting one costs ~50 ms of module loading, more than a small upload.
+    idleTimeout: Infinity,
+  });
+  const parse = Object.assign((task: ParseTask) => piscina.run(task), { threads });
+  return { parse, close: () => piscina.destroy() };
+}
