@@ -28,12 +28,8 @@ export function csvStringifier(header: readonly string[]): Stringifier {
   });
 }
 
-/** ISO 8601 in UTC: unambiguous, sorts as text, and every spreadsheet parses it. */
-export const isoCell = (value: Date | null | undefined): Cell => value?.toISOString();
-
 export const textCell = (value: string | null | undefined): Cell => value ?? undefined;
 
-/** Seconds between two instants, as a plain decimal (`1.5`), or empty until both are known. */
-export function secondsCell(from: Date | null | undefined, to: Date | null | undefined): Cell {
-  return from && to ? String((to.getTime() - from.getTime()) / 1000) : undefined;
-}
+/** A decimal from PostgreSQL (`0.500000`) as people write it (`0.5`). */
+export const decimalCell = (value: string | null | undefined): Cell =>
+  value === null || value === undefined ? undefined : String(Number(value));

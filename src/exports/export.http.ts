@@ -39,12 +39,19 @@ function enumList<T extends string>(params: URLSearchParams, name: string, allow
   return values.length ? [...new Set(values as T[])] : undefined;
 }
 
+/** V8 rolls 2026-11-31 over to December 1st; a date that does not exist is refused instead. */
+function isCalendarDate(value: string): boolean {
+  const [y, m, d] = value.slice(0, 10).split('-').map(Number);
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
 function instant(params: URLSearchParams, name: string): Date | undefined {
   const values = params.getAll(name);
   if (values.length > 1) throw badInput(`${name}: expects one value, but got ${values.length}`, name);
   if (values.length === 0 || values[0] === '') return undefined;
   const date = new Date(values[0]);
-  if (!ISO_INSTANT.test(values[0]) || Number.isNaN(date.getTime())) {
+  if (!ISO_INSTANT.test(values[0]) || Number.isNaN(date.getTime()) || !isCalendarDate(values[0])) {
     throw badInput(`${name}: expects an ISO 8601 date or date-time with offset (2026-11-23T08:00:00Z), but got ${shown(values[0])}`, name);
   }
   return date;

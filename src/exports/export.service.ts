@@ -4,7 +4,7 @@ import type { Orm } from '../db/database.js';
 import { coerceError } from '../errors.js';
 import type { InvestigationFilter } from '../investigations/investigation.types.js';
 import type { ActionTarget } from '../actions/action.entity.js';
-import { isoCell, secondsCell, textCell, type Cell } from './csv.js';
+import { decimalCell, textCell, type Cell } from './csv.js';
 
 declare const scoped: unique symbol;
 
@@ -79,6 +79,12 @@ export async function* cursorRows<R>(orm: Orm, query: TenantScopedQuery, batchSi
   }
 }
 
+/**
+ * An instant as ISO 8601 UTC text, made by PostgreSQL: the ORM's pool hands timestamps and jsonb over as
+ * text in its own formats, so the exports format in SQL and the cells do not depend on type parsers.
+ */
+const iso = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
 /** What one CSV export is: its file name, header, query and how a row becomes a record. */
 export interface CsvExport<R = never> {
   filename: string;
@@ -94,9 +100,9 @@ interface InvestigationRow {
   state: string;
   state_reason: string | null;
   subject: string | null;
-  created_at: Date;
-  started_at: Date | null;
-  ended_at: Date | null;
+  created: string;
+  started: string | null;
+  ended: string | null;
 }
 
 /** The main investigation page as a file: the same filters and order as `Query.investigations`. */
@@ -105,7 +111,7 @@ export function investigationsExport(tenantId: string, filter: InvestigationFilt
     filename: 'investigations.csv',
     header: ['id', 'title', 'playbook', 'state', 'state reason', 'subject', 'created', 'started', 'ended'],
     query: tenantSelect(tenantId, {
-      select: 'i.id, i.title, i.playbook, i.state, i.state_reason, i.subject, i.created_at, i.started_at, i.ended_at',
+      select: `i.id, i.title, i.playbook, i.state, i.state_reason, i.subject, ${iso('i.created_at')} as created, ${iso('i.started_at')} as started, ${iso('i.ended_at')} as ended`,
       from: { table: 'investigations', alias: 'i' },
       where: (bind) => [
         ...(filter.states?.length ? [`i.state = any(${bind(filter.states)}::investigation_state[])`] : []),
@@ -123,9 +129,9 @@ export function investigationsExport(tenantId: string, filter: InvestigationFilt
       r.state,
       textCell(r.state_reason),
       textCell(r.subject),
-      isoCell(r.created_at),
-      isoCell(r.started_at),
-      isoCell(r.ended_at),
+      r.created,
+      textCell(r.started),
+      textCell(r.ended),
     ],
   };
 }
@@ -135,8 +141,9 @@ interface LogStepRow {
   phase: string;
   description: string;
   status: string;
-  started_at: Date | null;
-  ended_at: Date | null;
+  started: string | null;
+  ended: string | null;
+  seconds: string | null;
 }
 
 /** One investigation's log, in playbook order. */
@@ -145,32 +152,25 @@ export function logExport(tenantId: string, investigationId: string): CsvExport<
     filename: `investigation-${investigationId}-log.csv`,
     header: ['step', 'phase', 'description', 'status', 'start', 'end', 'duration (s)'],
     query: tenantSelect(tenantId, {
-      select: 's.name, s.phase, s.description, s.status, s.started_at, s.ended_at',
+      select: `s.name, s.phase, s.description, s.status, ${iso('s.started_at')} as started, ${iso('s.ended_at')} as ended,
+        extract(epoch from s.ended_at - s.started_at)::text as seconds`,
       from: { table: 'log_steps', alias: 's' },
       where: (bind) => [`s.investigation_id = ${bind(investigationId)}`],
       orderBy: 's.seq, s.id',
     }),
-    toRecord: (r) => [
-      r.name,
-      r.phase,
-      r.description,
-      r.status,
-      isoCell(r.started_at),
-      isoCell(r.ended_at),
-      secondsCell(r.started_at, r.ended_at),
-    ],
+    toRecord: (r) => [r.name, r.phase, r.description, r.status, textCell(r.started), textCell(r.ended), decimalCell(r.seconds)],
   };
 }
 
 interface ActionRow {
   type: string;
-  targets: ActionTarget[];
+  targets: string;
   cluster_name: string | null;
   cluster_messages: number | null;
   status: string;
   decided_by: string | null;
   decision_comment: string | null;
-  result: Record<string, unknown> | null;
+  result: string | null;
   error: string | null;
 }
 
@@ -178,7 +178,7 @@ interface ActionRow {
 function targetsCell(r: ActionRow): Cell {
   const lines = [
     ...(r.cluster_name !== null ? [`EMAIL_CLUSTER ${r.cluster_name} (${r.cluster_messages ?? 0} messages)`] : []),
-    ...r.targets.map((t) => `${t.kind} ${t.value}`),
+    ...(JSON.parse(r.targets) as ActionTarget[]).map((t) => `${t.kind} ${t.value}`),
   ];
   return lines.length ? lines.join('\n') : undefined;
 }
@@ -190,7 +190,7 @@ export function actionsExport(tenantId: string, investigationId: string): CsvExp
     header: ['type', 'targets', 'status', 'decided by', 'comment', 'result'],
     query: tenantSelect(tenantId, {
       select:
-        'a.type, a.targets, c.name as cluster_name, c.message_count as cluster_messages, a.status, a.decided_by, a.decision_comment, a.result, a.error',
+        'a.type, a.targets::text, c.name as cluster_name, c.message_count as cluster_messages, a.status, a.decided_by, a.decision_comment, a.result::text, a.error',
       from: { table: 'actions', alias: 'a' },
       joins: [{ table: 'email_clusters', alias: 'c', on: 'c.id = a.cluster_id' }],
       where: (bind) => [`a.investigation_id = ${bind(investigationId)}`],
@@ -202,7 +202,7 @@ export function actionsExport(tenantId: string, investigationId: string): CsvExp
       r.status,
       textCell(r.decided_by),
       textCell(r.decision_comment),
-      r.result ? JSON.stringify(r.result) : r.error ? `error: ${r.error}` : undefined,
+      r.result ?? (r.error ? `error: ${r.error}` : undefined),
     ],
   };
 }
