@@ -13,6 +13,7 @@ import { AppError, coerceError, createErrorFormatter, ErrorCode, type Logger } f
 import { createMetrics } from './metrics.js';
 import { handleIngest } from './telemetry/ingest.http.js';
 import { createIngestPool, type IngestPool } from './telemetry/ingest.pool.js';
+import { handleExport } from './exports/export.http.js';
 import type { JobQueue } from './jobs/queue.js';
 import { routeStoredAlerts } from './investigations/intake.service.js';
 
@@ -65,7 +66,8 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 /** A request-level failure in the GraphQL response shape, so clients parse one format. */
 export function sendGraphQLError(res: ServerResponse, error: AppError) {
   const headers: Record<string, string> = error.code === ErrorCode.UNAUTHENTICATED ? { 'www-authenticate': 'Bearer' } : {};
-  sendJson(res, error.httpStatus, { errors: [{ message: error.message, extensions: { code: error.code } }] }, headers);
+  // The extensions carry `field` for a BAD_USER_INPUT that names one (query-string parameters of the exports).
+  sendJson(res, error.httpStatus, { errors: [{ message: error.message, extensions: { ...error.extensions, code: error.code } }] }, headers);
 }
 
 class BodyTooLarge extends Error {}
@@ -83,7 +85,7 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** HTTP + Apollo on one http.Server: `/graphql`, `/healthz`, `/readyz`, `/metrics`. */
+/** HTTP + Apollo on one http.Server: `/graphql`, `/ingest`, `/export/*.csv`, `/healthz`, `/readyz`, `/metrics`. */
 export async function createServer(deps: ServerDeps, listen: { port: number; host: string }): Promise<AirServer> {
   const { config, orm, queue, schema, authenticate, logger } = deps;
   const armor = createArmor(config.limits);
@@ -196,6 +198,7 @@ export async function createServer(deps: ServerDeps, listen: { port: number; hos
           res.writeHead(200, { 'content-type': metrics.registry.contentType });
           return res.end(await metrics.registry.metrics());
         default:
+          if (url.pathname.startsWith('/export/')) return handleExport(req, res, url, { orm, authenticate, logger });
           return sendJson(res, 404, { error: `no route ${url.pathname}; the API is at /graphql` });
       }
     };

@@ -1,0 +1,154 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
+import type { Orm } from '../db/database.js';
+import type { Authenticate } from '../auth/authenticate.js';
+import { hasAnyRole, READ_ROLES } from '../auth/viewer.js';
+import { AppError, badInput, coerceError, ErrorCode, forbidden, notFound, type Logger } from '../errors.js';
+import { sendGraphQLError, sendJson } from '../server.js';
+import { InvestigationState, Playbook } from '../investigations/investigation.enums.js';
+import type { InvestigationFilter } from '../investigations/investigation.types.js';
+import { csvStringifier } from './csv.js';
+import { actionsExport, cursorRows, investigationExists, investigationsExport, logExport, type CsvExport } from './export.service.js';
+
+export interface ExportHttpDeps {
+  orm: Orm;
+  authenticate: Authenticate;
+  logger: Logger;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const INVESTIGATION_FILE = /^\/export\/investigations\/([^/]+)\/(log|actions)\.csv$/;
+const ROUTES = '/export/investigations.csv, /export/investigations/:id/log.csv, /export/investigations/:id/actions.csv';
+const FILTER_PARAMETERS = ['states', 'playbooks', 'createdAfter', 'createdBefore'];
+/** A calendar date (UTC midnight), or a date-time that says its offset: a bare local time would mean the server's zone. */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/i;
+
+/** What arrived, quoted and cut short, for error messages. */
+const shown = (value: string) => `'${value.length > 60 ? `${value.slice(0, 60)}…` : value}'`;
+
+function enumList<T extends string>(params: URLSearchParams, name: string, allowed: Record<string, T>): T[] | undefined {
+  const values = params
+    .getAll(name)
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+  const known = Object.values(allowed);
+  for (const value of values) {
+    if (!known.includes(value as T)) throw badInput(`${name}: ${shown(value)} is not one of ${known.join(', ')}`, name);
+  }
+  return values.length ? [...new Set(values as T[])] : undefined;
+}
+
+/** V8 rolls 2026-11-31 over to December 1st; a date that does not exist is refused instead. */
+function isCalendarDate(value: string): boolean {
+  const [y, m, d] = value.slice(0, 10).split('-').map(Number);
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
+function instant(params: URLSearchParams, name: string): Date | undefined {
+  const values = params.getAll(name);
+  if (values.length > 1) throw badInput(`${name}: expects one value, but got ${values.length}`, name);
+  if (values.length === 0 || values[0] === '') return undefined;
+  const date = new Date(values[0]);
+  if (!ISO_INSTANT.test(values[0]) || Number.isNaN(date.getTime()) || !isCalendarDate(values[0])) {
+    throw badInput(`${name}: expects an ISO 8601 date or date-time with offset (2026-11-23T08:00:00Z), but got ${shown(values[0])}`, name);
+  }
+  return date;
+}
+
+/**
+ * The `investigations` query's filter from a query string. Unknown parameters are refused: a typo
+ * (`state=FAILED`) would otherwise export every investigation as if it had been filtered.
+ */
+export function parseInvestigationFilter(params: URLSearchParams): InvestigationFilter {
+  for (const name of new Set(params.keys())) {
+    if (!FILTER_PARAMETERS.includes(name)) {
+      throw badInput(`${shown(name)} is not a parameter of this export; it takes ${FILTER_PARAMETERS.join(', ')}`, name);
+    }
+  }
+  const filter: InvestigationFilter = {
+    states: enumList(params, 'states', InvestigationState),
+    playbooks: enumList(params, 'playbooks', Playbook),
+    createdAfter: instant(params, 'createdAfter'),
+    createdBefore: instant(params, 'createdBefore'),
+  };
+  if (filter.createdAfter && filter.createdBefore && filter.createdAfter >= filter.createdBefore) {
+    throw badInput('createdAfter must be earlier than createdBefore', 'createdAfter');
+  }
+  return filter;
+}
+
+/**
+ * `GET /export/investigations.csv` and `/export/investigations/:id/{log,actions}.csv`: the viewer's
+ * tenant only, for the roles that read investigations. Errors before the first byte answer JSON in
+ * the GraphQL error shape; a failure after it cuts the connection, so a client never takes a
+ * truncated file for a whole one.
+ */
+export async function handleExport(req: IncomingMessage, res: ServerResponse, url: URL, deps: ExportHttpDeps): Promise<void> {
+  const perInvestigation = INVESTIGATION_FILE.exec(url.pathname);
+  if (url.pathname !== '/export/investigations.csv' && !perInvestigation) {
+    return sendJson(res, 404, { error: `no route ${url.pathname}; the exports are ${ROUTES}` });
+  }
+  if (req.method !== 'GET') {
+    return sendJson(
+      res,
+      405,
+      { errors: [{ message: `${url.pathname} takes GET, not ${req.method}`, extensions: { code: ErrorCode.BAD_USER_INPUT } }] },
+      { allow: 'GET' },
+    );
+  }
+  let csv: CsvExport<never>;
+  try {
+    const viewer = await deps.authenticate(req.headers.authorization);
+    if (!hasAnyRole(viewer, READ_ROLES)) throw forbidden('Exporting investigations needs a security role');
+    if (perInvestigation) {
+      // Left encoded: a UUID has nothing to decode, and whatever else arrived is not found either way.
+      const [, id, file] = perInvestigation;
+      if ([...url.searchParams.keys()].length) throw badInput(`${url.pathname} takes no parameters`);
+      // A malformed id, a missing one and another tenant's all get the same answer.
+      if (!UUID.test(id) || !(await investigationExists(deps.orm, viewer.tenantId, id.toLowerCase()))) {
+        throw notFound('Investigation', id);
+      }
+      csv = (file === 'log' ? logExport : actionsExport)(viewer.tenantId, id.toLowerCase()) as CsvExport<never>;
+    } else {
+      csv = investigationsExport(viewer.tenantId, parseInvestigationFilter(url.searchParams)) as CsvExport<never>;
+    }
+  } catch (e) {
+    if (e instanceof AppError) return sendGraphQLError(res, e);
+    throw e;
+  }
+  await streamCsv(res, csv, deps);
+}
+
+async function streamCsv(res: ServerResponse, csv: CsvExport<never>, deps: ExportHttpDeps): Promise<void> {
+  const rows = cursorRows<never>(deps.orm, csv.query);
+  try {
+    // The query runs before the status line goes out, so a failing query still answers a 500.
+    const first = await rows.next();
+    res.writeHead(200, {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="${csv.filename}"`,
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    });
+    const records = async function* () {
+      if (first.done) return;
+      yield csv.toRecord(first.value);
+      for await (const row of rows) yield csv.toRecord(row);
+    };
+    // pipeline waits on the socket's backpressure and destroys every stage when the client goes away.
+    await pipeline(records, csvStringifier(csv.header), res).catch((e: unknown) => {
+      if ((e as { code?: unknown }).code === 'ERR_STREAM_PREMATURE_CLOSE') {
+        deps.logger.info(`export ${csv.filename}: the client went away before the end`);
+        return;
+      }
+      deps.logger.error(`export ${csv.filename} failed mid-stream`, coerceError(e));
+      res.destroy();
+    });
+  } finally {
+    // Closes the cursor and releases the connection however the pipeline ended, even if it never
+    // started to pull (an async generator that was never iterated does not run its finally by itself).
+    await rows.return();
+  }
+}
