@@ -6,6 +6,9 @@ import { createAuthenticator } from './auth/authenticate.js';
 import { createHmacSigner, createTokenVerifier, loadSigningSecret, type TokenSigner } from './auth/token.service.js';
 import { TenantDirectory } from './tenants/tenant.service.js';
 import { buildAirSchema } from './schema.js';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { approveByPolicy, expirePendingActions, runAction } from './actions/decision.service.js';
+import { BUILTIN_EXECUTORS } from './actions/builtin.executor.js';
 import { createServer, type AirServer } from './server.js';
 import { seedDemoTenant } from './demo/demo.seed.js';
 import { coerceError, type Logger } from './errors.js';
@@ -72,7 +75,16 @@ export async function bootstrap(config: Config, logger: Logger = console, opts: 
 
 /** Run investigations in this process: each job runs the engine, then lets throttled ones start. */
 export async function startWorkers(orm: Orm, queue: JobQueue, concurrency: number, logger: Logger): Promise<void> {
-  const deps = { orm, definitionOf, lookupsFor, logger };
+  const deps = {
+    orm,
+    definitionOf,
+    lookupsFor,
+    logger,
+    approveByPolicy: (tx: EntityManager, tenantId: string, ids: string[]) => approveByPolicy(tx, queue, tenantId, ids),
+  };
+  // Approved actions run here too, beside the investigations; the expiry sweep runs wherever the schedule fires.
+  await queue.workActions(concurrency, (job, lastAttempt) => runAction(orm, BUILTIN_EXECUTORS, job, lastAttempt, logger));
+  await queue.workExpiry(() => expirePendingActions(orm, queue));
   await queue.workInvestigations(concurrency, async ({ tenantId, investigationId }) => {
     try {
       await runInvestigation(deps, tenantId, investigationId);

@@ -6,6 +6,7 @@ import { applyMiddleware } from './auth/shield.js';
 import { ViewerResolver } from './auth/viewer.resolver.js';
 import { AlertResolver } from './alerts/alert.resolver.js';
 import { ActionResolver } from './actions/action.resolver.js';
+import { DecisionResolver } from './actions/decision.resolver.js';
 import { DashboardResolver } from './dashboard/dashboard.resolver.js';
 import { EmailClusterResolver, InvestigationResolver, LogStepResolver } from './investigations/investigation.resolver.js';
 import { IntakeResolver } from './investigations/intake.resolver.js';
@@ -15,6 +16,7 @@ export function buildBareSchema(): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers: [
       ViewerResolver,
+      DecisionResolver,
       InvestigationResolver,
       EmailClusterResolver,
       LogStepResolver,

@@ -23,6 +23,9 @@ export class ActionTarget {
 @Index({ properties: ['investigationId'] })
 // The action centre lists a tenant's pending actions newest first.
 @Index({ properties: ['tenantId', 'status', 'createdAt'] })
+// The action history lists decided actions newest first; the one-hour dedupe looks up by remediation key.
+@Index({ properties: ['tenantId', 'decidedAt'] })
+@Index({ properties: ['tenantId', 'remediationKey', 'completedAt'] })
 export class Action extends TenantOwned {
   @ManyToOne(() => Investigation, { mapToPk: true, fieldName: 'investigation_id', deleteRule: 'cascade' })
   investigationId!: string;
@@ -78,6 +81,10 @@ export class Action extends TenantOwned {
   @Field(() => Date, { nullable: true })
   @Property({ type: 'timestamptz', nullable: true })
   completedAt?: Date;
+
+  /** Type + targets (+ cluster query): the same remediation approved twice within an hour runs once. */
+  @Property({ type: 'text', nullable: true })
+  remediationKey?: string;
 
   @Field(() => GraphQLJSONObject, { nullable: true, description: 'What running it did, e.g. {"moved": 41}.' })
   @Property({ type: 'jsonb', nullable: true })

@@ -7,13 +7,21 @@ import { ActionConnection, EmailMessageConnection } from '../investigations/inve
 import { clusterMessages } from '../investigations/investigation.service.js';
 import { Action } from './action.entity.js';
 import { PendingActionsArgs } from './action.types.js';
-import { listPendingActions } from './action.service.js';
+import { historyOf, listPendingActions } from './action.service.js';
+import { AuditEventConnection } from './decision.types.js';
 
 @Resolver(() => Action)
 export class ActionResolver {
   @Query(() => ActionConnection, { description: 'The action centre: actions awaiting approval across investigations.' })
   pendingActions(@Args(() => PendingActionsArgs) args: PendingActionsArgs, @Ctx() ctx: Context) {
     return listPendingActions(ctx, args);
+  }
+
+  @FieldResolver(() => AuditEventConnection, {
+    description: 'Who decided, undid or expired it, when and why: its audit entries, oldest first.',
+  })
+  history(@Root() action: Action, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context) {
+    return historyOf(ctx, action.id, args);
   }
 
   @FieldResolver(() => Investigation)

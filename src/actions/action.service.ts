@@ -4,6 +4,9 @@ import type { Connection, PageArgs } from '../common/pagination.js';
 import { Action } from './action.entity.js';
 import { ActionStatus } from './action.enums.js';
 import type { ActionFilter } from './action.types.js';
+import { AuditEvent } from '../audit/audit-event.entity.js';
+import { ActionStatus as Status } from './action.enums.js';
+import { periodStart, type ActionHistoryArgs, type AuditEventsArgs } from './decision.types.js';
 
 const NEWEST_FIRST: Order = { key: 'createdAt', direction: 'desc', isDate: true };
 const OLDEST_FIRST: Order = { key: 'createdAt', direction: 'asc', isDate: true };
@@ -17,10 +20,40 @@ export async function listPendingActions(ctx: Context, args: PageArgs & { filter
   // A malformed or foreign investigation id filters to nothing, like an id without actions.
   if (f?.investigationId) where.investigationId = UUID.test(f.investigationId) ? f.investigationId.toLowerCase() : null;
   if (f?.createdAfter) where.createdAt = { $gte: f.createdAfter };
+  if (f?.period) where.createdAt = { ...(where.createdAt as object), $gte: periodStart(f.period) };
   return pageOfAll(ctx.em, Action, where, NEWEST_FIRST, args);
 }
 
 export function actionsOf(ctx: Context, investigationId: string, args: PageArgs & { statuses?: ActionStatus[] }) {
   const where = args.statuses?.length ? { status: { $in: args.statuses } } : {};
   return ctx.loaders.pageOf(Action, 'investigationId', OLDEST_FIRST, args, where).load(investigationId);
+}
+
+const DECIDED_NEWEST_FIRST: Order = { key: 'decidedAt', direction: 'desc', isDate: true };
+const AUDIT_NEWEST_FIRST: Order = { key: 'at', direction: 'desc', isDate: true };
+
+/** The action centre's history: every decided action (approved, rejected, expired, run, undone), newest decision first. */
+export async function actionHistory(ctx: Context, args: ActionHistoryArgs): Promise<Connection<Action>> {
+  const f = args.filter;
+  const where: Record<string, unknown> = { status: { $ne: Status.PENDING_APPROVAL }, decidedAt: { $ne: null } };
+  if (f?.types?.length) where.type = { $in: f.types };
+  if (f?.source) where.source = f.source;
+  if (f?.investigationId) where.investigationId = UUID.test(f.investigationId) ? f.investigationId.toLowerCase() : null;
+  if (f?.period) where.decidedAt = { $gte: periodStart(f.period) };
+  return pageOfAll(ctx.em, Action, where, DECIDED_NEWEST_FIRST, args);
+}
+
+/** The audit trail, newest first. */
+export async function auditEvents(ctx: Context, args: AuditEventsArgs): Promise<Connection<AuditEvent>> {
+  const f = args.filter;
+  const where: Record<string, unknown> = {};
+  if (f?.kinds?.length) where.kind = { $in: f.kinds };
+  if (f?.subjectId) where.subjectId = UUID.test(f.subjectId) ? f.subjectId.toLowerCase() : null;
+  if (f?.period) where.at = { $gte: periodStart(f.period) };
+  return pageOfAll(ctx.em, AuditEvent, where, AUDIT_NEWEST_FIRST, args);
+}
+
+/** An action's own history: its audit entries, oldest first. */
+export function historyOf(ctx: Context, actionId: string, args: PageArgs) {
+  return ctx.loaders.pageOf(AuditEvent, 'subjectId', { key: 'at', direction: 'asc', isDate: true }, args).load(actionId);
 }

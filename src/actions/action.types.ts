@@ -1,6 +1,7 @@
 import { ArgsType, Field, ID, InputType } from 'type-graphql';
 import { PageArgs } from '../common/pagination.js';
 import { ActionStatus, ActionType } from './action.enums.js';
+import { TimePeriod } from './decision.types.js';
 
 @InputType({ description: 'Filters of the action centre. Omitted fields do not filter.' })
 export class ActionFilter {
@@ -10,6 +11,8 @@ export class ActionFilter {
   investigationId?: string;
   @Field(() => Date, { nullable: true, description: 'Recommended at or after this instant.' })
   createdAfter?: Date;
+  @Field(() => TimePeriod, { nullable: true, description: 'Recommended within this period.' })
+  period?: TimePeriod;
 }
 
 @ArgsType()

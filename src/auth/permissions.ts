@@ -19,6 +19,15 @@ const canInvestigate = rule('canInvestigate', { cache: 'contextual' })((_parent,
   ctx.viewer ? hasAnyRole(ctx.viewer, APPROVE_ROLES) || forbidden('Starting an investigation needs SECURITY_ADMIN or GLOBAL_ADMIN') : false,
 );
 
+const canDecide = rule('canDecide', { cache: 'contextual' })((_parent, _args, ctx: Context) =>
+  ctx.viewer
+    ? hasAnyRole(ctx.viewer, APPROVE_ROLES) || forbidden('Deciding actions and changing settings needs SECURITY_ADMIN or GLOBAL_ADMIN')
+    : false,
+);
+const canAudit = rule('canAudit', { cache: 'contextual' })((_parent, _args, ctx: Context) =>
+  ctx.viewer ? hasAnyRole(ctx.viewer, APPROVE_ROLES) || forbidden('The audit trail is for SECURITY_ADMIN and GLOBAL_ADMIN') : false,
+);
+
 /**
  * Object types analysts read. Every type here is readable by GLOBAL_ADMIN, SECURITY_ADMIN and
  * SECURITY_READER, and by nobody else; a type missing from every list is denied to everyone
@@ -52,6 +61,11 @@ export const READABLE_TYPES = [
   'ActionConnection',
   'ActionEdge',
   'ActionTarget',
+  'ActionDecisionResult',
+  'AuditEvent',
+  'AuditEventConnection',
+  'AuditEventEdge',
+  'Tenant',
   'Dashboard',
   'StateCount',
   'PlaybookCount',
@@ -68,11 +82,19 @@ export const rules: IRules = {
     alerts: canRead,
     pendingActions: canRead,
     dashboard: canRead,
+    actionHistory: canRead,
+    organisation: canRead,
+    auditEvents: canAudit,
   },
   Mutation: {
     reportMessage: canRaiseAlerts,
     raiseAlert: canRaiseAlerts,
     startInvestigation: canInvestigate,
+    approveActions: canDecide,
+    rejectActions: canDecide,
+    undoAction: canDecide,
+    cancelInvestigation: canDecide,
+    updateAutomationSettings: canDecide,
   },
   AlertReceipt: canRaiseAlerts,
   ...Object.fromEntries(READABLE_TYPES.map((t) => [t, canRead])),

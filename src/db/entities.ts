@@ -9,6 +9,7 @@ import { Investigation } from '../investigations/investigation.entity.js';
 import { GraphEdge, InvestigatedEntity } from '../investigations/investigated-entity.entity.js';
 import { EmailCluster, EmailClusterMember } from '../investigations/email-cluster.entity.js';
 import { LogStep } from '../investigations/log-step.entity.js';
+import { BlockListEntry } from '../actions/block-list.entity.js';
 import { Action } from '../actions/action.entity.js';
 import { AuditEvent } from '../audit/audit-event.entity.js';
 import { OutboxEvent } from '../realtime/outbox-event.entity.js';
@@ -34,6 +35,7 @@ export const TENANT_SCOPED = [
   EmailClusterMember,
   LogStep,
   Action,
+  BlockListEntry,
   AuditEvent,
   OutboxEvent,
 ] as const;

@@ -6,9 +6,13 @@ import { coerceError, type Logger } from '../errors.js';
 /** Queue names and the payload each carries: the one map from job to data. */
 export interface JobPayloads {
   'investigation-run': { tenantId: string; investigationId: string };
+  'action-run': { tenantId: string; actionId: string };
+  'actions-expire': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 export const RUN_INVESTIGATION: JobName = 'investigation-run';
+export const RUN_ACTION: JobName = 'action-run';
+export const EXPIRE_ACTIONS: JobName = 'actions-expire';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -21,6 +25,17 @@ export function parseRunInvestigation(data: unknown): JobPayloads['investigation
     }
   }
   return { tenantId: d!.tenantId!, investigationId: d!.investigationId! };
+}
+
+/** Validate an action-run payload (see parseRunInvestigation). */
+export function parseRunAction(data: unknown): JobPayloads['action-run'] {
+  const d = data as Partial<JobPayloads['action-run']> | null;
+  for (const field of ['tenantId', 'actionId'] as const) {
+    if (typeof d?.[field] !== 'string' || !UUID.test(d[field])) {
+      throw new Error(`action-run job: '${field}' must be a UUID, but got ${JSON.stringify(d?.[field])}`);
+    }
+  }
+  return { tenantId: d!.tenantId!, actionId: d!.actionId! };
 }
 
 /**
@@ -81,6 +96,20 @@ export class JobQueue {
       expireInSeconds: 3600,
       heartbeatSeconds: opts.heartbeatSeconds ?? 20,
     });
+    // An approved action is a durable job: retried with backoff when its executor fails, given back by
+    // the heartbeat when its worker dies; one job per action (singleton), so it never runs twice at once.
+    await boss.createQueue(RUN_ACTION, {
+      policy: 'singleton',
+      retryLimit: 4,
+      retryDelay: 2,
+      retryBackoff: true,
+      retryDelayMax: 300,
+      expireInSeconds: 900,
+      heartbeatSeconds: opts.heartbeatSeconds ?? 20,
+    });
+    // Pending actions past their time expire: one sweep a minute, whichever node's scheduler fires.
+    await boss.createQueue(EXPIRE_ACTIONS, { policy: 'singleton', retryLimit: 0 });
+    await boss.schedule(EXPIRE_ACTIONS, '* * * * *');
     return new JobQueue(boss, opts.logger);
   }
 
@@ -93,6 +122,35 @@ export class JobQueue {
   async workInvestigations(concurrency: number, run: (payload: JobPayloads['investigation-run']) => Promise<unknown>): Promise<void> {
     await this.boss.work(RUN_INVESTIGATION, { localConcurrency: concurrency, batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
       await run(parseRunInvestigation(job.data));
+    });
+  }
+
+  /** Enqueue the execution of an approved action, in the approving transaction. */
+  async enqueueAction(payload: JobPayloads['action-run'], tx: EntityManager): Promise<void> {
+    await this.boss.send(RUN_ACTION, payload, { singletonKey: payload.actionId, db: transactionDb(tx) });
+  }
+
+  /**
+   * Run approved actions in this process. `run` gets whether this is the job's last attempt, so a failing
+   * executor is recorded FAILED only when the queue will not retry it.
+   */
+  async workActions(
+    concurrency: number,
+    run: (payload: JobPayloads['action-run'], lastAttempt: boolean) => Promise<unknown>,
+  ): Promise<void> {
+    await this.boss.work(
+      RUN_ACTION,
+      { localConcurrency: concurrency, batchSize: 1, pollingIntervalSeconds: 1, includeMetadata: true },
+      async ([job]) => {
+        await run(parseRunAction(job.data), job.retryCount >= job.retryLimit);
+      },
+    );
+  }
+
+  /** Sweep expired pending actions when the schedule fires. */
+  async workExpiry(sweep: () => Promise<unknown>): Promise<void> {
+    await this.boss.work(EXPIRE_ACTIONS, { pollingIntervalSeconds: 5 }, async () => {
+      await sweep();
     });
   }
 

@@ -10,6 +10,7 @@ import { EmailCluster, EmailClusterMember } from '../investigations/email-cluste
 import { ACTIVE_STATES, InvestigationState, StepStatus, type Playbook } from '../investigations/investigation.enums.js';
 import { Action } from '../actions/action.entity.js';
 import { Tenant } from '../tenants/tenant.entity.js';
+import { settleInvestigations } from '../actions/decision.service.js';
 import { appendEvents, EventType, type EventInput } from '../realtime/outbox.js';
 import type { EntityFinding, NodeRef, PlaybookDefinition, StepDefinition, StepOutcome } from './playbook.types.js';
 
@@ -19,6 +20,11 @@ export interface EngineDeps<L> {
   /** The typed look-ups steps get, over a tenant-scoped EntityManager. */
   lookupsFor(em: EntityManager): L;
   logger: Logger;
+  /**
+   * Called in the transaction that recommends actions: the tenant's automation policy approves the ones it
+   * covers (actions/decision.service.ts approveByPolicy). Absent: every action waits for approval.
+   */
+  approveByPolicy?(tx: EntityManager, tenantId: string, actionIds: string[]): Promise<unknown>;
 }
 
 const DONE = new Set<StepStatus>([StepStatus.COMPLETED, StepStatus.SKIPPED]);
@@ -186,7 +192,7 @@ async function runStep<L>(
     return failStep(deps, em, investigation, step, log, e);
   }
   try {
-    await em.fork().transactional((tx) => persistOutcome(tx, investigation, log, outcome));
+    await em.fork().transactional((tx) => persistOutcome(tx, investigation, log, outcome, deps.approveByPolicy));
   } catch (e) {
     // Writing the outcome failed, and rolled back whole: that is the step's failure.
     await failStep(deps, em, investigation, step, log, e);
@@ -214,7 +220,13 @@ async function failStep<L>(
 }
 
 /** Everything a step produced, and its completion, in the caller's transaction. */
-async function persistOutcome(tx: EntityManager, investigation: Investigation, log: LogStep, outcome: StepOutcome) {
+async function persistOutcome(
+  tx: EntityManager,
+  investigation: Investigation,
+  log: LogStep,
+  outcome: StepOutcome,
+  approveByPolicy?: EngineDeps<unknown>['approveByPolicy'],
+) {
   const { tenantId, id: investigationId } = investigation;
   const events: EventInput[] = [];
   const nodeIds = new Map<string, string>();
@@ -339,6 +351,7 @@ async function persistOutcome(tx: EntityManager, investigation: Investigation, l
       onConflictAction: 'ignore',
     });
 
+  const recommended: string[] = [];
   if (outcome.actions?.length) {
     const tenant = await tx.findOneOrFail(Tenant, { id: tenantId });
     const expiresAt = new Date(Date.now() + tenant.pendingActionTtlHours * 3600_000);
@@ -363,6 +376,7 @@ async function persistOutcome(tx: EntityManager, investigation: Investigation, l
         type: EventType.ACTION_RECOMMENDED,
         payload: { id: action.id, type: a.type, rationale: a.rationale },
       });
+      recommended.push(action.id);
     }
     await tx.flush();
   }
@@ -372,6 +386,8 @@ async function persistOutcome(tx: EntityManager, investigation: Investigation, l
   await tx.nativeUpdate(LogStep, { id: log.id, tenantId }, { status, progress: 100, endedAt, findings: outcome.findings ?? {} });
   events.push({ tenantId, investigationId, type: EventType.STEP_COMPLETED, payload: { stepId: log.id, key: log.key, status, endedAt } });
   await appendEvents(tx, events);
+  // After the ACTION_RECOMMENDED events, so a watcher sees each action recommended before it is decided.
+  if (recommended.length && approveByPolicy) await approveByPolicy(tx, tenantId, recommended);
 }
 
 async function finish(em: EntityManager, investigation: Investigation, state: InvestigationState, reason?: string) {
@@ -383,6 +399,8 @@ async function finish(em: EntityManager, investigation: Investigation, state: In
       { state, stateReason: reason, ...(ends ? { endedAt: new Date() } : {}) },
     );
     if (changed) await appendEvents(tx, [stateEvent(investigation, state, reason)]);
+    // Actions the automation policy ran while the playbook finished: the investigation may be done already.
+    if (changed && state === InvestigationState.PENDING_ACTION) await settleInvestigations(tx, investigation.tenantId, [investigation.id]);
   });
   return state;
 }

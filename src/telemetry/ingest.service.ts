@@ -222,13 +222,38 @@ interface Written {
   alertIds: string[];
 }
 
-async function writeBatch(client: PoolClient, tenantId: string, batch: Batch, copy = true): Promise<Written> {
+/**
+ * Messages that match the tenant's block list (a blocked sender, URL or attachment hash; see
+ * actions/builtin.executor.ts) are quarantined as they arrive. Run only for tenants that have a block
+ * list, so ordinary uploads pay nothing for it.
+ */
+async function quarantineBlocked(client: PoolClient, tenantId: string, ids: string[]): Promise<void> {
+  await client.query(
+    `update "email_messages" m set "location" = 'QUARANTINE' where m."tenant_id" = $1::uuid and m."external_id" = any($2::text[]) and m."location" <> 'QUARANTINE'
+       and exists (select 1 from "block_list_entries" b where b."tenant_id" = $1::uuid and b."lifted_at" is null and (
+         (b."kind" = 'SENDER' and b."value" = m."sender") or (b."kind" = 'URL' and b."value" = any(m."url_keys" || m."urls")) or
+         (b."kind" = 'FILE' and b."value" = any(m."attachment_hashes"))))`,
+    [tenantId, ids],
+  );
+}
+
+const hasBlockList = async (client: PoolClient, tenantId: string) =>
+  (await client.query(`select 1 from "block_list_entries" where "tenant_id" = $1::uuid and "lifted_at" is null limit 1`, [tenantId]))
+    .rowCount! > 0;
+
+async function writeBatch(client: PoolClient, tenantId: string, batch: Batch, copy = true, blocks = false): Promise<Written> {
   const stored = new Map<string, number>();
   const alertIds: string[] = [];
+  const after: (() => Promise<void>)[] = [];
   await client.query('begin');
   try {
     for (const [type, rows] of batch) {
       if (rows.length === 0) continue;
+      if (type === 'message' && blocks) {
+        // After the write, in its transaction: whichever statement below stores them.
+        const ids = rows.map((r) => r.id);
+        after.push(() => quarantineBlocked(client, tenantId, ids));
+      }
       if (type === 'message' && copy) {
         stored.set(type, (stored.get(type) ?? 0) + (await copyMessages(client, tenantId, rows)));
         continue;
@@ -259,6 +284,7 @@ async function writeBatch(client: PoolClient, tenantId: string, batch: Batch, co
       }
       if (type === 'alert') alertIds.push(...result.rows.map((r: { id: string }) => r.id));
     }
+    for (const step of after) await step();
     await client.query('commit');
   } catch (e) {
     await client.query('rollback').catch(() => undefined);
@@ -298,6 +324,7 @@ export async function ingestNdjson(
   const pool = await (orm.em.getConnection() as unknown as PostgreSqlConnection).getNativeClient();
   const client = await pool.connect();
   let released = false;
+  let blocks = false;
 
   const account = (w: Written, sent: number) => {
     let total = 0;
@@ -313,9 +340,9 @@ export async function ingestNdjson(
     const sent = [...b.values()].reduce((n, rows) => n + rows.length, 0);
     let written: Written;
     try {
-      written = await writeBatch(client, tenantId, b).catch((e: unknown) => {
+      written = await writeBatch(client, tenantId, b, true, blocks).catch((e: unknown) => {
         // Another upload stored some of these messages between our check and our COPY (see copyMessages).
-        if (isUniqueViolation(e)) return writeBatch(client, tenantId, b, false);
+        if (isUniqueViolation(e)) return writeBatch(client, tenantId, b, false, blocks);
         throw e;
       });
       account(written, sent);
@@ -326,7 +353,7 @@ export async function ingestNdjson(
       for (const [type, rows] of b) {
         for (const row of rows) {
           try {
-            const w = await writeBatch(client, tenantId, new Map([[type, [row]]]), false);
+            const w = await writeBatch(client, tenantId, new Map([[type, [row]]]), false, blocks);
             account(w, 1);
             written.alertIds.push(...w.alertIds);
           } catch (rowError) {
@@ -365,6 +392,7 @@ export async function ingestNdjson(
   };
 
   try {
+    blocks = await hasBlockList(client, tenantId);
     let chunk: ParseTask['lines'] = [];
     let lineNo = 0;
     for await (const item of source as AsyncIterable<string | OversizeLine>) {

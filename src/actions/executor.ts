@@ -1,0 +1,41 @@
+/**
+ * Executors: what an approved action does. One interface, so a deployment can plug in Microsoft Graph,
+ * Gmail or an EDR per action type; the built-in executors (builtin.executor.ts) act on the organisation
+ * data this server holds and are the reference.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { CompiledQuery } from 'kysely';
+import type { Action } from './action.entity.js';
+import type { ActionType } from './action.enums.js';
+
+export interface ExecutionContext {
+  /** A tenant-scoped EntityManager inside the transaction that will mark the action COMPLETED. */
+  tx: EntityManager;
+  tenantId: string;
+  action: Action;
+}
+
+export interface ActionExecutor {
+  /**
+   * Carry the action out and say what it did (stored as the action's `result`). It may run again after a
+   * crash before its transaction committed, so it must be idempotent; a thrown error is retried with backoff.
+   */
+  run(ctx: ExecutionContext): Promise<Record<string, unknown>>;
+  /** Reverse it (restore, lift, re-enable); absent when the action cannot be undone. Gets the run's result. */
+  undo?(ctx: ExecutionContext, result: Record<string, unknown>): Promise<Record<string, unknown>>;
+}
+
+export type ExecutorRegistry = Record<ActionType, ActionExecutor>;
+
+/**
+ * Raw SQL in the caller's transaction, `?` placeholders sent as real parameters. MikroORM's `execute`
+ * inlines parameters and spreads arrays into lists, which `= any(?::uuid[])` cannot take; the
+ * transaction's Kysely connection passes them to the driver as they are (as jobs/queue.ts does).
+ */
+export async function sql<T = Record<string, unknown>>(tx: EntityManager, query: string, params: unknown[] = []): Promise<T[]> {
+  const ctx = tx.getTransactionContext<{ executeQuery(q: CompiledQuery): Promise<{ rows: unknown[] }> }>();
+  if (!ctx) throw new Error('sql(): call it inside em.transactional()');
+  let n = 0;
+  const text = query.replace(/\?/g, () => `$${++n}`);
+  return (await ctx.executeQuery(CompiledQuery.raw(text, params))).rows as T[];
+}
