@@ -183,13 +183,13 @@ async function runStep<L>(
       lookups: deps.lookupsFor(lookupsEm),
     });
   } catch (e) {
-    return failStep(deps, em, investigation, step, log, e);
+    return failStep(deps, em, investigation, step, log, startedAt, e);
   }
   try {
-    await em.fork().transactional((tx) => persistOutcome(tx, investigation, log, outcome));
+    await em.fork().transactional((tx) => persistOutcome(tx, investigation, log, startedAt, outcome));
   } catch (e) {
     // Writing the outcome failed, and rolled back whole: that is the step's failure.
-    await failStep(deps, em, investigation, step, log, e);
+    await failStep(deps, em, investigation, step, log, startedAt, e);
   }
 }
 
@@ -199,6 +199,7 @@ async function failStep<L>(
   investigation: Investigation,
   step: StepDefinition<L>,
   log: LogStep,
+  startedAt: Date,
   e: unknown,
 ) {
   const { tenantId, id: investigationId } = investigation;
@@ -208,13 +209,18 @@ async function failStep<L>(
   await em.fork().transactional(async (tx) => {
     await tx.nativeUpdate(LogStep, { id: log.id, tenantId }, { status: StepStatus.FAILED, endedAt, error: error.message });
     await appendEvents(tx, [
-      { tenantId, investigationId, type: EventType.STEP_FAILED, payload: { stepId: log.id, error: error.message, endedAt } },
+      {
+        tenantId,
+        investigationId,
+        type: EventType.STEP_FAILED,
+        payload: { stepId: log.id, error: error.message, endedAt, durationMs: endedAt.getTime() - startedAt.getTime() },
+      },
     ]);
   });
 }
 
 /** Everything a step produced, and its completion, in the caller's transaction. */
-async function persistOutcome(tx: EntityManager, investigation: Investigation, log: LogStep, outcome: StepOutcome) {
+async function persistOutcome(tx: EntityManager, investigation: Investigation, log: LogStep, startedAt: Date, outcome: StepOutcome) {
   const { tenantId, id: investigationId } = investigation;
   const events: EventInput[] = [];
   const nodeIds = new Map<string, string>();
@@ -370,7 +376,14 @@ async function persistOutcome(tx: EntityManager, investigation: Investigation, l
   const endedAt = new Date();
   const status = outcome.skipped ? StepStatus.SKIPPED : StepStatus.COMPLETED;
   await tx.nativeUpdate(LogStep, { id: log.id, tenantId }, { status, progress: 100, endedAt, findings: outcome.findings ?? {} });
-  events.push({ tenantId, investigationId, type: EventType.STEP_COMPLETED, payload: { stepId: log.id, key: log.key, status, endedAt } });
+  // durationMs: this run of the step (a resumed step's earlier attempt is not counted).
+  const durationMs = endedAt.getTime() - startedAt.getTime();
+  events.push({
+    tenantId,
+    investigationId,
+    type: EventType.STEP_COMPLETED,
+    payload: { stepId: log.id, key: log.key, status, endedAt, durationMs },
+  });
   await appendEvents(tx, events);
 }
 

@@ -264,7 +264,9 @@ export class EventStream {
     lost?.removeAllListeners();
     lost?.on('error', () => undefined);
     lost?.end().catch(() => undefined);
-    this.logger.warn(`events: LISTEN connection lost (${coerceError(e).message}); reconnecting, polling every ${this.pollIntervalMs} ms meanwhile`);
+    this.logger.warn(
+      `events: LISTEN connection lost (${coerceError(e).message}); reconnecting, polling every ${this.pollIntervalMs} ms meanwhile`,
+    );
     const retry = (delay: number) => {
       this.reconnectTimer = setTimeout(() => {
         this.connectListener().then(
