@@ -145,6 +145,7 @@ export class EventStream {
   private failing = false;
   /** Back-off while committed rows wait behind an open transaction; reset by progress. */
   private blockedDelay = 0;
+  private readWaiters: (() => void)[] = [];
 
   constructor({ orm, databaseUrl, logger, pollIntervalMs = 500, batchSize = 500, queueLimit = 1000 }: EventStreamOptions) {
     this.orm = orm;
@@ -174,6 +175,22 @@ export class EventStream {
     const listener = this.listener;
     this.listener = undefined;
     await listener?.end().catch(() => undefined);
+  }
+
+  /**
+   * Resolves once a read that starts after this call has dispatched everything it found: tests use
+   * it to know the reader has seen what they committed, instead of sleeping.
+   */
+  afterNextRead(): Promise<void> {
+    const done = new Promise<void>((resolve) => {
+      const waiter = () => resolve();
+      // A read already under way may have started before the caller's commit: wait for the next one.
+      if (this.reading) void this.reading.finally(() => this.readWaiters.push(waiter));
+      else this.readWaiters.push(waiter);
+    });
+    this.readAgain = Boolean(this.reading);
+    if (!this.reading) this.wake();
+    return done;
   }
 
   /** Subscriptions open on this node (for metrics and tests). */
@@ -319,6 +336,9 @@ export class EventStream {
       }
       if (this.failing) this.logger.info('events: reading the outbox again');
       this.failing = false;
+      const waiters = this.readWaiters;
+      this.readWaiters = [];
+      for (const w of waiters) w();
       await this.retryIfBlocked();
     } catch (e) {
       // The database is away (restart, failover): the poll tries again; nothing is lost, the
