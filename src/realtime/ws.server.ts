@@ -223,7 +223,11 @@ export function attachGraphQLWs(deps: GraphQLWsDeps): GraphQLWsServer {
         return { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) };
       },
       onError(_ctx, _id, _payload, errors) {
-        return errors.map((e) => formatError(e.toJSON(), e));
+        // graphql-armor's blockFieldSuggestion is an Apollo plugin: here the suggestions are cut by hand.
+        return errors.map((e) => {
+          const formatted = formatError(e.toJSON(), e);
+          return { ...formatted, message: formatted.message.replace(/ Did you mean .*\?$/, '') };
+        });
       },
     },
     wss,
