@@ -210,7 +210,7 @@ export async function createServer(deps: ServerDeps, listen: { port: number; hos
   httpServer.timeout = 120_000;
 
   // graphql-ws on the same port and path; its operations pass the same limits and the same shield.
-  const events = new EventStream({ orm, databaseUrl: orm.config.get('clientUrl')!, logger, ...config.realtime });
+  const events = new EventStream({ databaseUrl: orm.config.get('clientUrl')!, logger, ...config.realtime });
   await events.start();
   const ws = attachGraphQLWs({
     httpServer,

@@ -8,7 +8,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded
 import { recordingLogger, TEST_SECRET } from './support/app.js';
 import { withDatabase } from './support/database.js';
 import { seedInvestigation } from './support/fixtures.js';
-import { Collector, disposeAll, wsClient } from './support/ws.js';
+import { Collector, disposeAll, registered, wsClient } from './support/ws.js';
 import { InvestigationEventsDocument } from './generated/graphql.js';
 
 /**
@@ -63,7 +63,7 @@ test('PostgreSQL restarted under subscribed clients: they keep receiving, nothin
     });
 
   const live = new Collector(wsClient(app.url, token).client, InvestigationEventsDocument, { investigationId: inv.investigation.id });
-  await app.server.events.afterNextRead();
+  await registered(app.server.events, { investigationId: inv.investigation.id }, 1);
   for (const n of [1, 2, 3]) await write(n);
   await live.until((c) => c.data.length === 3);
 

@@ -5,7 +5,7 @@ import { appendEvents, EventType, type EventInput } from '../src/realtime/outbox
 import { isStreamEnd, StreamEndReason, type Delivery } from '../src/realtime/event-stream.service.js';
 import { gql, startTestApp, type TestApp } from './support/app.js';
 import { seedInvestigation } from './support/fixtures.js';
-import { Collector, disposeAll, runOnce, wsClient } from './support/ws.js';
+import { Collector, disposeAll, registered, runOnce, wsClient } from './support/ws.js';
 import { InvestigationEventsDocument, TenantEventsDocument, type InvestigationEventsSubscription } from './generated/graphql.js';
 
 let t: TestApp;
@@ -97,8 +97,7 @@ describe('authorization, exactly as queries have it', () => {
       { message: 'Watching investigations needs a security role', extensions: { code: 'FORBIDDEN' } },
     ]);
     expect(service.data).toEqual([]);
-    // Subscribed once the node's reader has passed a read after the subscriptions were made.
-    await t.app.server.events.afterNextRead();
+    await registered(t.app.server.events, { investigationId: inv.investigation.id }, 2);
     const [cursor] = await append(inv.tenantId, [progress(inv.investigation.id, 42)]);
     for (const c of [reader, admin]) {
       await c.until((x) => x.data.length === 1);
@@ -203,12 +202,12 @@ describe('cursors', () => {
   });
 
   test('tenantEvents: only the tenant, only the chosen types, never another tenant', async () => {
-    const mine = await seedInvestigation(t.app.orm, 'acme');
+    const mine = await seedInvestigation(t.app.orm, 'initech');
     const theirs = await seedInvestigation(t.app.orm, 'globex');
-    const token = await t.token('acme', Role.SECURITY_READER);
+    const token = await t.token('initech', Role.SECURITY_READER);
     const all = new Collector(wsClient(t.url, token).client, TenantEventsDocument, {});
     const onlyActions = new Collector(wsClient(t.url, token).client, TenantEventsDocument, { types: ['ACTION_RECOMMENDED'] });
-    await t.app.server.events.afterNextRead();
+    await registered(t.app.server.events, { tenantId: mine.tenantId }, 2);
     const action = { type: EventType.ACTION_RECOMMENDED, payload: { id: mine.investigation.id, type: 'BLOCK_URL', rationale: 'r' } };
     await append(theirs.tenantId, [
       { investigationId: theirs.investigation.id, type: EventType.INVESTIGATION_CREATED, payload: { id: theirs.investigation.id } },
@@ -240,7 +239,7 @@ describe('cursors', () => {
     const inv = await seedInvestigation(t.app.orm, 'acme');
     const id = inv.investigation.id;
     const c = await watch(await t.token('acme', Role.SECURITY_READER), id);
-    await t.app.server.events.afterNextRead();
+    await registered(t.app.server.events, { investigationId: id }, 1);
     const [a, b] = [new pg.Client({ connectionString: t.databaseUrl }), new pg.Client({ connectionString: t.databaseUrl })];
     await Promise.all([a.connect(), b.connect()]);
     const insert = `insert into events (tenant_id, investigation_id, type, payload) values ($1, $2, 'STEP_PROGRESS', $3) returning id`;
@@ -308,7 +307,7 @@ describe('bounded queues', () => {
         );
       };
       const live = new Collector(wsClient(small.url, token).client, InvestigationEventsDocument, { investigationId: id });
-      await small.app.server.events.afterNextRead();
+      await registered(small.app.server.events, { investigationId: id }, 1);
       // One transaction of six: the node hands all six to the subscription at once, and its queue holds three.
       await burst(1);
       expect(await live.ended).toEqual({});

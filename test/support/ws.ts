@@ -2,6 +2,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { print, type ExecutionResult } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import WebSocket from 'ws';
+import type { EventStream } from '../../src/realtime/event-stream.service.js';
 
 export const wsUrl = (httpUrl: string) => httpUrl.replace(/^http/, 'ws');
 
@@ -120,4 +121,13 @@ export function runOnce(client: Client, query: string): Promise<{ result?: Execu
       },
     );
   });
+}
+
+/**
+ * Resolves once `count` subscriptions for the investigation (or tenant) are registered with the
+ * node's reader: a subscription starts after the socket's subscribe message has been checked and its
+ * investigation loaded, so events committed before then would not be live for it.
+ */
+export async function registered(stream: EventStream, of: { investigationId: string } | { tenantId: string }, count: number) {
+  while (stream.watching(of) < count) await new Promise((r) => setTimeout(r, 5));
 }
