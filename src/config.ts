@@ -44,6 +44,17 @@ export interface Config {
     /** Largest HTTP request body accepted on /graphql, in bytes. @default 1048576 */
     readonly maxBodyBytes: number;
   };
+  /** Live updates: the outbox reader and the graphql-ws sockets. */
+  readonly realtime: {
+    /** How often a node reads the outbox without a NOTIFY: the backstop for a hint lost while its listener reconnects. @default 500 */
+    readonly pollIntervalMs: number;
+    /** Outbox rows read per statement. @default 500 */
+    readonly batchSize: number;
+    /** Events waiting for one subscription before its stream ends with an error telling the client to resume. @default 1000 */
+    readonly queueLimit: number;
+    /** Ping every socket this often; one that has not answered by the next ping is closed. 0 turns pings off. @default 12000 */
+    readonly keepAliveMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -116,6 +127,12 @@ export function loadConfig(env: Env = process.env): Config {
       maxCost: int(env, 'AIR_MAX_COST', 20_000, 10, 10_000_000),
       maxTokens: int(env, 'AIR_MAX_TOKENS', 2000, 100, 1_000_000),
       maxBodyBytes: int(env, 'AIR_MAX_BODY_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
+    }),
+    realtime: Object.freeze({
+      pollIntervalMs: int(env, 'AIR_EVENTS_POLL_MS', 500, 10, 60_000),
+      batchSize: int(env, 'AIR_EVENTS_BATCH', 500, 1, 10_000),
+      queueLimit: int(env, 'AIR_SUBSCRIPTION_QUEUE', 1000, 1, 1_000_000),
+      keepAliveMs: int(env, 'AIR_WS_KEEPALIVE_MS', 12_000, 0, 600_000),
     }),
   });
 }

@@ -10,6 +10,7 @@ import { DecisionResolver } from './actions/decision.resolver.js';
 import { DashboardResolver } from './dashboard/dashboard.resolver.js';
 import { EmailClusterResolver, InvestigationResolver, LogStepResolver } from './investigations/investigation.resolver.js';
 import { IntakeResolver } from './investigations/intake.resolver.js';
+import { SubscriptionResolver } from './realtime/subscription.resolver.js';
 
 /** The schema as code declares it, before authorization: what `schema/schema.graphql` records. */
 export function buildBareSchema(): Promise<GraphQLSchema> {
@@ -24,7 +25,18 @@ export function buildBareSchema(): Promise<GraphQLSchema> {
       ActionResolver,
       DashboardResolver,
       IntakeResolver,
+      SubscriptionResolver,
     ],
+    // Subscriptions bring their own streams (the outbox reader, `subscribe` on each field); type-graphql
+    // still insists on a PubSub, which nothing publishes to.
+    pubSub: {
+      publish: () => {
+        throw new Error('nothing publishes through type-graphql: events come from the outbox');
+      },
+      subscribe: () => {
+        throw new Error('subscriptions declare their own subscribe');
+      },
+    },
     // Input validation is done by the services, with messages that name the field.
     validate: false,
   });

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import type { GraphQLSchema } from 'graphql';
+import type { GraphQLSchema, ValidationRule } from 'graphql';
 import type { Config } from './config.js';
 import type { Orm } from './db/database.js';
 import { migrationsApplied } from './db/database.js';
@@ -16,6 +16,8 @@ import { createIngestPool, type IngestPool } from './telemetry/ingest.pool.js';
 import { handleExport } from './exports/export.http.js';
 import type { JobQueue } from './jobs/queue.js';
 import { routeStoredAlerts } from './investigations/intake.service.js';
+import { EventStream } from './realtime/event-stream.service.js';
+import { attachGraphQLWs } from './realtime/ws.server.js';
 
 export interface ServerDeps {
   config: Config;
@@ -29,10 +31,12 @@ export interface ServerDeps {
 export interface AirServer {
   url: string;
   httpServer: http.Server;
+  /** The node's outbox reader, feeding the graphql-ws subscriptions. */
+  events: EventStream;
   stop(): Promise<void>;
 }
 
-/** The query limits, shared by HTTP and (later) WebSocket operations. `exposeLimits: false` keeps the numbers private. */
+/** The query limits, shared by HTTP and WebSocket operations. `exposeLimits: false` keeps the numbers private. */
 export function createArmor(limits: Config['limits']) {
   // The limits stay private (exposeLimits: false); the messages still say what to change.
   return new ApolloArmor({
@@ -97,9 +101,10 @@ export async function createServer(deps: ServerDeps, listen: { port: number; hos
     ingestPool ??= createIngestPool(config.ingestThreads);
     return ingestPool.parse;
   };
+  const formatError = createErrorFormatter({ exposeDetails: config.env === 'development', logger });
   const apollo = new ApolloServer<Context>({
     schema,
-    formatError: createErrorFormatter({ exposeDetails: config.env === 'development', logger }),
+    formatError,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
     introspection: true,
@@ -216,17 +221,41 @@ export async function createServer(deps: ServerDeps, listen: { port: number; hos
   httpServer.requestTimeout = 0;
   httpServer.timeout = 120_000;
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(listen.port, listen.host, () => resolve());
+  // graphql-ws on the same port and path; its operations pass the same limits and the same shield.
+  const events = new EventStream({ databaseUrl: orm.config.get('clientUrl')!, logger, ...config.realtime });
+  await events.start();
+  const ws = attachGraphQLWs({
+    httpServer,
+    schema,
+    services: { orm, queue, events },
+    authenticate,
+    config,
+    validationRules: armor.validationRules as ValidationRule[],
+    formatError,
+    logger,
   });
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(listen.port, listen.host, () => resolve());
+    });
+  } catch (e) {
+    await ws.close();
+    await events.stop();
+    throw e;
+  }
   const { port } = httpServer.address() as AddressInfo;
   const shownHost = listen.host === '0.0.0.0' || listen.host === '::' ? 'localhost' : listen.host;
 
   return {
     url: `http://${shownHost}:${port}/graphql`,
     httpServer,
+    events,
     async stop() {
+      // Sockets first (their streams end; clients resume from their cursors elsewhere), then the reader.
+      await ws.close();
+      await events.stop();
       await new Promise<void>((resolve) => {
         httpServer.close(() => resolve());
         httpServer.closeIdleConnections();

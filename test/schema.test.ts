@@ -17,7 +17,7 @@ test('every object type and root field has an authorization rule; nothing is lef
     .map((t) => t.name)
     .filter((name) => !['Query', 'Mutation', 'Subscription'].includes(name) && !ruled.has(name));
   expect(unruled).toEqual([]);
-  for (const root of [schema.getQueryType()!, schema.getMutationType()!]) {
+  for (const root of [schema.getQueryType()!, schema.getMutationType()!, schema.getSubscriptionType()!]) {
     const ruledFields = Object.keys((rules as Record<string, object>)[root.name]);
     expect(Object.keys(root.getFields()).sort()).toEqual(ruledFields.sort());
   }

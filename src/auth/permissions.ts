@@ -69,6 +69,18 @@ export const READABLE_TYPES = [
   'Dashboard',
   'StateCount',
   'PlaybookCount',
+  // Live events (src/realtime/event.types.ts)
+  'InvestigationCreatedEvent',
+  'InvestigationStateChangedEvent',
+  'StepStartedEvent',
+  'StepProgressEvent',
+  'StepCompletedEvent',
+  'StepFailedEvent',
+  'EntityFoundEvent',
+  'ClusterFoundEvent',
+  'ActionRecommendedEvent',
+  'ActionDecidedEvent',
+  'ActionExecutedEvent',
 ] as const;
 
 /** Types every authenticated caller, the SERVICE identity included, may read. */
@@ -95,6 +107,12 @@ export const rules: IRules = {
     undoAction: canDecide,
     cancelInvestigation: canDecide,
     updateAutomationSettings: canDecide,
+  },
+  // Checked again where it matters: graphql-ws onSubscribe and the subscription resolver (shield only
+  // wraps the field's subscribe function, and not every server runs it).
+  Subscription: {
+    investigationEvents: canRead,
+    tenantEvents: canRead,
   },
   AlertReceipt: canRaiseAlerts,
   ...Object.fromEntries(READABLE_TYPES.map((t) => [t, canRead])),

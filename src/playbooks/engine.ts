@@ -189,13 +189,13 @@ async function runStep<L>(
       lookups: deps.lookupsFor(lookupsEm),
     });
   } catch (e) {
-    return failStep(deps, em, investigation, step, log, e);
+    return failStep(deps, em, investigation, step, log, startedAt, e);
   }
   try {
-    await em.fork().transactional((tx) => persistOutcome(tx, investigation, log, outcome, deps.approveByPolicy));
+    await em.fork().transactional((tx) => persistOutcome(tx, investigation, log, startedAt, outcome, deps.approveByPolicy));
   } catch (e) {
     // Writing the outcome failed, and rolled back whole: that is the step's failure.
-    await failStep(deps, em, investigation, step, log, e);
+    await failStep(deps, em, investigation, step, log, startedAt, e);
   }
 }
 
@@ -205,6 +205,7 @@ async function failStep<L>(
   investigation: Investigation,
   step: StepDefinition<L>,
   log: LogStep,
+  startedAt: Date,
   e: unknown,
 ) {
   const { tenantId, id: investigationId } = investigation;
@@ -214,7 +215,12 @@ async function failStep<L>(
   await em.fork().transactional(async (tx) => {
     await tx.nativeUpdate(LogStep, { id: log.id, tenantId }, { status: StepStatus.FAILED, endedAt, error: error.message });
     await appendEvents(tx, [
-      { tenantId, investigationId, type: EventType.STEP_FAILED, payload: { stepId: log.id, error: error.message, endedAt } },
+      {
+        tenantId,
+        investigationId,
+        type: EventType.STEP_FAILED,
+        payload: { stepId: log.id, error: error.message, endedAt, durationMs: endedAt.getTime() - startedAt.getTime() },
+      },
     ]);
   });
 }
@@ -224,6 +230,7 @@ async function persistOutcome(
   tx: EntityManager,
   investigation: Investigation,
   log: LogStep,
+  startedAt: Date,
   outcome: StepOutcome,
   approveByPolicy?: EngineDeps<unknown>['approveByPolicy'],
 ) {
@@ -384,7 +391,14 @@ async function persistOutcome(
   const endedAt = new Date();
   const status = outcome.skipped ? StepStatus.SKIPPED : StepStatus.COMPLETED;
   await tx.nativeUpdate(LogStep, { id: log.id, tenantId }, { status, progress: 100, endedAt, findings: outcome.findings ?? {} });
-  events.push({ tenantId, investigationId, type: EventType.STEP_COMPLETED, payload: { stepId: log.id, key: log.key, status, endedAt } });
+  // durationMs: this run of the step (a resumed step's earlier attempt is not counted).
+  const durationMs = endedAt.getTime() - startedAt.getTime();
+  events.push({
+    tenantId,
+    investigationId,
+    type: EventType.STEP_COMPLETED,
+    payload: { stepId: log.id, key: log.key, status, endedAt, durationMs },
+  });
   await appendEvents(tx, events);
   // After the ACTION_RECOMMENDED events, so a watcher sees each action recommended before it is decided.
   if (recommended.length && approveByPolicy) await approveByPolicy(tx, tenantId, recommended);

@@ -14,11 +14,20 @@ import { Entity, Index, PrimaryKey, Property, Trigger } from '@mikro-orm/decorat
   forEach: 'row',
   body: `raise exception '% is append-only', tg_table_name using errcode = 'insufficient_privilege';`,
 })
-@Index({ properties: ['tenantId', 'id'] })
-@Index({ properties: ['investigationId', 'id'] })
+// Readers walk (tx_id, id): the whole outbox, a tenant's slice, an investigation's slice.
+@Index({ properties: ['txId', 'id'] })
+@Index({ properties: ['tenantId', 'txId', 'id'] })
+@Index({ properties: ['investigationId', 'txId', 'id'] })
 export class OutboxEvent {
   @PrimaryKey({ type: 'bigint', autoincrement: true })
   id!: string;
+
+  /**
+   * The writing transaction's id (xid8), set by the database. Ids from the sequence can commit out
+   * of order; (txId, id) read below the oldest transaction in flight cannot (see event-stream.service.ts).
+   */
+  @Property({ type: 'string', columnType: 'xid8', defaultRaw: 'pg_current_xact_id()' })
+  txId!: Opt<string>;
 
   @Property({ type: 'uuid' })
   tenantId!: string;

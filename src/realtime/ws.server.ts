@@ -1,0 +1,252 @@
+import type http from 'node:http';
+import {
+  createSourceEventStream,
+  execute,
+  getOperationAST,
+  GraphQLError,
+  parse,
+  specifiedRules,
+  validate,
+  visit,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+  type ValidationRule,
+} from 'graphql';
+import { CloseCode } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Config } from '../config.js';
+import type { Authenticate } from '../auth/authenticate.js';
+import { hasAnyRole, READ_ROLES, type Viewer } from '../auth/viewer.js';
+import { createContext, type Services } from '../context.js';
+import { AppError, coerceError, forbidden, type Logger } from '../errors.js';
+
+export interface GraphQLWsDeps {
+  httpServer: http.Server;
+  /** The served schema (shield applied). */
+  schema: GraphQLSchema;
+  services: Required<Services>;
+  authenticate: Authenticate;
+  config: Config;
+  /** The query limits HTTP applies (graphql-armor's validation rules). */
+  validationRules: readonly ValidationRule[];
+  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  logger: Logger;
+}
+
+export interface GraphQLWsServer {
+  /** Sockets open now. */
+  readonly connections: number;
+  close(): Promise<void>;
+}
+
+interface Extra extends Record<PropertyKey, unknown> {
+  readonly socket: WebSocket;
+  readonly request: http.IncomingMessage;
+  viewer?: Viewer;
+  expiry?: NodeJS.Timeout;
+}
+
+/** A close reason is at most 123 bytes (RFC 6455 §5.5). */
+const closeReason = (text: string) => (Buffer.byteLength(text) <= 123 ? text : Buffer.from(text).subarray(0, 120).toString('utf8') + '…');
+/** setTimeout's longest delay (about 24.8 days); a later expiry is re-armed. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function armExpiry(extra: Extra, viewer: Viewer) {
+  const ms = viewer.expiresAt * 1000 - Date.now();
+  extra.expiry = setTimeout(
+    () => (ms > MAX_TIMER_MS ? armExpiry(extra, viewer) : extra.socket.close(CloseCode.Unauthorized, 'Not authenticated: token expired')),
+    Math.max(0, Math.min(ms, MAX_TIMER_MS)),
+  );
+  extra.expiry.unref();
+}
+
+/** The client's input was wrong (syntax, validation, a query limit): the formatter reports BAD_USER_INPUT. */
+const requestError = (e: GraphQLError) =>
+  new GraphQLError(e.message, {
+    nodes: e.nodes,
+    source: e.source,
+    positions: e.positions,
+    extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+  });
+
+/**
+ * Whether an operation's result can depend on its variables below its root fields (a nested field
+ * argument or a directive). When it cannot, every subscriber with the same document gets the same
+ * bytes for an event, whatever its root arguments (investigation id, after) are.
+ */
+function variablesReachBelowRoot(document: DocumentNode): boolean {
+  let depth = 0;
+  let reaches = false;
+  visit(document, {
+    SelectionSet: { enter: () => void depth++, leave: () => void depth-- },
+    Field(node) {
+      if (depth > 1 && node.arguments?.length) reaches = true;
+    },
+    Directive() {
+      reaches = true;
+    },
+    FragmentDefinition() {
+      // Fragments may be spread at the root or below: be conservative.
+      reaches = true;
+    },
+  });
+  return reaches;
+}
+
+/**
+ * Executes each event once per node per operation shape (document, operation name, and the
+ * variables only when they can change the result), not once per socket: with 10,000 sockets on one
+ * investigation, the field resolvers, shield's rules and the result object are shared. Keyed weakly
+ * by the event object the outbox reader shares, so results go when the event does. A stream's end
+ * (an error for one subscriber) is its own object and never shared.
+ */
+const sharedResults = new WeakMap<object, Map<string, Promise<ExecutionResult> | ExecutionResult>>();
+function executeShared(args: ExecutionArgs, payload: unknown, key: string) {
+  if (typeof payload !== 'object' || payload === null || !('cursor' in payload)) return execute({ ...args, rootValue: payload });
+  let byShape = sharedResults.get(payload);
+  if (!byShape) sharedResults.set(payload, (byShape = new Map()));
+  let result = byShape.get(key);
+  if (!result) {
+    result = execute({ ...args, rootValue: payload });
+    byShape.set(key, result);
+  }
+  return result;
+}
+
+/** Map a source stream without an async generator: return() must reach the source at once, not after its next event. */
+function mapStream<T, R>(source: AsyncIterator<T>, fn: (value: T) => R | Promise<R>): AsyncGenerator<R> {
+  const iterator: AsyncGenerator<R> = {
+    async next() {
+      const r = await source.next();
+      return r.done ? { value: undefined, done: true } : { value: await fn(r.value), done: false };
+    },
+    async return() {
+      await source.return?.();
+      return { value: undefined, done: true };
+    },
+    async throw(e: unknown) {
+      await source.return?.();
+      throw e;
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+    async [Symbol.asyncDispose]() {
+      await source.return?.();
+    },
+  };
+  return iterator;
+}
+
+async function subscribeShared(args: ExecutionArgs) {
+  const source = await createSourceEventStream(args);
+  if (!(Symbol.asyncIterator in source)) return source;
+  const operation = getOperationAST(args.document, args.operationName);
+  const body = args.document.loc?.source.body ?? '';
+  const key =
+    `${args.operationName ?? ''}\u0000${operation?.name?.value ?? ''}\u0000${body}` +
+    (variablesReachBelowRoot(args.document) ? `\u0000${JSON.stringify(args.variableValues ?? {})}` : '');
+  return mapStream(source[Symbol.asyncIterator](), (payload) => executeShared(args, payload, key));
+}
+
+/**
+ * graphql-ws on the HTTP server's port and path. The bearer token comes in `connection_init`
+ * (`{ authorization: "Bearer …" }`); without a valid one the socket closes with 4401 before any
+ * operation runs, and it closes with 4401 when the token expires. Every operation passes the same
+ * query limits as HTTP, runs against the shielded schema, and gets its own context (one
+ * EntityManager fork per operation).
+ */
+export function attachGraphQLWs(deps: GraphQLWsDeps): GraphQLWsServer {
+  const { config, schema, services, authenticate, logger, formatError } = deps;
+  const rules = [...specifiedRules, ...deps.validationRules];
+  const wss = new WebSocketServer({ server: deps.httpServer, path: '/graphql', maxPayload: config.limits.maxBodyBytes });
+
+  useServer<Record<string, unknown>, Extra>(
+    {
+      schema,
+      async onConnect(ctx) {
+        const params = ctx.connectionParams ?? {};
+        const header = params.authorization ?? params.Authorization;
+        try {
+          const viewer = await authenticate(typeof header === 'string' ? header : undefined);
+          ctx.extra.viewer = viewer;
+          armExpiry(ctx.extra, viewer);
+          return true;
+        } catch (e) {
+          if (!(e instanceof AppError)) logger.error('WebSocket authentication failed', coerceError(e));
+          const reason = e instanceof AppError ? e.message : 'Not authenticated';
+          // 4401 rather than graphql-ws's 4403 for `false`: the client should fetch a token, not give up.
+          ctx.extra.socket.close(CloseCode.Unauthorized, closeReason(reason));
+          return false;
+        }
+      },
+      onClose(ctx) {
+        clearTimeout(ctx.extra.expiry);
+      },
+      onSubscribe(ctx, _id, payload) {
+        const viewer = ctx.extra.viewer!;
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query, { maxTokens: config.limits.maxTokens });
+        } catch (e) {
+          const error = e instanceof GraphQLError ? e : new GraphQLError(coerceError(e).message);
+          return [
+            requestError(
+              /maximum number of tokens/i.test(error.message)
+                ? new GraphQLError('Query document is too large: send a shorter query')
+                : error,
+            ),
+          ];
+        }
+        const errors = validate(schema, document, rules);
+        if (errors.length) return errors.map(requestError);
+        const operation = getOperationAST(document, payload.operationName);
+        if (!operation) return [requestError(new GraphQLError('Unable to identify the operation: name one with operationName'))];
+        if (operation.operation === 'subscription' && !hasAnyRole(viewer, READ_ROLES)) {
+          return [forbidden('Watching investigations needs a security role')];
+        }
+        return {
+          schema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue: createContext(services, viewer),
+        };
+      },
+      subscribe: subscribeShared,
+      onNext(_ctx, _id, _payload, _args, result) {
+        if (!result.errors?.length) return undefined;
+        return { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) };
+      },
+      onError(_ctx, _id, _payload, errors) {
+        // graphql-armor's blockFieldSuggestion is an Apollo plugin: here the suggestions are cut by hand.
+        return errors.map((e) => {
+          const formatted = formatError(e.toJSON(), e);
+          return { ...formatted, message: formatted.message.replace(/ Did you mean .*\?$/, '') };
+        });
+      },
+    },
+    wss,
+    config.realtime.keepAliveMs,
+  );
+  wss.on('error', (e) => logger.error('WebSocket server error', e));
+
+  return {
+    get connections() {
+      return wss.clients.size;
+    },
+    async close() {
+      for (const socket of wss.clients) socket.close(1001, 'Going away');
+      // A client that does not finish the closing handshake promptly is cut off.
+      const deadline = setTimeout(() => {
+        for (const socket of wss.clients) socket.terminate();
+      }, 1000);
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      clearTimeout(deadline);
+    },
+  };
+}
