@@ -6,7 +6,9 @@ import { loadConfig } from '../src/config.js';
 import { Role } from '../src/auth/viewer.js';
 import { codes, gql, recordingLogger, startTestApp, TEST_SECRET, type TestApp } from './support/app.js';
 import { seedInvestigation } from './support/fixtures.js';
-import { expirePendingActions } from '../src/actions/decision.service.js';
+import { approveByPolicy, expirePendingActions, runAction } from '../src/actions/decision.service.js';
+import { BUILTIN_EXECUTORS } from '../src/actions/builtin.executor.js';
+import { tenantEntityManager } from '../src/context.js';
 import { sql as rawSql } from '../src/actions/executor.js';
 
 /**
@@ -416,6 +418,47 @@ describe('automation, cancel, expiry, audit', () => {
       expect.objectContaining({ kind: 'AUTOMATION_CHANGED', actor: `user@${tenant}` }),
     ]);
   }, 180_000);
+
+  test('the automation policy never remediates a cluster over 10,000 messages without a human', async () => {
+    const { tenantId, actions, clusters } = await seedInvestigation(t.app.orm, 'big-cluster', { actions: 2, clusters: 2 });
+    await sql(`update tenants set automation_level = 'FULL' where id = ?`, [tenantId]);
+    await sql(`update email_clusters set message_count = 10001 where id = ?`, [clusters[0].cluster.id]);
+    const approved = await tenantEntityManager(t.app.orm, tenantId).transactional((tx) =>
+      approveByPolicy(
+        tx,
+        t.app.queue,
+        tenantId,
+        actions.map((a) => a.id),
+      ),
+    );
+    expect(approved).toBe(1);
+    expect(await statusOf(actions[0].id)).toBe('PENDING_APPROVAL');
+    expect(['APPROVED', 'RUNNING', 'COMPLETED']).toContain(await statusOf(actions[1].id));
+  });
+
+  test('an executor that fails on its last attempt leaves the action FAILED with its error; a plugged-in executor is used', async () => {
+    const { tenantId, investigation, actions } = await seedInvestigation(t.app.orm, 'failing', { actions: 1 });
+    await sql(`update actions set status = 'APPROVED', decided_by = 'x', decided_at = now() where id = ?`, [actions[0].id]);
+    const calls: string[] = [];
+    const broken = {
+      ...BUILTIN_EXECUTORS,
+      SOFT_DELETE_EMAILS: {
+        run: async () => {
+          calls.push('run');
+          throw new Error('mail API answered 503');
+        },
+      },
+    };
+    const job = { tenantId, actionId: actions[0].id };
+    await expect(runAction(t.app.orm, broken, job, false, recordingLogger().logger)).rejects.toThrow(/503/);
+    expect(await statusOf(actions[0].id)).toBe('RUNNING');
+    await runAction(t.app.orm, broken, job, true, recordingLogger().logger);
+    expect(calls).toEqual(['run', 'run']);
+    expect(await sql(`select status, error from actions where id = ?`, [actions[0].id])).toEqual([
+      { status: 'FAILED', error: 'mail API answered 503' },
+    ]);
+    expect((await sql(`select state from investigations where id = ?`, [investigation.id]))[0]).toEqual({ state: 'PARTIALLY_REMEDIATED' });
+  });
 
   test('cancel: TERMINATED_BY_USER, pending actions rejected by the system; again → CONFLICT; foreign → NOT_FOUND', async () => {
     const { investigation, actions } = await seedInvestigation(t.app.orm, TENANT, { actions: 2 });
