@@ -7,10 +7,10 @@ import type { ActionFilter } from './action.types.js';
 import { AuditEvent } from '../audit/audit-event.entity.js';
 import { ActionStatus as Status } from './action.enums.js';
 import { periodStart, type ActionHistoryArgs, type AuditEventsArgs } from './decision.types.js';
+import { isUuid } from '../common/lookup.js';
 
 const NEWEST_FIRST: Order = { key: 'createdAt', direction: 'desc', isDate: true };
 const OLDEST_FIRST: Order = { key: 'createdAt', direction: 'asc', isDate: true };
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The action centre: actions waiting for a decision, across investigations, newest first. */
 export async function listPendingActions(ctx: Context, args: PageArgs & { filter?: ActionFilter }): Promise<Connection<Action>> {
@@ -18,7 +18,7 @@ export async function listPendingActions(ctx: Context, args: PageArgs & { filter
   const where: Record<string, unknown> = { status: ActionStatus.PENDING_APPROVAL };
   if (f?.types?.length) where.type = { $in: f.types };
   // A malformed or foreign investigation id filters to nothing, like an id without actions.
-  if (f?.investigationId) where.investigationId = UUID.test(f.investigationId) ? f.investigationId.toLowerCase() : null;
+  if (f?.investigationId) where.investigationId = isUuid(f.investigationId) ? f.investigationId.toLowerCase() : null;
   if (f?.createdAfter) where.createdAt = { $gte: f.createdAfter };
   if (f?.period) where.createdAt = { ...(where.createdAt as object), $gte: periodStart(f.period) };
   return pageOfAll(ctx.em, Action, where, NEWEST_FIRST, args);
@@ -38,7 +38,7 @@ export async function actionHistory(ctx: Context, args: ActionHistoryArgs): Prom
   const where: Record<string, unknown> = { status: { $ne: Status.PENDING_APPROVAL }, decidedAt: { $ne: null } };
   if (f?.types?.length) where.type = { $in: f.types };
   if (f?.source) where.source = f.source;
-  if (f?.investigationId) where.investigationId = UUID.test(f.investigationId) ? f.investigationId.toLowerCase() : null;
+  if (f?.investigationId) where.investigationId = isUuid(f.investigationId) ? f.investigationId.toLowerCase() : null;
   if (f?.period) where.decidedAt = { $gte: periodStart(f.period) };
   return pageOfAll(ctx.em, Action, where, DECIDED_NEWEST_FIRST, args);
 }
@@ -48,7 +48,7 @@ export async function auditEvents(ctx: Context, args: AuditEventsArgs): Promise<
   const f = args.filter;
   const where: Record<string, unknown> = {};
   if (f?.kinds?.length) where.kind = { $in: f.kinds };
-  if (f?.subjectId) where.subjectId = UUID.test(f.subjectId) ? f.subjectId.toLowerCase() : null;
+  if (f?.subjectId) where.subjectId = isUuid(f.subjectId) ? f.subjectId.toLowerCase() : null;
   if (f?.period) where.at = { $gte: periodStart(f.period) };
   return pageOfAll(ctx.em, AuditEvent, where, AUDIT_NEWEST_FIRST, args);
 }

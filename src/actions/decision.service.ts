@@ -12,7 +12,7 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Orm } from '../db/database.js';
 import { tenantEntityManager, type Context } from '../context.js';
-import { AppError, ErrorCode, forbidden, type Logger } from '../errors.js';
+import { badInput, conflict, forbidden, notFound, type Logger } from '../errors.js';
 import { APPROVE_ROLES, hasAnyRole, type Viewer } from '../auth/viewer.js';
 import { actorOf, AuditKind, recordAudit, SYSTEM, type Actor } from '../audit/audit.service.js';
 import { appendEvents, EventType, type EventInput } from '../realtime/outbox.js';
@@ -23,6 +23,7 @@ import { InvestigationState } from '../investigations/investigation.enums.js';
 import { Action } from './action.entity.js';
 import { ActionSource, ActionStatus, ActionType } from './action.enums.js';
 import { sql, type ExecutorRegistry } from './executor.js';
+import { isUuid } from '../common/lookup.js';
 
 /** A cluster larger than this is never remediated without a human (DESIGN.md, "Email cluster"). */
 export const MAX_AUTOMATIC_CLUSTER = 10_000;
@@ -30,7 +31,6 @@ export const MAX_AUTOMATIC_CLUSTER = 10_000;
 const DEDUPE_WINDOW = '1 hour';
 const MAX_IDS = 500;
 const MAX_COMMENT = 2000;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export enum DecisionOutcome {
   APPROVED = 'APPROVED',
@@ -58,7 +58,7 @@ function requireAdmin(viewer: Viewer, what: string) {
 
 function checkComment(comment: string | undefined): string | undefined {
   if (comment !== undefined && comment.length > MAX_COMMENT)
-    throw new AppError(ErrorCode.BAD_USER_INPUT, `comment is ${comment.length} characters; at most ${MAX_COMMENT} are kept`);
+    throw badInput(`comment is ${comment.length} characters; at most ${MAX_COMMENT} are kept`);
   return comment?.trim() || undefined;
 }
 
@@ -138,12 +138,11 @@ export async function decideActions(
   rawComment: string | undefined,
 ): Promise<DecisionResult[]> {
   requireAdmin(ctx.viewer, approve ? 'Approving actions' : 'Rejecting actions');
-  if (ids.length === 0) throw new AppError(ErrorCode.BAD_USER_INPUT, 'ids is empty: give at least one action id');
-  if (ids.length > MAX_IDS)
-    throw new AppError(ErrorCode.BAD_USER_INPUT, `ids has ${ids.length} entries; decide at most ${MAX_IDS} at once`);
+  if (ids.length === 0) throw badInput('ids is empty: give at least one action id');
+  if (ids.length > MAX_IDS) throw badInput(`ids has ${ids.length} entries; decide at most ${MAX_IDS} at once`);
   const comment = checkComment(rawComment);
   const unique = [...new Set(ids.map((id) => id.toLowerCase()))];
-  const valid = unique.filter((id) => UUID.test(id));
+  const valid = unique.filter((id) => isUuid(id));
   const tenantId = ctx.viewer.tenantId;
   const status = approve ? ActionStatus.APPROVED : ActionStatus.REJECTED;
   const moved = new Set(
@@ -154,7 +153,7 @@ export async function decideActions(
   const actions = new Map((await ctx.em.fork().find(Action, { id: { $in: valid } })).map((a) => [a.id, a]));
   return unique.map((id): DecisionResult => {
     const action = actions.get(id);
-    if (!action) return { id, outcome: DecisionOutcome.NOT_FOUND, message: `no action ${id}` };
+    if (!action) return { id, outcome: DecisionOutcome.NOT_FOUND, message: `action '${id}' was not found` };
     if (moved.has(id))
       return {
         id,
@@ -327,19 +326,15 @@ export async function undoAction(ctx: Context, executors: ExecutorRegistry, id: 
   requireAdmin(ctx.viewer, 'Undoing an action');
   const comment = checkComment(rawComment);
   const tenantId = ctx.viewer.tenantId;
-  if (!UUID.test(id)) throw new AppError(ErrorCode.NOT_FOUND, `no action ${id}`);
+  if (!isUuid(id)) throw notFound('action', id);
   await ctx.em.fork().transactional(async (tx) => {
     const action = await tx.findOne(Action, { id: id.toLowerCase() }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-    if (!action) throw new AppError(ErrorCode.NOT_FOUND, `no action ${id}`);
+    if (!action) throw notFound('action', id);
     const undo = executors[action.type].undo;
-    if (!undo) throw new AppError(ErrorCode.BAD_USER_INPUT, `${action.type} cannot be undone`);
-    if (action.status !== ActionStatus.COMPLETED)
-      throw new AppError(ErrorCode.CONFLICT, `only a COMPLETED action can be undone; this one is ${action.status}`);
+    if (!undo) throw badInput(`${action.type} cannot be undone`);
+    if (action.status !== ActionStatus.COMPLETED) throw conflict(`only a COMPLETED action can be undone; this one is ${action.status}`);
     if (action.result?.duplicateOf)
-      throw new AppError(
-        ErrorCode.CONFLICT,
-        `this action did not run (it repeated action ${String(action.result.duplicateOf)}); undo that one`,
-      );
+      throw conflict(`this action did not run (it repeated action ${String(action.result.duplicateOf)}); undo that one`);
     const undone = await undo({ tx, tenantId, action }, action.result ?? {});
     const result = { ...(action.result ?? {}), undo: undone };
     await tx.nativeUpdate(Action, { id: action.id }, { status: ActionStatus.UNDONE, result });
@@ -378,8 +373,7 @@ export async function cancelInvestigation(
   requireAdmin(ctx.viewer, 'Cancelling an investigation');
   const comment = checkComment(rawComment);
   const tenantId = ctx.viewer.tenantId;
-  const notFound = () => new AppError(ErrorCode.NOT_FOUND, `no investigation ${id}`);
-  if (!UUID.test(id)) throw notFound();
+  if (!isUuid(id)) throw notFound('investigation', id);
   const investigationId = id.toLowerCase();
   await ctx.em.fork().transactional(async (tx) => {
     const reason = `cancelled by ${ctx.viewer.sub}${comment ? `: ${comment}` : ''}`;
@@ -390,8 +384,8 @@ export async function cancelInvestigation(
     );
     if (!changed) {
       const existing = await tx.findOne(Investigation, { id: investigationId });
-      if (!existing) throw notFound();
-      throw new AppError(ErrorCode.CONFLICT, `the investigation has already ended: it is ${existing.state}`);
+      if (!existing) throw notFound('investigation', id);
+      throw conflict(`the investigation has already ended: it is ${existing.state}`);
     }
     await recordAudit(tx, actorOf(ctx.viewer), [
       { tenantId, kind: AuditKind.INVESTIGATION_CANCELLED, subjectId: investigationId, comment },
@@ -427,7 +421,7 @@ export async function updateAutomationSettings(
   const comment = checkComment(input.comment);
   const types = [...new Set(input.actionTypes ?? [])];
   if (input.level === AutomationLevel.SELECTED_ACTIONS && types.length === 0)
-    throw new AppError(ErrorCode.BAD_USER_INPUT, 'actionTypes is empty: SELECTED_ACTIONS needs the action types that run without approval');
+    throw badInput('actionTypes is empty: SELECTED_ACTIONS needs the action types that run without approval');
   const tenantId = ctx.viewer.tenantId;
   await ctx.em.fork().transactional(async (tx) => {
     const tenant = await tx.findOneOrFail(Tenant, { id: tenantId }, { lockMode: LockMode.PESSIMISTIC_WRITE });

@@ -4,6 +4,9 @@ import type { Loaders } from './loaders.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Whether a string is a UUID (any case): the one check for ids arriving from outside. */
+export const isUuid = (value: string) => UUID.test(value);
+
 /**
  * Load one row of the viewer's tenant by id, or throw NOT_FOUND. A malformed id, an id that never
  * existed and another tenant's id all get the same answer, so ids reveal nothing across tenants.
@@ -14,7 +17,7 @@ export async function findOrNotFound<T extends { id: string }>(
   id: string,
   kind: string,
 ): Promise<T> {
-  const row = UUID.test(id) ? await loaders.byId(entity as EntityClass<T & Record<string, unknown>>).load(id.toLowerCase()) : undefined;
+  const row = isUuid(id) ? await loaders.byId(entity as EntityClass<T & Record<string, unknown>>).load(id.toLowerCase()) : undefined;
   if (!row) throw notFound(kind, id);
   return row;
 }

@@ -9,6 +9,7 @@ import { InvestigationState, Playbook } from '../investigations/investigation.en
 import type { InvestigationFilter } from '../investigations/investigation.types.js';
 import { csvStringifier } from './csv.js';
 import { actionsExport, cursorRows, investigationExists, investigationsExport, logExport, type CsvExport } from './export.service.js';
+import { isUuid } from '../common/lookup.js';
 
 export interface ExportHttpDeps {
   orm: Orm;
@@ -16,7 +17,6 @@ export interface ExportHttpDeps {
   logger: Logger;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const INVESTIGATION_FILE = /^\/export\/investigations\/([^/]+)\/(log|actions)\.csv$/;
 const ROUTES = '/export/investigations.csv, /export/investigations/:id/log.csv, /export/investigations/:id/actions.csv';
 const FILTER_PARAMETERS = ['states', 'playbooks', 'createdAfter', 'createdBefore'];
@@ -107,7 +107,7 @@ export async function handleExport(req: IncomingMessage, res: ServerResponse, ur
       const [, id, file] = perInvestigation;
       if ([...url.searchParams.keys()].length) throw badInput(`${url.pathname} takes no parameters`);
       // A malformed id, a missing one and another tenant's all get the same answer.
-      if (!UUID.test(id) || !(await investigationExists(deps.orm, viewer.tenantId, id.toLowerCase()))) {
+      if (!isUuid(id) || !(await investigationExists(deps.orm, viewer.tenantId, id.toLowerCase()))) {
         throw notFound('Investigation', id);
       }
       csv = (file === 'log' ? logExport : actionsExport)(viewer.tenantId, id.toLowerCase()) as CsvExport<never>;

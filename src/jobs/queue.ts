@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { CompiledQuery } from 'kysely';
 import { PgBoss, type Db } from 'pg-boss';
 import { coerceError, type Logger } from '../errors.js';
+import { isUuid } from '../common/lookup.js';
 
 /** Queue names and the payload each carries: the one map from job to data. */
 export interface JobPayloads {
@@ -14,13 +15,11 @@ export const RUN_INVESTIGATION: JobName = 'investigation-run';
 export const RUN_ACTION: JobName = 'action-run';
 export const EXPIRE_ACTIONS: JobName = 'actions-expire';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Validate a job payload at the trust boundary: a job may have been written by another version. */
 export function parseRunInvestigation(data: unknown): JobPayloads['investigation-run'] {
   const d = data as Partial<JobPayloads['investigation-run']> | null;
   for (const field of ['tenantId', 'investigationId'] as const) {
-    if (typeof d?.[field] !== 'string' || !UUID.test(d[field])) {
+    if (typeof d?.[field] !== 'string' || !isUuid(d[field])) {
       throw new Error(`investigation-run job: '${field}' must be a UUID, but got ${JSON.stringify(d?.[field])}`);
     }
   }
@@ -31,7 +30,7 @@ export function parseRunInvestigation(data: unknown): JobPayloads['investigation
 export function parseRunAction(data: unknown): JobPayloads['action-run'] {
   const d = data as Partial<JobPayloads['action-run']> | null;
   for (const field of ['tenantId', 'actionId'] as const) {
-    if (typeof d?.[field] !== 'string' || !UUID.test(d[field])) {
+    if (typeof d?.[field] !== 'string' || !isUuid(d[field])) {
       throw new Error(`action-run job: '${field}' must be a UUID, but got ${JSON.stringify(d?.[field])}`);
     }
   }
