@@ -1,10 +1,5 @@
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { bootstrap, type App } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
 import { Role } from '../src/auth/viewer.js';
-import { codes, gql, recordingLogger, startTestApp, TEST_SECRET, type TestApp } from './support/app.js';
+import { codes, gql, recordingLogger, startTestApp, type TestApp } from './support/app.js';
 import { seedInvestigation } from './support/fixtures.js';
 import { approveByPolicy, expirePendingActions, runAction } from '../src/actions/decision.service.js';
 import { BUILTIN_EXECUTORS } from '../src/actions/builtin.executor.js';
@@ -48,27 +43,7 @@ const settled = (id: string) =>
   until(`action ${id} to finish`, async () => ['COMPLETED', 'FAILED'].includes((await statusOf(id)) ?? '') && statusOf(id));
 
 /** A second API node on the same database, as a load balancer would put beside the first. */
-async function secondNode(databaseUrl: string, workers: number): Promise<{ app: App; stop(): Promise<void> }> {
-  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'air-node-'));
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    DATABASE_URL: databaseUrl,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    AIR_DEMO: '0',
-    AIR_WORKERS: String(workers),
-    AIR_DATA_DIR: dataDir,
-    AIR_JWT_SECRET: TEST_SECRET,
-  });
-  const app = await bootstrap(config, recordingLogger().logger);
-  return {
-    app,
-    async stop() {
-      await app.stop();
-      await fs.rm(dataDir, { recursive: true, force: true });
-    },
-  };
-}
+const secondNode = (databaseUrl: string, workers: number) => startTestApp({ databaseUrl, env: { AIR_WORKERS: String(workers) } });
 
 beforeAll(async () => {
   t = await startTestApp({ env: { AIR_WORKERS: '2' } });

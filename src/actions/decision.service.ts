@@ -446,14 +446,14 @@ export async function updateAutomationSettings(
  * of each row itself rather than running under one tenant's filter).
  */
 export async function expirePendingActions(orm: Orm, queue: JobQueue): Promise<number> {
-  const { rows } = await orm.em
+  const rows = (await orm.em
     .getConnection()
-    .execute<{ rows: { tenant_id: string; id: string }[] }>(
+    .execute(
       `select tenant_id, id from actions where status = 'PENDING_APPROVAL' and expires_at < now() order by tenant_id limit 5000`,
-      [],
-      'all',
-    )
-    .then((r) => ({ rows: r as unknown as { tenant_id: string; id: string }[] }));
+    )) as {
+    tenant_id: string;
+    id: string;
+  }[];
   const byTenant = new Map<string, string[]>();
   for (const r of rows) byTenant.set(r.tenant_id, [...(byTenant.get(r.tenant_id) ?? []), r.id]);
   let expired = 0;

@@ -15,17 +15,9 @@ const canRaiseAlerts = rule('canRaiseAlerts', { cache: 'contextual' })((_parent,
     ? hasAnyRole(ctx.viewer, [...APPROVE_ROLES, Role.SERVICE]) || forbidden('Raising alerts needs the SERVICE role or an admin role')
     : false,
 );
-const canInvestigate = rule('canInvestigate', { cache: 'contextual' })((_parent, _args, ctx: Context) =>
-  ctx.viewer ? hasAnyRole(ctx.viewer, APPROVE_ROLES) || forbidden('Starting an investigation needs SECURITY_ADMIN or GLOBAL_ADMIN') : false,
-);
-
-const canDecide = rule('canDecide', { cache: 'contextual' })((_parent, _args, ctx: Context) =>
-  ctx.viewer
-    ? hasAnyRole(ctx.viewer, APPROVE_ROLES) || forbidden('Deciding actions and changing settings needs SECURITY_ADMIN or GLOBAL_ADMIN')
-    : false,
-);
-const canAudit = rule('canAudit', { cache: 'contextual' })((_parent, _args, ctx: Context) =>
-  ctx.viewer ? hasAnyRole(ctx.viewer, APPROVE_ROLES) || forbidden('The audit trail is for SECURITY_ADMIN and GLOBAL_ADMIN') : false,
+/** Starting investigations, deciding actions, changing settings and reading the audit trail: the seed's admins. */
+const isAdmin = rule('isAdmin', { cache: 'contextual' })((_parent, _args, ctx: Context) =>
+  ctx.viewer ? hasAnyRole(ctx.viewer, APPROVE_ROLES) || forbidden('This needs SECURITY_ADMIN or GLOBAL_ADMIN') : false,
 );
 
 /**
@@ -96,17 +88,17 @@ export const rules: IRules = {
     dashboard: canRead,
     actionHistory: canRead,
     organisation: canRead,
-    auditEvents: canAudit,
+    auditEvents: isAdmin,
   },
   Mutation: {
     reportMessage: canRaiseAlerts,
     raiseAlert: canRaiseAlerts,
-    startInvestigation: canInvestigate,
-    approveActions: canDecide,
-    rejectActions: canDecide,
-    undoAction: canDecide,
-    cancelInvestigation: canDecide,
-    updateAutomationSettings: canDecide,
+    startInvestigation: isAdmin,
+    approveActions: isAdmin,
+    rejectActions: isAdmin,
+    undoAction: isAdmin,
+    cancelInvestigation: isAdmin,
+    updateAutomationSettings: isAdmin,
   },
   // Checked again where it matters: graphql-ws onSubscribe and the subscription resolver (shield only
   // wraps the field's subscribe function, and not every server runs it).

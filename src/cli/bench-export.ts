@@ -8,7 +8,6 @@
  * and after the export. Figures, not assertions.
  */
 import 'reflect-metadata';
-import crypto from 'node:crypto';
 import { execFile } from 'node:child_process';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
@@ -16,7 +15,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
 import { bootstrap } from '../app.js';
-import { loadConfig } from '../config.js';
+import { benchConfig, machineLine } from './bench.support.js';
 import { Role } from '../auth/viewer.js';
 import { TenantDirectory } from '../tenants/tenant.service.js';
 
@@ -29,20 +28,8 @@ const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 // resourceUsage().maxRSS is in KiB: the process's peak so far.
 const peakRss = () => process.resourceUsage().maxRSS * 1024;
 
-console.log(
-  `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB memory, node ${process.version}`,
-);
-const config = loadConfig({
-  NODE_ENV: 'production',
-  ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
-  PORT: '0',
-  HOST: '127.0.0.1',
-  AIR_DEMO: '0',
-  AIR_WORKERS: '0',
-  AIR_DATA_DIR: dir,
-  AIR_PG_PORT: String(56000 + (process.pid % 1000)),
-  AIR_JWT_SECRET: crypto.randomBytes(32).toString('hex'),
-});
+console.log(machineLine());
+const config = benchConfig(dir);
 const app = await bootstrap(config, quiet);
 try {
   const tenant = `bench-${Date.now()}`;

@@ -10,7 +10,6 @@
  * Prints both rates and their ratio with the machine's size. Figures, not assertions.
  */
 import 'reflect-metadata';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
@@ -24,7 +23,7 @@ import type { PostgreSqlConnection } from '@mikro-orm/postgresql';
 import { from as copyFrom } from 'pg-copy-streams';
 import { v7 as uuidv7 } from 'uuid';
 import { bootstrap } from '../app.js';
-import { loadConfig } from '../config.js';
+import { benchConfig, machineLine } from './bench.support.js';
 import { Role } from '../auth/viewer.js';
 import { TenantDirectory } from '../tenants/tenant.service.js';
 import { generateOrganisation, MAX_CAMPAIGNS } from '../telemetry/org-generator.js';
@@ -52,9 +51,7 @@ const copyFile = path.join(dir, 'messages.copy');
 const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
-console.log(
-  `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB memory, node ${process.version}`,
-);
+console.log(machineLine());
 
 // 1. The organisation, as NDJSON on disk.
 let t = process.hrtime.bigint();
@@ -79,19 +76,9 @@ console.log(
     `${(bytes / 2 ** 20).toFixed(0)} MiB, in ${seconds(t).toFixed(1)} s`,
 );
 
-const config = loadConfig({
-  NODE_ENV: 'production',
-  ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
-  PORT: '0',
-  HOST: '127.0.0.1',
-  AIR_DEMO: '0',
-  // Ingestion alone: the organisation's alerts still start investigations (intake runs per batch),
-  // but no worker runs them during the measurement, as no worker runs during the bare COPY.
-  AIR_WORKERS: '0',
-  AIR_DATA_DIR: dir,
-  AIR_PG_PORT: String(56000 + (process.pid % 1000)),
-  AIR_JWT_SECRET: crypto.randomBytes(32).toString('hex'),
-});
+// Ingestion alone (benchConfig runs no workers): the organisation's alerts still start investigations
+// (intake runs per batch), but none runs during the measurement, as none runs during the bare COPY.
+const config = benchConfig(dir);
 const app = await bootstrap(config, quiet);
 // server.ts gives a request 5 minutes (slow-loris protection); one upload of a 1M-message organisation
 // takes longer than that at these rates. Lifted here so the benchmark measures throughput; see the report.

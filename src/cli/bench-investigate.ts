@@ -18,6 +18,7 @@ import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { bootstrap } from '../app.js';
 import { loadConfig } from '../config.js';
+import { machineLine } from './bench.support.js';
 import { Role } from '../auth/viewer.js';
 import { OrgGenerator, MAX_CAMPAIGNS } from '../telemetry/org-generator.js';
 import { tenantEntityManager } from '../context.js';
@@ -49,9 +50,7 @@ const config = loadConfig({
   AIR_DATA_DIR: dir,
   AIR_PG_PORT: process.env.AIR_PG_PORT ?? '54391',
 });
-console.log(
-  `machine: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}; workers ${config.workers}`,
-);
+console.log(`${machineLine()}; workers ${config.workers}`);
 const app = await bootstrap(config, quiet);
 try {
   const service = await app.signer!.sign({ sub: 'bench', tenant: TENANT, roles: [Role.SERVICE], ttlSeconds: 86_400 });

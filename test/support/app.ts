@@ -37,8 +37,15 @@ export interface TestApp {
 }
 
 /** A real server on a random port over its own cloned database, as `npm start` wires it. */
-export async function startTestApp(opts: { env?: Record<string, string>; onQuery?: (sql: string) => void } = {}): Promise<TestApp> {
-  const db = await createTestDatabase();
+export async function startTestApp(
+  opts: {
+    env?: Record<string, string>;
+    onQuery?: (sql: string) => void;
+    /** Join this database (a second API node beside another app) instead of a fresh clone; it is left in place at stop. */
+    databaseUrl?: string;
+  } = {},
+): Promise<TestApp> {
+  const db = opts.databaseUrl ? { url: opts.databaseUrl, drop: async () => {} } : await createTestDatabase();
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'air-app-'));
   const config = loadConfig({
     NODE_ENV: 'test',

@@ -1,0 +1,27 @@
+/** What the benchmark scripts share: the machine line they print, and the config of the server they measure. */
+import crypto from 'node:crypto';
+import os from 'node:os';
+import { loadConfig, type Config } from '../config.js';
+
+/** Figures mean little without the machine: every benchmark prints this first. */
+export const machineLine = () =>
+  `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB memory, node ${process.version}`;
+
+/**
+ * A production-mode server on a random loopback port, over DATABASE_URL or a fresh embedded PostgreSQL in
+ * `dataDir`, with no demo tenant, no workers (unless `env` says so) and a throwaway signing key.
+ */
+export function benchConfig(dataDir: string, env: Record<string, string> = {}): Config {
+  return loadConfig({
+    NODE_ENV: 'production',
+    ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
+    PORT: '0',
+    HOST: '127.0.0.1',
+    AIR_DEMO: '0',
+    AIR_WORKERS: '0',
+    AIR_DATA_DIR: dataDir,
+    AIR_PG_PORT: String(56000 + (process.pid % 1000)),
+    AIR_JWT_SECRET: crypto.randomBytes(32).toString('hex'),
+    ...env,
+  });
+}
