@@ -2,7 +2,7 @@
 import { bootstrap } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { coerceError } from './errors.js';
-import { Role } from './auth/viewer.js';
+import { Role } from './domain/role.js';
 
 const DEMO_TOKEN_TTL_SECONDS = 12 * 3600;
 

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import './schema.enums.js';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { permissions } from './auth/permissions.js';

@@ -1,10 +1,10 @@
-import { Role } from '../src/auth/viewer.js';
 import { codes, gql, recordingLogger, startTestApp, type TestApp } from './support/app.js';
 import { seedInvestigation } from './support/fixtures.js';
 import { approveByPolicy, expirePendingActions, runAction } from '../src/actions/decision.service.js';
 import { BUILTIN_EXECUTORS } from '../src/actions/builtin.executor.js';
 import { tenantEntityManager } from '../src/context.js';
 import { sql as rawSql } from '../src/actions/executor.js';
+import { Role } from '../src/domain/role.js';
 
 /**
  * Remediation: decisions exactly once across two API nodes, each executor's effect and its undo,

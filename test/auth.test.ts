@@ -3,8 +3,8 @@ import * as jose from 'jose';
 import { codes, gql, startTestApp, TEST_SECRET, type TestApp } from './support/app.js';
 import { seedInvestigation } from './support/fixtures.js';
 import { InvestigationsDocument, MeDocument, DashboardDocument } from './generated/graphql.js';
-import { Role } from '../src/auth/viewer.js';
 import { DEV_AUDIENCE, DEV_ISSUER } from '../src/auth/token.service.js';
+import { Role } from '../src/domain/role.js';
 
 let t: TestApp;
 beforeAll(async () => {

@@ -10,9 +10,9 @@ import { EmailCluster, EmailClusterMember } from '../src/investigations/email-cl
 import { Action } from '../src/actions/action.entity.js';
 import { OutboxEvent } from '../src/realtime/outbox-event.entity.js';
 import { EmailMessage } from '../src/telemetry/email-message.entity.js';
-import { ClusterQuery, EntityKind, InvestigationState, Phase, Playbook, StepStatus } from '../src/investigations/investigation.enums.js';
-import { ActionType } from '../src/actions/action.enums.js';
-import { DeliveryLocation, DetectionVerdict, Verdict } from '../src/telemetry/telemetry.enums.js';
+import { ClusterQuery, EntityKind, InvestigationState, Phase, Playbook, StepStatus } from '../src/domain/investigation.js';
+import { ActionType } from '../src/domain/action.js';
+import { DeliveryLocation, DetectionVerdict, Verdict } from '../src/domain/telemetry.js';
 import { createTestDatabase } from './support/database.js';
 import { recordingLogger } from './support/app.js';
 import { tenantId as tenantIdOf } from './support/fixtures.js';

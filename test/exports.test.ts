@@ -5,8 +5,8 @@ import type { PostgreSqlConnection } from '@mikro-orm/postgresql';
 import { gql, startTestApp, type TestApp } from './support/app.js';
 import { withDatabase } from './support/database.js';
 import { seedInvestigation, tenantId } from './support/fixtures.js';
-import { Role } from '../src/auth/viewer.js';
-import { InvestigationState, Playbook } from '../src/investigations/investigation.enums.js';
+import { InvestigationState, Playbook } from '../src/domain/investigation.js';
+import { Role } from '../src/domain/role.js';
 
 let t: TestApp;
 let reader: string;

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { gql, startTestApp, type TestApp } from './support/app.js';
-import { Role } from '../src/auth/viewer.js';
+import { Role } from '../src/domain/role.js';
 
 const run = promisify(execFile);
 let t: TestApp;

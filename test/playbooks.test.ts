@@ -1,9 +1,9 @@
 import { gql, startTestApp, type TestApp } from './support/app.js';
 import { OrgGenerator, type GroundTruth } from '../src/telemetry/org-generator.js';
-import { Role } from '../src/auth/viewer.js';
 import { tenantEntityManager } from '../src/context.js';
 import { Investigation } from '../src/investigations/investigation.entity.js';
-import { ACTIVE_STATES } from '../src/investigations/investigation.enums.js';
+import { ACTIVE_STATES } from '../src/domain/investigation.js';
+import { Role } from '../src/domain/role.js';
 
 /**
  * The playbooks on a generated organisation with known campaigns: ingest it through /ingest,

@@ -3,10 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { bootstrap } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { Role } from '../src/auth/viewer.js';
 import { gql, recordingLogger } from './support/app.js';
 import { seedInvestigation } from './support/fixtures.js';
 import { MeDocument, InvestigationsDocument } from './generated/graphql.js';
+import { Role } from '../src/domain/role.js';
 
 /**
  * `npm start` as a user runs it: no DATABASE_URL, so an embedded PostgreSQL in the data directory,

@@ -1,5 +1,5 @@
 import { codes, gql, startTestApp, type TestApp } from './support/app.js';
-import { Role } from '../src/auth/viewer.js';
+import { Role } from '../src/domain/role.js';
 
 let t: TestApp;
 let token: string;

@@ -1,7 +1,7 @@
 import { gql, startTestApp, type TestApp } from './support/app.js';
 import { seedInvestigation } from './support/fixtures.js';
 import { InvestigationPageDocument, InvestigationsDocument } from './generated/graphql.js';
-import { Role } from '../src/auth/viewer.js';
+import { Role } from '../src/domain/role.js';
 
 let t: TestApp;
 const statements: string[] = [];

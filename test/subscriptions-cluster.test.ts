@@ -3,14 +3,14 @@ import { once } from 'node:events';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Role } from '../src/auth/viewer.js';
 import { createHmacSigner } from '../src/auth/token.service.js';
 import { connectDatabase, type Orm } from '../src/db/database.js';
-import { ACTIVE_STATES, type InvestigationState } from '../src/investigations/investigation.enums.js';
+import { ACTIVE_STATES, type InvestigationState } from '../src/domain/investigation.js';
 import { createTestDatabase } from './support/database.js';
 import { gql, TEST_SECRET } from './support/app.js';
 import { Collector, disposeAll, wsClient } from './support/ws.js';
 import { InvestigationEventsDocument, StartInvestigationDocument, type InvestigationEventsSubscription } from './generated/graphql.js';
+import { Role } from '../src/domain/role.js';
 
 /**
  * Two API nodes as two real processes (`dist/src/main.js`) on one database: node A runs the

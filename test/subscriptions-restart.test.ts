@@ -3,13 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { bootstrap, type App } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { Role } from '../src/auth/viewer.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded.js';
 import { recordingLogger, TEST_SECRET } from './support/app.js';
 import { withDatabase } from './support/database.js';
 import { seedInvestigation } from './support/fixtures.js';
 import { Collector, disposeAll, registered, wsClient } from './support/ws.js';
 import { InvestigationEventsDocument } from './generated/graphql.js';
+import { Role } from '../src/domain/role.js';
 
 /**
  * PostgreSQL itself restarts while clients are subscribed: its own server here, not the shared one.

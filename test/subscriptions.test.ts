@@ -1,5 +1,4 @@
 import pg from 'pg';
-import { Role } from '../src/auth/viewer.js';
 import { tenantEntityManager } from '../src/context.js';
 import { appendEvents, EventType, type EventInput } from '../src/realtime/outbox.js';
 import { isStreamEnd, StreamEndReason, type Delivery } from '../src/realtime/event-stream.service.js';
@@ -7,6 +6,7 @@ import { gql, startTestApp, type TestApp } from './support/app.js';
 import { seedInvestigation } from './support/fixtures.js';
 import { Collector, disposeAll, registered, runOnce, wsClient } from './support/ws.js';
 import { InvestigationEventsDocument, TenantEventsDocument, type InvestigationEventsSubscription } from './generated/graphql.js';
+import { Role } from '../src/domain/role.js';
 
 let t: TestApp;
 beforeAll(async () => {

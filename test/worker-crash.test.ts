@@ -8,7 +8,7 @@ import { LogStep } from '../src/investigations/log-step.entity.js';
 import { InvestigatedEntity } from '../src/investigations/investigated-entity.entity.js';
 import { Action } from '../src/actions/action.entity.js';
 import { OutboxEvent } from '../src/realtime/outbox-event.entity.js';
-import { InvestigationState, Playbook, StepStatus } from '../src/investigations/investigation.enums.js';
+import { InvestigationState, Playbook, StepStatus } from '../src/domain/investigation.js';
 import { createTestDatabase } from './support/database.js';
 import { recordingLogger } from './support/app.js';
 import { tenantId as tenantIdOf } from './support/fixtures.js';

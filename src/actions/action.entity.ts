@@ -3,10 +3,10 @@ import { Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/decorators/
 import { Field, ObjectType } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { TenantOwned } from '../db/base.entity.js';
-import { EntityKind } from '../investigations/investigation.enums.js';
+import { EntityKind } from '../domain/investigation.js';
 import { Investigation } from '../investigations/investigation.entity.js';
 import { EmailCluster } from '../investigations/email-cluster.entity.js';
-import { ActionSource, ActionStatus, ActionType } from './action.enums.js';
+import { ActionSource, ActionStatus, ActionType } from '../domain/action.js';
 
 @ObjectType({ description: 'What an action acts on (besides the messages of its cluster).' })
 export class ActionTarget {

@@ -2,10 +2,10 @@ import type { Context } from '../context.js';
 import { pageOfAll, type Order } from '../common/loaders.js';
 import type { Connection, PageArgs } from '../common/pagination.js';
 import { Action } from './action.entity.js';
-import { ActionStatus } from './action.enums.js';
+import { ActionStatus } from '../domain/action.js';
 import type { ActionFilter } from './action.types.js';
 import { AuditEvent } from '../audit/audit-event.entity.js';
-import { ActionStatus as Status } from './action.enums.js';
+import { ActionStatus as Status } from '../domain/action.js';
 import { periodStart, type ActionHistoryArgs, type AuditEventsArgs } from './decision.types.js';
 import { isUuid } from '../common/lookup.js';
 

@@ -1,7 +1,6 @@
 import { ArgsType, Field, ID, InputType } from 'type-graphql';
 import { PageArgs } from '../common/pagination.js';
-import { ActionStatus, ActionType } from './action.enums.js';
-import { TimePeriod } from './decision.types.js';
+import { ActionStatus, ActionType, TimePeriod } from '../domain/action.js';
 
 @InputType({ description: 'Filters of the action centre. Omitted fields do not filter.' })
 export class ActionFilter {

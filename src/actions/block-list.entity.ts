@@ -1,14 +1,8 @@
 import type { Opt } from '@mikro-orm/core';
 import { Entity, Enum, Index, Property } from '@mikro-orm/decorators/legacy';
-import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ObjectType } from 'type-graphql';
+import { BlockKind } from '../domain/action.js';
 import { TenantOwned } from '../db/base.entity.js';
-
-export enum BlockKind {
-  URL = 'URL',
-  SENDER = 'SENDER',
-  FILE = 'FILE',
-}
-registerEnumType(BlockKind, { name: 'BlockKind' });
 
 /**
  * The tenant's block list, written by the block-URL / sender / file actions. Ingestion quarantines

@@ -3,8 +3,7 @@
  * record for its telemetry). Every statement names the tenant; every one is conditional, so running an
  * executor twice changes nothing the second time.
  */
-import { ActionType } from './action.enums.js';
-import { BlockKind } from './block-list.entity.js';
+import { ActionType, BlockKind } from '../domain/action.js';
 import { sql, type ActionExecutor, type ExecutionContext, type ExecutorRegistry } from './executor.js';
 
 /** Where a cluster's messages still sit in a mailbox: the only ones an email action may touch. */

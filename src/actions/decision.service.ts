@@ -13,17 +13,19 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Orm } from '../db/database.js';
 import { tenantEntityManager, type Context } from '../context.js';
 import { badInput, conflict, forbidden, notFound, type Logger } from '../errors.js';
-import { APPROVE_ROLES, hasAnyRole, type Viewer } from '../auth/viewer.js';
+import { hasAnyRole, type Viewer } from '../auth/viewer.js';
 import { actorOf, AuditKind, recordAudit, SYSTEM, type Actor } from '../audit/audit.service.js';
 import { appendEvents, EventType, type EventInput } from '../realtime/outbox.js';
 import type { JobQueue } from '../jobs/queue.js';
-import { Tenant, AutomationLevel } from '../tenants/tenant.entity.js';
+import { Tenant } from '../tenants/tenant.entity.js';
 import { Investigation } from '../investigations/investigation.entity.js';
-import { InvestigationState } from '../investigations/investigation.enums.js';
+import { InvestigationState } from '../domain/investigation.js';
 import { Action } from './action.entity.js';
-import { ActionSource, ActionStatus, ActionType } from './action.enums.js';
+import { ActionSource, ActionStatus, ActionType, DecisionOutcome } from '../domain/action.js';
 import { sql, type ExecutorRegistry } from './executor.js';
 import { isUuid } from '../common/lookup.js';
+import { APPROVE_ROLES } from '../domain/role.js';
+import { AutomationLevel } from '../domain/tenant.js';
 
 /** A cluster larger than this is never remediated without a human (DESIGN.md, "Email cluster"). */
 export const MAX_AUTOMATIC_CLUSTER = 10_000;
@@ -31,15 +33,6 @@ export const MAX_AUTOMATIC_CLUSTER = 10_000;
 const DEDUPE_WINDOW = '1 hour';
 const MAX_IDS = 500;
 const MAX_COMMENT = 2000;
-
-export enum DecisionOutcome {
-  APPROVED = 'APPROVED',
-  REJECTED = 'REJECTED',
-  /** Already decided (or expired): nothing changed. */
-  CONFLICT = 'CONFLICT',
-  /** No such action in the caller's tenant (foreign and malformed ids alike). */
-  NOT_FOUND = 'NOT_FOUND',
-}
 
 export interface DecisionResult {
   id: string;

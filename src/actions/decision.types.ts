@@ -1,21 +1,10 @@
-import { ArgsType, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { ArgsType, Field, ID, InputType, ObjectType } from 'type-graphql';
 import { ConnectionType, PageArgs } from '../common/pagination.js';
 import { AuditEvent } from '../audit/audit-event.entity.js';
-import { AutomationLevel } from '../tenants/tenant.entity.js';
 import { Action } from './action.entity.js';
-import { ActionSource, ActionType } from './action.enums.js';
-import { DecisionOutcome } from './decision.service.js';
+import { ActionSource, ActionType, DecisionOutcome, TimePeriod } from '../domain/action.js';
+import { AutomationLevel } from '../domain/tenant.js';
 
-registerEnumType(DecisionOutcome, { name: 'DecisionOutcome', description: 'What a decision did to one action.' });
-
-/** The action centre's time filter (the seed's day, week, 30 days, 6 months). */
-export enum TimePeriod {
-  DAY = 'DAY',
-  WEEK = 'WEEK',
-  DAYS_30 = 'DAYS_30',
-  MONTHS_6 = 'MONTHS_6',
-}
-registerEnumType(TimePeriod, { name: 'TimePeriod' });
 const PERIOD_MS: Record<TimePeriod, number> = {
   DAY: 86_400_000,
   WEEK: 7 * 86_400_000,

@@ -6,7 +6,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { CompiledQuery } from 'kysely';
 import type { Action } from './action.entity.js';
-import type { ActionType } from './action.enums.js';
+import type { ActionType } from '../domain/action.js';
 
 export interface ExecutionContext {
   /** A tenant-scoped EntityManager inside the transaction that will mark the action COMPLETED. */

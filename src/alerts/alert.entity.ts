@@ -1,30 +1,10 @@
 import type { Opt } from '@mikro-orm/core';
 import { DeferMode } from '@mikro-orm/core';
 import { Entity, Enum, Index, ManyToOne, Property, Unique } from '@mikro-orm/decorators/legacy';
-import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ObjectType } from 'type-graphql';
+import { AlertKind, Severity } from '../domain/alert.js';
 import { TenantOwned } from '../db/base.entity.js';
 import { Investigation } from '../investigations/investigation.entity.js';
-
-export enum AlertKind {
-  USER_REPORTED = 'USER_REPORTED',
-  URL_VERDICT_CHANGE = 'URL_VERDICT_CHANGE',
-  MALWARE_ZAPPED = 'MALWARE_ZAPPED',
-  PHISH_ZAPPED = 'PHISH_ZAPPED',
-  USER_COMPROMISED = 'USER_COMPROMISED',
-  RISKY_SIGN_IN = 'RISKY_SIGN_IN',
-  SUSPICIOUS_INBOX_RULE = 'SUSPICIOUS_INBOX_RULE',
-  SUSPICIOUS_SENDING = 'SUSPICIOUS_SENDING',
-  MASS_DOWNLOAD = 'MASS_DOWNLOAD',
-  MANUAL = 'MANUAL',
-}
-export enum Severity {
-  INFORMATIONAL = 'INFORMATIONAL',
-  LOW = 'LOW',
-  MEDIUM = 'MEDIUM',
-  HIGH = 'HIGH',
-}
-registerEnumType(AlertKind, { name: 'AlertKind' });
-registerEnumType(Severity, { name: 'Severity' });
 
 @ObjectType({ description: 'A signal that starts an investigation, or is correlated to one.' })
 @Entity({ tableName: 'alerts' })

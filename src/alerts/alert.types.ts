@@ -1,6 +1,6 @@
 import { ArgsType, Field, InputType } from 'type-graphql';
 import { PageArgs } from '../common/pagination.js';
-import { AlertKind, Severity } from './alert.entity.js';
+import { AlertKind, Severity } from '../domain/alert.js';
 
 @InputType()
 export class AlertFilter {

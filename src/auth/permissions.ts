@@ -2,7 +2,8 @@ import { rule, shield } from './shield.js';
 import type { IRules } from 'graphql-shield';
 import type { Context } from '../context.js';
 import { forbidden } from '../errors.js';
-import { APPROVE_ROLES, hasAnyRole, READ_ROLES, Role } from './viewer.js';
+import { hasAnyRole } from './viewer.js';
+import { APPROVE_ROLES, READ_ROLES, Role } from '../domain/role.js';
 
 // Rule names are unique: shield caches a rule's result per request under its name.
 const isAuthenticated = rule('isAuthenticated', { cache: 'contextual' })((_parent, _args, ctx: Context) => Boolean(ctx.viewer));

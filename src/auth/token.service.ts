@@ -4,7 +4,7 @@ import path from 'node:path';
 import * as jose from 'jose';
 import type { Config } from '../config.js';
 import { unauthenticated } from '../errors.js';
-import { Role } from './viewer.js';
+import { Role } from '../domain/role.js';
 
 /** The claims AIR needs from a token, whoever issued it. */
 export interface VerifiedClaims {

@@ -1,6 +1,6 @@
 import { Ctx, Field, ObjectType, Query, Resolver } from 'type-graphql';
 import type { Context } from '../context.js';
-import { Role } from './viewer.js';
+import { Role } from '../domain/role.js';
 
 @ObjectType('Viewer', { description: 'Who the token says you are.' })
 export class ViewerType {

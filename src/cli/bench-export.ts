@@ -16,8 +16,8 @@ import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
 import { bootstrap } from '../app.js';
 import { benchConfig, machineLine } from './bench.support.js';
-import { Role } from '../auth/viewer.js';
 import { TenantDirectory } from '../tenants/tenant.service.js';
+import { Role } from '../domain/role.js';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '100000' } } });
 const rows = Number(values.rows);

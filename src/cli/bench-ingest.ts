@@ -24,11 +24,11 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { v7 as uuidv7 } from 'uuid';
 import { bootstrap } from '../app.js';
 import { benchConfig, machineLine } from './bench.support.js';
-import { Role } from '../auth/viewer.js';
 import { TenantDirectory } from '../tenants/tenant.service.js';
 import { generateOrganisation, MAX_CAMPAIGNS } from '../telemetry/org-generator.js';
 import { copyFields, MESSAGE_COLUMN_NAMES, messageRow, type IngestReport } from '../telemetry/ingest.service.js';
 import { checkRecord } from '../telemetry/ingest.records.js';
+import { Role } from '../domain/role.js';
 
 const { values } = parseArgs({
   options: {

@@ -19,13 +19,13 @@ import { parseArgs } from 'node:util';
 import { bootstrap } from '../app.js';
 import { loadConfig } from '../config.js';
 import { machineLine } from './bench.support.js';
-import { Role } from '../auth/viewer.js';
 import { OrgGenerator, MAX_CAMPAIGNS } from '../telemetry/org-generator.js';
 import { tenantEntityManager } from '../context.js';
 import { TenantDirectory } from '../tenants/tenant.service.js';
 import { Investigation } from '../investigations/investigation.entity.js';
 import { Tenant } from '../tenants/tenant.entity.js';
-import { ACTIVE_STATES } from '../investigations/investigation.enums.js';
+import { ACTIVE_STATES } from '../domain/investigation.js';
+import { Role } from '../domain/role.js';
 
 const { values } = parseArgs({
   options: {

@@ -18,7 +18,7 @@ import pg from 'pg';
 import WebSocket, { WebSocketServer } from 'ws';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../db/embedded.js';
 import { createHmacSigner } from '../auth/token.service.js';
-import { Role } from '../auth/viewer.js';
+import { Role } from '../domain/role.js';
 
 const SECRET = 'bench-secret-that-is-at-least-32-characters-long';
 const now = () => performance.timeOrigin + performance.now();

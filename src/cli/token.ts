@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { createHmacSigner, loadSigningSecret } from '../auth/token.service.js';
-import { Role } from '../auth/viewer.js';
+import { Role } from '../domain/role.js';
 
 function fail(message: string): never {
   console.error(`token: ${message}`);

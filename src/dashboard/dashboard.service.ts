@@ -3,10 +3,10 @@ import type { Context } from '../context.js';
 import { scopedRows } from '../common/aggregate.js';
 import { Investigation } from '../investigations/investigation.entity.js';
 import { InvestigatedEntity } from '../investigations/investigated-entity.entity.js';
-import { InvestigationState, Playbook } from '../investigations/investigation.enums.js';
+import { InvestigationState, Playbook } from '../domain/investigation.js';
 import { Action } from '../actions/action.entity.js';
-import { ActionStatus } from '../actions/action.enums.js';
-import { Verdict } from '../telemetry/telemetry.enums.js';
+import { ActionStatus } from '../domain/action.js';
+import { Verdict } from '../domain/telemetry.js';
 import type { Dashboard } from './dashboard.types.js';
 
 /** @default 30 days */

@@ -1,5 +1,5 @@
 import { Field, Float, Int, ObjectType } from 'type-graphql';
-import { InvestigationState, Playbook } from '../investigations/investigation.enums.js';
+import { InvestigationState, Playbook } from '../domain/investigation.js';
 
 @ObjectType()
 export class StateCount {

@@ -2,14 +2,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import type { Orm } from '../db/database.js';
 import type { Authenticate } from '../auth/authenticate.js';
-import { hasAnyRole, READ_ROLES } from '../auth/viewer.js';
+import { hasAnyRole } from '../auth/viewer.js';
 import { AppError, badInput, coerceError, ErrorCode, forbidden, notFound, type Logger } from '../errors.js';
 import { sendGraphQLError, sendJson } from '../server.js';
-import { InvestigationState, Playbook } from '../investigations/investigation.enums.js';
+import { InvestigationState, Playbook } from '../domain/investigation.js';
 import type { InvestigationFilter } from '../investigations/investigation.types.js';
 import { csvStringifier } from './csv.js';
 import { actionsExport, cursorRows, investigationExists, investigationsExport, logExport, type CsvExport } from './export.service.js';
 import { isUuid } from '../common/lookup.js';
+import { READ_ROLES } from '../domain/role.js';
 
 export interface ExportHttpDeps {
   orm: Orm;

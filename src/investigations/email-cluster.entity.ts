@@ -4,8 +4,8 @@ import { Field, Int, ObjectType } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { TenantOwned } from '../db/base.entity.js';
 import { EmailMessage } from '../telemetry/email-message.entity.js';
-import { Verdict } from '../telemetry/telemetry.enums.js';
-import { ClusterQuery } from './investigation.enums.js';
+import { Verdict } from '../domain/telemetry.js';
+import { ClusterQuery } from '../domain/investigation.js';
 import { Investigation } from './investigation.entity.js';
 
 @ObjectType({ description: 'Messages grouped by one query (similar content, same sender, same URL…), with counts and a verdict.' })

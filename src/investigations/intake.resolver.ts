@@ -1,9 +1,9 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { Context } from '../context.js';
 import { badInput } from '../errors.js';
-import { AlertKind } from '../alerts/alert.entity.js';
 import { AlertReceipt, RaiseAlertInput, ReportMessageInput, StartInvestigationInput } from './intake.types.js';
 import { raiseAlert, reportMessage, type IntakeResult } from './intake.service.js';
+import { AlertKind } from '../domain/alert.js';
 
 const receipt = (r: IntakeResult): AlertReceipt => ({
   alertId: r.alert.id,

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Orm } from '../db/database.js';
 import { tenantEntityManager } from '../context.js';
 import { badInput } from '../errors.js';
-import { Alert, AlertKind, Severity } from '../alerts/alert.entity.js';
+import { Alert } from '../alerts/alert.entity.js';
 import { EmailMessage } from '../telemetry/email-message.entity.js';
 import { estimateSimilarity } from '../telemetry/fingerprint.js';
 import { ingestNdjson } from '../telemetry/ingest.service.js';
@@ -12,23 +12,9 @@ import { appendEvents, EventType } from '../realtime/outbox.js';
 import type { JobQueue } from '../jobs/queue.js';
 import { Investigation } from './investigation.entity.js';
 import { InvestigatedEntity } from './investigated-entity.entity.js';
-import { EntityKind, InvestigationState, Playbook } from './investigation.enums.js';
+import { EntityKind, InvestigationState, Playbook } from '../domain/investigation.js';
+import { ALERT_KINDS, AlertKind, defaultAlertTitle, missingAlertField, Severity } from '../domain/alert.js';
 
-/** The playbook each alert kind starts; correlated kinds attach to an open investigation instead. */
-export const PLAYBOOK_OF: Partial<Record<AlertKind, Playbook>> = {
-  [AlertKind.USER_REPORTED]: Playbook.USER_SUBMITTED_MESSAGE,
-  [AlertKind.URL_VERDICT_CHANGE]: Playbook.URL_VERDICT_CHANGE,
-  [AlertKind.MALWARE_ZAPPED]: Playbook.ZAPPED_MALWARE,
-  [AlertKind.PHISH_ZAPPED]: Playbook.ZAPPED_PHISH,
-  [AlertKind.USER_COMPROMISED]: Playbook.USER_COMPROMISED,
-  [AlertKind.MANUAL]: Playbook.MANUAL_INVESTIGATION,
-};
-const CORRELATED = new Set([
-  AlertKind.RISKY_SIGN_IN,
-  AlertKind.SUSPICIOUS_INBOX_RULE,
-  AlertKind.SUSPICIOUS_SENDING,
-  AlertKind.MASS_DOWNLOAD,
-]);
 /** Open for merging: still investigating, or waiting on its actions. */
 const OPEN = [
   InvestigationState.STARTING,
@@ -62,9 +48,6 @@ export interface IntakeResult {
   merged: boolean;
 }
 
-const titleOf = (a: AlertInput, subject?: string) =>
-  a.title ?? `${a.kind.replace(/_/g, ' ').toLowerCase()}${subject ? `: ${subject}` : a.user ? `: ${a.user}` : a.url ? `: ${a.url}` : ''}`;
-
 /**
  * Raise an alert: store it, then attach it to the open investigation about the same thing — the
  * same campaign for message alerts, the same user for correlated ones — or start the playbook its
@@ -89,8 +72,8 @@ export async function raiseAlert(orm: Orm, queue: JobQueue, tenantId: string, in
       tenantId,
       externalId: input.externalId,
       kind: input.kind,
-      severity: input.severity ?? defaultSeverity(input.kind),
-      title: titleOf(input, message?.subject),
+      severity: input.severity ?? ALERT_KINDS[input.kind].severity,
+      title: input.title ?? defaultAlertTitle(input.kind, message?.subject ?? input.user ?? input.url ?? input.sha256),
       at: input.at ?? new Date(),
       messageExternalId: input.messageExternalId,
       url: input.url,
@@ -150,7 +133,7 @@ async function route(
     await tx.flush();
     return { alert, investigation: open, merged: true };
   }
-  const playbook = PLAYBOOK_OF[input.kind] ?? Playbook.USER_COMPROMISED;
+  const playbook = ALERT_KINDS[input.kind].playbook;
   const tenant = await tx.findOneOrFail(Tenant, { id: tenantId });
   const pending = await tx.count(Investigation, { state: InvestigationState.PENDING_ACTION });
   const throttled = pending >= tenant.maxPendingInvestigations;
@@ -159,7 +142,7 @@ async function route(
     playbook,
     state: throttled ? InvestigationState.QUEUED_BY_THROTTLING : InvestigationState.STARTING,
     title: message?.subject ?? alert.title,
-    subject: input.subject ?? (input.user && CORRELATED.has(input.kind) ? `user:${input.user.toLowerCase()}` : undefined),
+    subject: input.subject ?? (input.user && ALERT_KINDS[input.kind].correlated ? `user:${input.user.toLowerCase()}` : undefined),
     triggeringAlertId: alert.id,
     createdAt: new Date(),
   });
@@ -178,25 +161,8 @@ async function route(
 }
 
 function validate(input: AlertInput) {
-  if (input.kind === AlertKind.USER_REPORTED && !input.messageExternalId)
-    throw badInput('a USER_REPORTED alert needs messageId', 'messageId');
-  if ((input.kind === AlertKind.MALWARE_ZAPPED || input.kind === AlertKind.PHISH_ZAPPED) && !input.messageExternalId) {
-    throw badInput(`a ${input.kind} alert needs messageId`, 'messageId');
-  }
-  if (input.kind === AlertKind.URL_VERDICT_CHANGE && !input.url) throw badInput('a URL_VERDICT_CHANGE alert needs url', 'url');
-  if ((CORRELATED.has(input.kind) || input.kind === AlertKind.USER_COMPROMISED) && !input.user)
-    throw badInput(`a ${input.kind} alert needs user`, 'user');
-  if (input.kind === AlertKind.MANUAL && !input.subject && !input.messageExternalId && !input.user && !input.url) {
-    throw badInput('a manual investigation needs a message, a user or a URL', 'subject');
-  }
-}
-
-function defaultSeverity(kind: AlertKind): Severity {
-  return kind === AlertKind.MALWARE_ZAPPED || kind === AlertKind.USER_COMPROMISED
-    ? Severity.HIGH
-    : kind === AlertKind.MANUAL
-      ? Severity.INFORMATIONAL
-      : Severity.MEDIUM;
+  const missing = missingAlertField(input.kind, { messageId: input.messageExternalId, url: input.url, user: input.user });
+  if (missing) throw badInput(missing.message, missing.field);
 }
 
 /** The open investigation this alert is about too, if any. */
@@ -207,7 +173,7 @@ async function openInvestigationFor(
 ): Promise<Investigation | null> {
   const since = new Date(Date.now() - MERGE_WINDOW_MS);
   if (input.kind === AlertKind.MANUAL) return null;
-  if (CORRELATED.has(input.kind) || input.kind === AlertKind.USER_COMPROMISED) {
+  if (ALERT_KINDS[input.kind].correlated) {
     const user = input.user!.toLowerCase();
     // An open investigation that already found this user, or one about this user.
     const entity = await tx.findOne(
@@ -226,7 +192,7 @@ async function openInvestigationFor(
     );
     return candidates[0] ?? null;
   }
-  const playbook = PLAYBOOK_OF[input.kind];
+  const playbook = ALERT_KINDS[input.kind].playbook;
   if (input.kind === AlertKind.URL_VERDICT_CHANGE) {
     const alerts = await tx.find(
       Alert,

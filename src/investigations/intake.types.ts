@@ -1,6 +1,6 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
-import { AlertKind, Severity } from '../alerts/alert.entity.js';
-import { InvestigationState } from './investigation.enums.js';
+import { InvestigationState } from '../domain/investigation.js';
+import { AlertKind, Severity } from '../domain/alert.js';
 
 @InputType({ description: 'Exactly one of messageId or raw, and who reported it.' })
 export class ReportMessageInput {

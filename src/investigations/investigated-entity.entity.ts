@@ -3,8 +3,8 @@ import { Entity, Enum, Index, ManyToOne, Property, Unique } from '@mikro-orm/dec
 import { Field, ObjectType } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { TenantOwned } from '../db/base.entity.js';
-import { Verdict } from '../telemetry/telemetry.enums.js';
-import { EntityKind } from './investigation.enums.js';
+import { Verdict } from '../domain/telemetry.js';
+import { EntityKind } from '../domain/investigation.js';
 import { Investigation } from './investigation.entity.js';
 
 @ObjectType('InvestigationEntity', {

@@ -4,7 +4,7 @@ import { Entity, Enum, Index, ManyToOne, Property } from '@mikro-orm/decorators/
 import { Field, ObjectType } from 'type-graphql';
 import { TenantOwned } from '../db/base.entity.js';
 import { Alert } from '../alerts/alert.entity.js';
-import { InvestigationState, Playbook } from './investigation.enums.js';
+import { InvestigationState, Playbook } from '../domain/investigation.js';
 
 @ObjectType({ description: 'One run of a security playbook, from its triggering alert to remediation.' })
 @Entity({ tableName: 'investigations' })

@@ -8,7 +8,7 @@ import { InvestigationActionsArgs } from '../actions/action.types.js';
 import { Investigation } from './investigation.entity.js';
 import { EmailCluster } from './email-cluster.entity.js';
 import { LogStep } from './log-step.entity.js';
-import { EntityKind } from './investigation.enums.js';
+import { EntityKind } from '../domain/investigation.js';
 import {
   ActionConnection,
   AlertConnection,

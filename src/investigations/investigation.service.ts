@@ -8,7 +8,7 @@ import { Investigation } from './investigation.entity.js';
 import { GraphEdge, InvestigatedEntity } from './investigated-entity.entity.js';
 import { EmailCluster, EmailClusterMember } from './email-cluster.entity.js';
 import { LogStep } from './log-step.entity.js';
-import { EntityKind, Phase } from './investigation.enums.js';
+import { EntityKind, Phase } from '../domain/investigation.js';
 import type { EntitiesArgs, InvestigationFilter, InvestigationGraph, InvestigationTimings } from './investigation.types.js';
 
 /** Newest first, as the main investigation page shows them. */

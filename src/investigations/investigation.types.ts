@@ -1,8 +1,8 @@
 import { Field, Float, InputType, Int, ObjectType, ArgsType } from 'type-graphql';
 import { ConnectionType, PageArgs } from '../common/pagination.js';
-import { Verdict } from '../telemetry/telemetry.enums.js';
+import { Verdict } from '../domain/telemetry.js';
 import { EmailMessage } from '../telemetry/email-message.entity.js';
-import { EntityKind, InvestigationState, Phase, Playbook } from './investigation.enums.js';
+import { EntityKind, InvestigationState, Phase, Playbook } from '../domain/investigation.js';
 import { Investigation } from './investigation.entity.js';
 import { InvestigatedEntity } from './investigated-entity.entity.js';
 import { EmailCluster } from './email-cluster.entity.js';

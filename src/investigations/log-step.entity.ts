@@ -3,7 +3,7 @@ import { Entity, Enum, ManyToOne, Property, Unique } from '@mikro-orm/decorators
 import { Field, Int, ObjectType } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { TenantOwned } from '../db/base.entity.js';
-import { Phase, StepStatus } from './investigation.enums.js';
+import { Phase, StepStatus } from '../domain/investigation.js';
 import { Investigation } from './investigation.entity.js';
 
 @ObjectType({ description: 'One playbook step as it ran: the investigation log.' })

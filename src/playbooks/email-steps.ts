@@ -1,18 +1,10 @@
-import { ActionType } from '../actions/action.enums.js';
-import { AlertKind } from '../alerts/alert.entity.js';
-import { ClusterQuery, EntityKind, Phase } from '../investigations/investigation.enums.js';
+import { ActionType } from '../domain/action.js';
+import { ClusterQuery, EntityKind, Phase } from '../domain/investigation.js';
 import { domainOf, normaliseUrl } from '../telemetry/fingerprint.js';
-import {
-  ClickAction,
-  DeliveryLocation,
-  DetectionVerdict,
-  IndicatorKind,
-  SignInRisk,
-  SignInResult,
-  Verdict,
-} from '../telemetry/telemetry.enums.js';
+import { ClickAction, DeliveryLocation, DetectionVerdict, IndicatorKind, SignInRisk, SignInResult, Verdict } from '../domain/telemetry.js';
 import type { MessageFacts, TelemetryLookups } from './lookups.js';
 import type { ActionFinding, ClusterFinding, EntityFinding, StepContext, StepDefinition, StepOutcome } from './playbook.types.js';
+import { AlertKind } from '../domain/alert.js';
 
 /*
  * The step library of the email playbooks. Each step reads what the steps it depends on found

@@ -7,7 +7,7 @@ import { Investigation } from '../investigations/investigation.entity.js';
 import { LogStep } from '../investigations/log-step.entity.js';
 import { InvestigatedEntity, GraphEdge } from '../investigations/investigated-entity.entity.js';
 import { EmailCluster, EmailClusterMember } from '../investigations/email-cluster.entity.js';
-import { ACTIVE_STATES, InvestigationState, StepStatus, type Playbook } from '../investigations/investigation.enums.js';
+import { ACTIVE_STATES, InvestigationState, StepStatus, type Playbook } from '../domain/investigation.js';
 import { Action } from '../actions/action.entity.js';
 import { Tenant } from '../tenants/tenant.entity.js';
 import { settleInvestigations } from '../actions/decision.service.js';

@@ -7,7 +7,7 @@ import { Indicator } from '../telemetry/indicator.entity.js';
 import { Mailbox } from '../telemetry/mailbox.entity.js';
 import { Alert } from '../alerts/alert.entity.js';
 import { estimateSimilarity } from '../telemetry/fingerprint.js';
-import type { IndicatorKind } from '../telemetry/telemetry.enums.js';
+import type { IndicatorKind } from '../domain/telemetry.js';
 
 /** MinHash similarity above which an LSH candidate counts as the same content. */
 export const SIMILAR_CONTENT_THRESHOLD = 0.5;

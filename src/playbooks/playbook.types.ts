@@ -1,7 +1,7 @@
-import type { ActionType } from '../actions/action.enums.js';
+import type { ActionType } from '../domain/action.js';
 import type { ActionTarget } from '../actions/action.entity.js';
-import type { ClusterQuery, EntityKind, Phase, Playbook } from '../investigations/investigation.enums.js';
-import type { Verdict } from '../telemetry/telemetry.enums.js';
+import type { ClusterQuery, EntityKind, Phase, Playbook } from '../domain/investigation.js';
+import type { Verdict } from '../domain/telemetry.js';
 
 /** Something a step found: the engine upserts it by (kind, value), so steps may report it again. */
 export interface EntityFinding {

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Playbook } from '../investigations/investigation.enums.js';
+import { Playbook } from '../domain/investigation.js';
 import { validatePlaybook } from './engine.js';
 import { TelemetryLookups } from './lookups.js';
 import type { PlaybookDefinition } from './playbook.types.js';

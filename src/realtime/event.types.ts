@@ -1,8 +1,8 @@
 import { createUnionType, Field, ID, Int, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
-import { InvestigationState, Playbook, StepStatus, EntityKind } from '../investigations/investigation.enums.js';
-import { Verdict } from '../telemetry/telemetry.enums.js';
-import { ActionSource, ActionStatus, ActionType } from '../actions/action.enums.js';
+import { InvestigationState, Playbook, StepStatus, EntityKind } from '../domain/investigation.js';
+import { Verdict } from '../domain/telemetry.js';
+import { ActionSource, ActionStatus, ActionType } from '../domain/action.js';
 import { EventType } from './outbox.js';
 import type { StreamEvent } from './event-stream.service.js';
 

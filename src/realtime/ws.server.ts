@@ -20,9 +20,10 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Config } from '../config.js';
 import type { Authenticate } from '../auth/authenticate.js';
-import { hasAnyRole, READ_ROLES, type Viewer } from '../auth/viewer.js';
+import { hasAnyRole, type Viewer } from '../auth/viewer.js';
 import { createContext, type Services } from '../context.js';
 import { AppError, coerceError, forbidden, type Logger } from '../errors.js';
+import { READ_ROLES } from '../domain/role.js';
 
 export interface GraphQLWsDeps {
   httpServer: http.Server;

@@ -2,7 +2,7 @@ import type { Opt } from '@mikro-orm/core';
 import { Entity, Enum, Index, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Field, ObjectType } from 'type-graphql';
 import { IngestedRecord } from '../db/base.entity.js';
-import { ClickAction, SignInResult, SignInRisk, ZapReason } from './telemetry.enums.js';
+import { ClickAction, SignInResult, SignInRisk, ZapReason } from '../domain/telemetry.js';
 
 @ObjectType({ description: 'A click on a URL in mail, as Safe-Links style protection recorded it.' })
 @Entity({ tableName: 'url_clicks' })

@@ -2,7 +2,7 @@ import { ArrayType, type Opt } from '@mikro-orm/core';
 import { Entity, Enum, Index, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { IngestedRecord } from '../db/base.entity.js';
-import { DeliveryLocation, DetectionVerdict, MailDirection } from './telemetry.enums.js';
+import { DeliveryLocation, DetectionVerdict, MailDirection } from '../domain/telemetry.js';
 
 @ObjectType()
 export class Attachment {

@@ -2,7 +2,7 @@ import type { Opt } from '@mikro-orm/core';
 import { Entity, Enum, Index, Property, Unique } from '@mikro-orm/decorators/legacy';
 import { Field, ObjectType } from 'type-graphql';
 import { IngestedRecord, TenantOwned } from '../db/base.entity.js';
-import { IndicatorKind, Verdict } from './telemetry.enums.js';
+import { IndicatorKind, Verdict } from '../domain/telemetry.js';
 
 @ObjectType({ description: 'A threat-intelligence indicator: a URL, domain, IP, file hash or sender with a verdict.' })
 @Entity({ tableName: 'indicators' })

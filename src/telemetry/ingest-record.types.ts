@@ -3,34 +3,35 @@
  *
  * Field names and value sets are the wire contract, spelled as in the design table: times are
  * ISO 8601 strings, addresses are lower-case, optional fields are left out rather than `null`.
- * Closed sets are written out as string unions (not the GraphQL enums of `telemetry.enums.ts`) so
- * that producers such as the organisation generator and the bench import no GraphQL or ORM code.
+ * Closed sets are the string values of `domain/`'s enums, so that producers such as the organisation
+ * generator may write plain string literals.
  */
+import type { AlertKind, Severity } from '../domain/alert.js';
+import type {
+  ClickAction,
+  DeliveryLocation,
+  DetectionVerdict,
+  IndicatorKind,
+  MailDirection,
+  SignInResult,
+  SignInRisk,
+  Verdict,
+  ZapReason,
+} from '../domain/telemetry.js';
 
-export type DeliveryLocationName = 'INBOX' | 'JUNK' | 'QUARANTINE' | 'DELETED';
-export type DetectionVerdictName = 'CLEAN' | 'SPAM' | 'PHISH' | 'MALWARE';
-export type MailDirectionName = 'INBOUND' | 'OUTBOUND' | 'INTERNAL';
+export type DeliveryLocationName = `${DeliveryLocation}`;
+export type DetectionVerdictName = `${DetectionVerdict}`;
+export type MailDirectionName = `${MailDirection}`;
 /** Safe-Links style outcome of a click. */
-export type ClickActionName = 'ALLOWED' | 'BLOCKED';
-export type SignInRiskName = 'NONE' | 'LOW' | 'MEDIUM' | 'HIGH';
-export type SignInResultName = 'SUCCESS' | 'FAILURE';
-export type IndicatorKindName = 'URL' | 'DOMAIN' | 'IP' | 'FILE' | 'SENDER';
+export type ClickActionName = `${ClickAction}`;
+export type SignInRiskName = `${SignInRisk}`;
+export type SignInResultName = `${SignInResult}`;
+export type IndicatorKindName = `${IndicatorKind}`;
 /** An indicator's verdict; `UNKNOWN` exists only for investigation entities, never on the wire. */
-export type IndicatorVerdictName = 'MALICIOUS' | 'SUSPICIOUS' | 'CLEAN';
-export type ZapReasonName = 'PHISH' | 'MALWARE';
-export type AlertKindName =
-  | 'USER_REPORTED'
-  | 'URL_VERDICT_CHANGE'
-  | 'MALWARE_ZAPPED'
-  | 'PHISH_ZAPPED'
-  | 'USER_COMPROMISED'
-  | 'RISKY_SIGN_IN'
-  | 'SUSPICIOUS_INBOX_RULE'
-  | 'SUSPICIOUS_SENDING'
-  | 'MASS_DOWNLOAD'
-  | 'MANUAL';
-/** The values `Severity` has in `alerts/alert.entity.ts`. */
-export type AlertSeverityName = 'INFORMATIONAL' | 'LOW' | 'MEDIUM' | 'HIGH';
+export type IndicatorVerdictName = Exclude<`${Verdict}`, 'UNKNOWN'>;
+export type ZapReasonName = `${ZapReason}`;
+export type AlertKindName = `${AlertKind}`;
+export type AlertSeverityName = `${Severity}`;
 
 export interface MailboxRecord {
   type: 'mailbox';

@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Orm } from '../db/database.js';
 import type { Authenticate } from '../auth/authenticate.js';
-import { Role } from '../auth/viewer.js';
 import { AppError, ErrorCode, forbidden } from '../errors.js';
 import { sendGraphQLError, sendJson } from '../server.js';
 import { ingestNdjson, type IngestOptions } from './ingest.service.js';
+import { Role } from '../domain/role.js';
 
 const ACCEPTED_TYPES = ['application/x-ndjson', 'application/json', 'text/plain'];
 

@@ -10,7 +10,6 @@
  * Unknown fields are ignored, so a producer may send more than this version reads.
  */
 import net from 'node:net';
-import { AlertKind, Severity } from '../alerts/alert.entity.js';
 import {
   ClickAction,
   DeliveryLocation,
@@ -20,7 +19,8 @@ import {
   SignInResult,
   SignInRisk,
   ZapReason,
-} from './telemetry.enums.js';
+} from '../domain/telemetry.js';
+import { AlertKind, missingAlertField, Severity, type AlertField } from '../domain/alert.js';
 
 /** Record types, in the order a batch writes them (zaps before messages, so a message sees its zap). */
 export const RECORD_TYPES = [
@@ -230,5 +230,10 @@ export function checkRecord(value: unknown): CheckedRecord {
     record.value = (record.value as string).toLowerCase();
   }
   if (record.type === 'indicator' && record.kind === 'FILE') record.value = sha256(record.value, 'indicator.value');
+  if (record.type === 'alert') {
+    // Refused here, as raiseAlert refuses it: an alert that lacks what its kind needs can never start a playbook.
+    const missing = missingAlertField(record.kind as AlertKind, record as Partial<Record<AlertField, string>>);
+    if (missing) throw new RecordError(`alert.${missing.field} is missing: ${missing.message}`);
+  }
   return record;
 }

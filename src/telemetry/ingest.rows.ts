@@ -3,7 +3,7 @@
  * fingerprints (fingerprint.ts). This is the CPU-bound half of ingestion; it imports nothing of the
  * database so that it can run in a worker thread (ingest.worker.ts) while the main thread writes.
  */
-import { coerceError } from '../errors.js';
+import { ALERT_KINDS, defaultAlertTitle, type AlertKind } from '../domain/alert.js';
 import { checkRecord, RecordError, type CheckedRecord, type RecordType } from './ingest.records.js';
 import { fingerprintMessage } from './fingerprint.js';
 import { parseRawMessage } from './raw-message.js';
@@ -125,34 +125,9 @@ export function messageRow(m: {
 }
 export const MESSAGE_COLUMN_NAMES = ['id', 'tenant_id', 'external_id', ...MESSAGE_COLUMNS.map((c) => c.name)];
 
-const ALERT_TITLES: Record<string, string> = {
-  USER_REPORTED: 'Email reported by user as malware or phish',
-  URL_VERDICT_CHANGE: 'A clicked URL was later found malicious',
-  MALWARE_ZAPPED: 'Email messages containing malware removed after delivery',
-  PHISH_ZAPPED: 'Email messages containing phish URLs removed after delivery',
-  USER_COMPROMISED: 'Suspected compromised user',
-  RISKY_SIGN_IN: 'Risky sign-in',
-  SUSPICIOUS_INBOX_RULE: 'Suspicious inbox forwarding or deletion rule',
-  SUSPICIOUS_SENDING: 'Suspicious email sending pattern',
-  MASS_DOWNLOAD: 'Mass download of files',
-  MANUAL: 'Manual investigation requested',
-};
-const ALERT_SEVERITY: Record<string, string> = {
-  USER_REPORTED: 'MEDIUM',
-  URL_VERDICT_CHANGE: 'HIGH',
-  MALWARE_ZAPPED: 'HIGH',
-  PHISH_ZAPPED: 'HIGH',
-  USER_COMPROMISED: 'HIGH',
-  RISKY_SIGN_IN: 'MEDIUM',
-  SUSPICIOUS_INBOX_RULE: 'MEDIUM',
-  SUSPICIOUS_SENDING: 'MEDIUM',
-  MASS_DOWNLOAD: 'MEDIUM',
-  MANUAL: 'INFORMATIONAL',
-};
-function alertTitle(r: CheckedRecord): string {
-  const about = (r.user ?? r.url ?? r.sha256 ?? r.messageId) as string | undefined;
-  return about ? `${ALERT_TITLES[r.kind as string]}: ${about}` : ALERT_TITLES[r.kind as string];
-}
+/** An alert's title when the record gives none: its kind's, naming what it is about. */
+const alertTitle = (r: CheckedRecord) =>
+  defaultAlertTitle(r.kind as AlertKind, (r.user ?? r.url ?? r.sha256 ?? r.messageId) as string | undefined);
 
 const v = (r: CheckedRecord, k: string) => r[k] ?? null;
 
@@ -231,7 +206,7 @@ export const TABLES: Record<TableType, Table> = {
     ],
     row: (r) => [
       r.kind,
-      r.severity ?? ALERT_SEVERITY[r.kind as string],
+      r.severity ?? ALERT_KINDS[r.kind as AlertKind].severity,
       alertTitle(r),
       r.at,
       v(r, 'messageId'),
@@ -279,7 +254,7 @@ export async function parseLines({ lines, maxLineBytes }: ParseTask): Promise<Pa
     try {
       value = JSON.parse(text);
     } catch (e) {
-      fail(line, `not JSON (${coerceError(e).message})`);
+      fail(line, `not JSON (${e instanceof Error ? e.message : String(e)})`);
       continue;
     }
     const rawId = (value as { id?: unknown } | null)?.id;
@@ -304,7 +279,11 @@ export async function parseLines({ lines, maxLineBytes }: ParseTask): Promise<Pa
         });
         message(line, record.id, values);
       } catch (e) {
-        fail(line, e instanceof RecordError ? e.message : `raw_message.eml could not be parsed (${coerceError(e).message})`, record.id);
+        fail(
+          line,
+          e instanceof RecordError ? e.message : `raw_message.eml could not be parsed (${e instanceof Error ? e.message : String(e)})`,
+          record.id,
+        );
       }
     } else if (record.type === 'message') {
       message(line, record.id, TABLES.message.row(record));

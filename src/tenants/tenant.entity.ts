@@ -1,18 +1,8 @@
 import type { Opt } from '@mikro-orm/core';
 import { Entity, Enum, PrimaryKey, Property } from '@mikro-orm/decorators/legacy';
-import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { AutomationLevel } from '../domain/tenant.js';
 import { v7 as uuidv7 } from 'uuid';
-
-/** The seed's rollout phases: phase 1 every action waits for approval; phase 2 some or all run on their own. */
-export enum AutomationLevel {
-  /** Phase 1: every recommended action waits for an admin's approval. */
-  APPROVAL_REQUIRED = 'APPROVAL_REQUIRED',
-  /** Phase 2: the action types in `automatedActionTypes` run without interaction. */
-  SELECTED_ACTIONS = 'SELECTED_ACTIONS',
-  /** Phase 2: every recommended action runs without interaction. */
-  FULL = 'FULL',
-}
-registerEnumType(AutomationLevel, { name: 'AutomationLevel' });
 
 @ObjectType({ description: 'An organisation. Named by the tenant claim of a token; created empty when first seen.' })
 @Entity({ tableName: 'tenants' })

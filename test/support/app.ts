@@ -5,9 +5,9 @@ import { print } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { bootstrap, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { Role } from '../../src/auth/viewer.js';
 import type { Logger } from '../../src/errors.js';
 import { createTestDatabase } from './database.js';
+import { Role } from '../../src/domain/role.js';
 
 export const TEST_SECRET = 'test-secret-that-is-at-least-32-characters-long';
 

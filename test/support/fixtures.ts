@@ -5,12 +5,13 @@ import { Investigation } from '../../src/investigations/investigation.entity.js'
 import { EmailCluster, EmailClusterMember } from '../../src/investigations/email-cluster.entity.js';
 import { GraphEdge, InvestigatedEntity } from '../../src/investigations/investigated-entity.entity.js';
 import { LogStep } from '../../src/investigations/log-step.entity.js';
-import { Alert, AlertKind, Severity } from '../../src/alerts/alert.entity.js';
+import { Alert } from '../../src/alerts/alert.entity.js';
 import { Action } from '../../src/actions/action.entity.js';
-import { ActionStatus, ActionType } from '../../src/actions/action.enums.js';
+import { ActionStatus, ActionType } from '../../src/domain/action.js';
 import { EmailMessage } from '../../src/telemetry/email-message.entity.js';
-import { DeliveryLocation, DetectionVerdict, Verdict } from '../../src/telemetry/telemetry.enums.js';
-import { EntityKind, InvestigationState, Phase, Playbook, StepStatus, ClusterQuery } from '../../src/investigations/investigation.enums.js';
+import { DeliveryLocation, DetectionVerdict, Verdict } from '../../src/domain/telemetry.js';
+import { EntityKind, InvestigationState, Phase, Playbook, StepStatus, ClusterQuery } from '../../src/domain/investigation.js';
+import { AlertKind, Severity } from '../../src/domain/alert.js';
 
 export const tenantId = (orm: Orm, name: string) => new TenantDirectory(orm.em).idOf(name);
 

@@ -1,5 +1,3 @@
-import { registerEnumType } from 'type-graphql';
-
 /** The seed's five playbooks and the user-compromise playbook its later versions added. */
 export enum Playbook {
   USER_SUBMITTED_MESSAGE = 'USER_SUBMITTED_MESSAGE',
@@ -72,10 +70,3 @@ export const ACTIVE_STATES: readonly InvestigationState[] = [
   InvestigationState.RUNNING,
   InvestigationState.QUEUED_BY_THROTTLING,
 ];
-
-registerEnumType(Playbook, { name: 'Playbook' });
-registerEnumType(InvestigationState, { name: 'InvestigationState' });
-registerEnumType(Phase, { name: 'Phase' });
-registerEnumType(StepStatus, { name: 'StepStatus' });
-registerEnumType(EntityKind, { name: 'EntityKind' });
-registerEnumType(ClusterQuery, { name: 'ClusterQuery' });

@@ -1,5 +1,3 @@
-import { registerEnumType } from 'type-graphql';
-
 /** Where a message sits now. */
 export enum DeliveryLocation {
   INBOX = 'INBOX',
@@ -52,13 +50,3 @@ export enum ZapReason {
   PHISH = 'PHISH',
   MALWARE = 'MALWARE',
 }
-
-registerEnumType(DeliveryLocation, { name: 'DeliveryLocation' });
-registerEnumType(DetectionVerdict, { name: 'DetectionVerdict' });
-registerEnumType(MailDirection, { name: 'MailDirection' });
-registerEnumType(ClickAction, { name: 'ClickAction' });
-registerEnumType(SignInRisk, { name: 'SignInRisk' });
-registerEnumType(SignInResult, { name: 'SignInResult' });
-registerEnumType(IndicatorKind, { name: 'IndicatorKind' });
-registerEnumType(Verdict, { name: 'Verdict' });
-registerEnumType(ZapReason, { name: 'ZapReason' });

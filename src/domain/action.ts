@@ -1,5 +1,3 @@
-import { registerEnumType } from 'type-graphql';
-
 /** Remediation actions a playbook can recommend. */
 export enum ActionType {
   SOFT_DELETE_EMAILS = 'SOFT_DELETE_EMAILS',
@@ -33,6 +31,27 @@ export enum ActionSource {
   MANUAL = 'MANUAL',
 }
 
-registerEnumType(ActionType, { name: 'ActionType' });
-registerEnumType(ActionStatus, { name: 'ActionStatus' });
-registerEnumType(ActionSource, { name: 'ActionSource' });
+/** What the block-URL / sender / file actions put on the tenant's block list. */
+export enum BlockKind {
+  URL = 'URL',
+  SENDER = 'SENDER',
+  FILE = 'FILE',
+}
+
+/** What a decision did to one action (the answer of approveActions / rejectActions, per id). */
+export enum DecisionOutcome {
+  APPROVED = 'APPROVED',
+  REJECTED = 'REJECTED',
+  /** Already decided (or expired): nothing changed. */
+  CONFLICT = 'CONFLICT',
+  /** No such action in the caller's tenant (foreign and malformed ids alike). */
+  NOT_FOUND = 'NOT_FOUND',
+}
+
+/** The action centre's time filter (the seed's day, week, 30 days, 6 months). */
+export enum TimePeriod {
+  DAY = 'DAY',
+  WEEK = 'WEEK',
+  DAYS_30 = 'DAYS_30',
+  MONTHS_6 = 'MONTHS_6',
+}

@@ -1,0 +1,51 @@
+/**
+ * Every closed set of `domain/` as a GraphQL enum. The sets are plain TypeScript (worker threads and
+ * playbook steps import them without type-graphql); naming them for the schema happens here, once,
+ * before `buildSchema` reads the resolvers.
+ */
+import { registerEnumType } from 'type-graphql';
+import { ActionSource, ActionStatus, ActionType, BlockKind, DecisionOutcome, TimePeriod } from './domain/action.js';
+import { AlertKind, Severity } from './domain/alert.js';
+import { ClusterQuery, EntityKind, InvestigationState, Phase, Playbook, StepStatus } from './domain/investigation.js';
+import { Role } from './domain/role.js';
+import {
+  ClickAction,
+  DeliveryLocation,
+  DetectionVerdict,
+  IndicatorKind,
+  MailDirection,
+  SignInResult,
+  SignInRisk,
+  Verdict,
+  ZapReason,
+} from './domain/telemetry.js';
+import { AutomationLevel } from './domain/tenant.js';
+
+const enums: [object, string, string?][] = [
+  [Playbook, 'Playbook'],
+  [InvestigationState, 'InvestigationState'],
+  [Phase, 'Phase'],
+  [StepStatus, 'StepStatus'],
+  [EntityKind, 'EntityKind'],
+  [ClusterQuery, 'ClusterQuery'],
+  [ActionType, 'ActionType'],
+  [ActionStatus, 'ActionStatus'],
+  [ActionSource, 'ActionSource'],
+  [BlockKind, 'BlockKind'],
+  [DecisionOutcome, 'DecisionOutcome', 'What a decision did to one action.'],
+  [TimePeriod, 'TimePeriod'],
+  [AlertKind, 'AlertKind'],
+  [Severity, 'Severity'],
+  [Role, 'Role'],
+  [AutomationLevel, 'AutomationLevel'],
+  [DeliveryLocation, 'DeliveryLocation'],
+  [DetectionVerdict, 'DetectionVerdict'],
+  [MailDirection, 'MailDirection'],
+  [ClickAction, 'ClickAction'],
+  [SignInRisk, 'SignInRisk'],
+  [SignInResult, 'SignInResult'],
+  [IndicatorKind, 'IndicatorKind'],
+  [Verdict, 'Verdict'],
+  [ZapReason, 'ZapReason'],
+];
+for (const [values, name, description] of enums) registerEnumType(values, { name, ...(description ? { description } : {}) });
