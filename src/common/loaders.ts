@@ -64,6 +64,36 @@ export async function pageOfAll<T extends Row>(
   return toConnection(rows, size, cursorOf(order), () => em.count(entity, where as unknown as FilterQuery<T>));
 }
 
+/** A column name for SQL: every identifier here comes from entity metadata, never from input. */
+const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+/**
+ * The ids of the first `limit` rows of each parent (in `order`) among the rows matching `where`, as a
+ * subquery for `id in (…)`: the page of every parent in one statement. The inner query is a
+ * QueryBuilder, so `where` is an ordinary filter object (relations join, the tenant filter applies);
+ * `row_number() over (partition by parent order by key, id)` ranks each parent's rows.
+ */
+async function firstPerParent<T extends Row>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  parentKey: string,
+  order: Order,
+  limit: number,
+  where: Record<string, unknown>,
+) {
+  const meta = em.getMetadata().get(entity);
+  const column = (key: string) => `e.${quote(meta.props.find((p) => p.name === key)!.fieldNames[0])}`;
+  const direction = order.direction === 'asc' ? 'asc' : 'desc';
+  const rankBy = order.key === 'id' ? `e.id ${direction}` : `${column(order.key)} ${direction}, e.id ${direction}`;
+  const qb = em
+    .createQueryBuilder(entity as EntityClass<object>, 'e')
+    .select(['e.id', raw(`row_number() over (partition by ${column(parentKey)} order by ${rankBy}) as rank`)] as never)
+    .where(where as never);
+  await qb.applyFilters();
+  const { sql, params } = qb.toQuery();
+  return raw(`select ranked.id from (${sql}) as ranked where ranked.rank <= ?`, [...params, limit]);
+}
+
 /**
  * The one loader factory: a set per request (or subscription operation), created with the request's
  * EntityManager fork, so every batch is tenant-scoped by the fork's `tenant` filter.
@@ -113,6 +143,8 @@ export function createLoaders(em: EntityManager) {
     /**
      * A page of each parent's children, all parents in one statement: `row_number() over (partition by
      * parent)` keeps at most `first + 1` rows per parent, so a cluster of 10,000 messages costs a page.
+     * `where` may reach into relations (`{ message: { location: … } }`); `populate` joins relations
+     * (and lazy properties, `message.body`) into the same statement.
      */
     pageOf<T extends Row>(
       entity: EntityClass<T>,
@@ -120,7 +152,7 @@ export function createLoaders(em: EntityManager) {
       order: Order,
       args: PageArgs,
       where: Record<string, unknown> = {},
-      /** Relations loaded with each row in the same statement (a join). */
+      /** Relations (or lazy properties) loaded with each row in the same statement (a join). */
       populate: string[] = [],
     ): DataLoader<string, Connection<T>> {
       const size = pageSize(args.first);
@@ -136,16 +168,16 @@ export function createLoaders(em: EntityManager) {
                 ? []
                 : ((await em.find(
                     entity,
-                    { [parentKey]: { $in: [...parents] }, ...where, ...afterCursor(order, cursor) } as FilterQuery<T>,
                     {
-                      orderBy: orderBy(order) as never,
-                      populate: populate as never,
-                      strategy: 'joined',
-                      // MikroORM's per-parent limit (the one its populate uses for `limit`): one statement,
-                      // ROW_NUMBER() OVER (PARTITION BY parent ORDER BY …) <= limit.
-                      // @ts-expect-error not part of the public FindOptions type
-                      _partitionLimit: { partitionBy: parentKey, limit: size + 1 },
-                    },
+                      id: {
+                        $in: await firstPerParent(em, entity, parentKey, order, size + 1, {
+                          [parentKey]: { $in: [...parents] },
+                          ...where,
+                          ...afterCursor(order, cursor),
+                        }),
+                      },
+                    } as FilterQuery<T>,
+                    { orderBy: orderBy(order) as never, populate: populate as never, strategy: 'joined' },
                   )) as T[]);
             const grouped = new Map<string, T[]>(parents.map((p) => [p, []]));
             for (const row of rows) grouped.get(prop(row, parentKey) as string)?.push(row);
