@@ -1,17 +1,30 @@
 import { codes, gql, startTestApp, type TestApp } from './support/app.js';
 import { seedInvestigation } from './support/fixtures.js';
-import { AlertsDocument, ClusterMessagesDocument, DashboardDocument, InvestigationPageDocument, InvestigationsDocument, PendingActionsDocument } from './generated/graphql.js';
+import {
+  ActionMessagesDocument,
+  AlertsDocument,
+  ClusterMessageBodiesDocument,
+  ClusterMessagesDocument,
+  DashboardDocument,
+  InvestigationPageDocument,
+  InvestigationsDocument,
+  PendingActionsDocument,
+} from './generated/graphql.js';
 import { InvestigationState, Playbook } from '../src/domain/investigation.js';
 import { Role } from '../src/domain/role.js';
+import { ActionType } from '../src/domain/action.js';
+import { sql } from '../src/actions/executor.js';
 
 let t: TestApp;
+/** Every SQL statement the server ran, in order. */
+const statements: string[] = [];
 let reader: string;
 let foreign: Awaited<ReturnType<typeof seedInvestigation>>;
 const DAY = 24 * 3600 * 1000;
 const base = Date.now() - 10 * DAY;
 
 beforeAll(async () => {
-  t = await startTestApp();
+  t = await startTestApp({ onQuery: (q) => statements.push(q) });
   reader = await t.token('acme', Role.SECURITY_READER);
   // 25 investigations over 25 hours, cycling through three playbooks and three states.
   const playbooks = [Playbook.USER_SUBMITTED_MESSAGE, Playbook.ZAPPED_PHISH, Playbook.URL_VERDICT_CHANGE];
@@ -224,5 +237,70 @@ describe('Investigation page', () => {
       after = messages.pageInfo.hasNextPage ? messages.pageInfo.endCursor : null;
     } while (after);
     expect(seen.sort()).toEqual(big.clusters[0].messages.map((m) => m.externalId).sort());
+  });
+
+  test('a message body is read where a client selects it, and loaded only then', async () => {
+    const seeded = await seedInvestigation(t.app.orm, 'acme', { clusters: 1, membersPerCluster: 3, actions: 1 });
+    const ids = seeded.clusters[0].messages.map((m) => m.id);
+    await t.app.orm.em
+      .fork()
+      .transactional((tx) => sql(tx, `update email_messages set body = 'Body of ' || external_id where id = any(?::uuid[])`, [ids]));
+    const expected = seeded.clusters[0].messages.map((m) => ({ externalId: m.externalId, body: `Body of ${m.externalId}` }));
+    const byId = (a: { externalId: string }, b: { externalId: string }) => a.externalId.localeCompare(b.externalId);
+
+    // Through a fragment, on EmailCluster.messages.
+    const from = statements.length;
+    const res = await gql(t.url, reader, ClusterMessageBodiesDocument, { id: seeded.investigation.id });
+    expect(res.errors).toBeUndefined();
+    const cluster = res.data!.investigation.emailClusters.edges[0].node;
+    expect(cluster.messages.edges.map((e) => ({ externalId: e.node.externalId, body: e.node.body })).sort(byId)).toEqual(expected);
+    expect(statements.slice(from).filter((q) => q.includes('"body"'))).toHaveLength(1);
+
+    // On Action.messages, when the same request already loaded the messages without their bodies.
+    const both = await gql(t.url, reader, ActionMessagesDocument, { id: seeded.investigation.id });
+    expect(both.errors).toBeUndefined();
+    const action = both.data!.investigation.actions.edges[0].node;
+    expect(action.messages.edges.map((e) => ({ externalId: e.node.externalId, body: e.node.body })).sort(byId)).toEqual(expected);
+
+    // A query that does not select the body does not read it.
+    const before = statements.length;
+    const plain = await gql(t.url, reader, ClusterMessagesDocument, { id: seeded.investigation.id, first: 20 });
+    expect(plain.errors).toBeUndefined();
+    expect(statements.slice(before).some((q) => q.includes('email_messages'))).toBe(true);
+    expect(statements.slice(before).filter((q) => q.includes('"body"'))).toEqual([]);
+  });
+
+  test('Action.messages lists exactly what the action would move: not mail already quarantined, deleted or where it goes', async () => {
+    const seeded = await seedInvestigation(t.app.orm, 'acme', { clusters: 1, membersPerCluster: 6, actions: 3 });
+    const [softDelete, blockUrl, moveToJunk] = seeded.actions;
+    expect([softDelete.type, blockUrl.type]).toEqual([ActionType.SOFT_DELETE_EMAILS, ActionType.BLOCK_URL]);
+    const where = ['INBOX', 'JUNK', 'QUARANTINE', 'DELETED', 'INBOX', 'JUNK'];
+    await t.app.orm.em.fork().transactional(async (tx) => {
+      await sql(tx, `update actions set type = 'MOVE_TO_JUNK' where id = ?`, [moveToJunk.id]);
+      for (const [i, m] of seeded.clusters[0].messages.entries())
+        await sql(tx, `update email_messages set location = ?::delivery_location where id = ?`, [where[i], m.id]);
+    });
+    const at = (...locations: string[]) =>
+      seeded.clusters[0].messages
+        .filter((_, i) => locations.includes(where[i]))
+        .map((m) => m.externalId)
+        .sort();
+
+    const res = await gql(t.url, reader, ActionMessagesDocument, { id: seeded.investigation.id });
+    expect(res.errors).toBeUndefined();
+    const listed = (id: string) => {
+      const { messages } = res.data!.investigation.actions.edges.find((e) => e.node.id === id)!.node;
+      expect(messages.totalCount).toBe(messages.edges.length);
+      return messages.edges.map((e) => e.node.externalId).sort();
+    };
+    // The cluster itself still covers all six, wherever they are now.
+    const cluster = res.data!.investigation.emailClusters.edges[0].node.messages;
+    expect(cluster.totalCount).toBe(6);
+    expect(cluster.edges.map((e) => e.node.externalId).sort()).toEqual(at('INBOX', 'JUNK', 'QUARANTINE', 'DELETED'));
+    // A delete moves what is still in INBOX or JUNK; a move to junk only what is not in JUNK already.
+    expect(listed(softDelete.id)).toEqual(at('INBOX', 'JUNK'));
+    expect(listed(moveToJunk.id)).toEqual(at('INBOX'));
+    // Blocking a URL moves no mail, even though the action names a cluster.
+    expect(listed(blockUrl.id)).toEqual([]);
   });
 });

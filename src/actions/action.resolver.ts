@@ -1,6 +1,9 @@
-import { Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Args, Ctx, FieldResolver, Info, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../context.js';
 import { PageArgs, toConnection } from '../common/pagination.js';
+import { selects } from '../common/selection.js';
+import { movedFrom } from '../domain/action.js';
 import { Investigation } from '../investigations/investigation.entity.js';
 import { EmailCluster } from '../investigations/email-cluster.entity.js';
 import { ActionConnection, EmailMessageConnection } from '../investigations/investigation.types.js';
@@ -35,11 +38,16 @@ export class ActionResolver {
   }
 
   @FieldResolver(() => EmailMessageConnection, {
-    description: "The messages this action would act on (its cluster's), to check before approving.",
+    description:
+      'The messages this action would move if it ran now, to check before approving: for SOFT_DELETE_EMAILS, ' +
+      "HARD_DELETE_EMAILS and MOVE_TO_JUNK, its cluster's messages still in INBOX or JUNK and not already where " +
+      'it moves them (mail quarantined or deleted since is left alone) — the query its executor runs. Empty for ' +
+      'other action types, and once the action has run.',
   })
-  messages(@Root() action: Action, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context) {
-    return action.clusterId
-      ? clusterMessages(ctx, action.clusterId, args)
+  messages(@Root() action: Action, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    const locations = movedFrom(action.type);
+    return action.clusterId && locations.length > 0
+      ? clusterMessages(ctx, action.clusterId, args, { withBody: selects(info, ['edges', 'node', 'body']), locations })
       : toConnection(
           [],
           0,

@@ -3,18 +3,18 @@
  * record for its telemetry). Every statement names the tenant; every one is conditional, so running an
  * executor twice changes nothing the second time.
  */
-import { ActionType, BlockKind } from '../domain/action.js';
+import { ActionType, BlockKind, EMAIL_ACTION_DESTINATION, movedFrom } from '../domain/action.js';
 import { sql, type ActionExecutor, type ExecutionContext, type ExecutorRegistry } from './executor.js';
 
-/** Where a cluster's messages still sit in a mailbox: the only ones an email action may touch. */
-const IN_MAILBOX = `('INBOX', 'JUNK')`;
-
 /**
- * Move the cluster's messages still in mailboxes to `to`. The cluster's query is re-run here, at
- * execution: mail that a user deleted or a ZAP quarantined since the recommendation is left alone.
- * The previous locations go into the result, so an undo puts each message back where it was.
+ * Move the cluster's messages still in mailboxes (domain `movedFrom`: the same set `Action.messages`
+ * lists) to the type's destination. The cluster's query is re-run here, at execution: mail that a user
+ * deleted or a ZAP quarantined since the recommendation is left alone. The previous locations go into
+ * the result, so an undo puts each message back where it was.
  */
-function moveClusterMessages(to: 'DELETED' | 'JUNK', location: string): ActionExecutor {
+function moveClusterMessages(type: ActionType, location: string): ActionExecutor {
+  const to = EMAIL_ACTION_DESTINATION[type]!;
+  const from = movedFrom(type);
   return {
     async run({ tx, tenantId, action }: ExecutionContext) {
       if (!action.clusterId) throw new Error(`${action.type} needs a cluster, and action ${action.id} has none`);
@@ -22,10 +22,10 @@ function moveClusterMessages(to: 'DELETED' | 'JUNK', location: string): ActionEx
         tx,
         `with target as (
            select m.id, m.location::text as from_location from email_cluster_members c join email_messages m on m.id = c.message_id and m.tenant_id = c.tenant_id
-           where c.tenant_id = ? and c.cluster_id = ? and m.location in ${IN_MAILBOX} and m.location <> ?::delivery_location for update of m)
+           where c.tenant_id = ? and c.cluster_id = ? and m.location = any(?::delivery_location[]) for update of m)
          update email_messages m set location = ?::delivery_location from target
          where m.tenant_id = ? and m.id = target.id returning m.id, target.from_location as "from"`,
-        [tenantId, action.clusterId, to, to, tenantId],
+        [tenantId, action.clusterId, from, to, tenantId],
       );
       return { moved: moved.length, location, restore: moved.map((m) => [m.id, m.from]) };
     },
@@ -119,10 +119,10 @@ function mark(table: 'mailboxes' | 'devices', column: string, match: string, und
 }
 
 export const BUILTIN_EXECUTORS: ExecutorRegistry = {
-  [ActionType.SOFT_DELETE_EMAILS]: moveClusterMessages('DELETED', 'Deleted Items'),
+  [ActionType.SOFT_DELETE_EMAILS]: moveClusterMessages(ActionType.SOFT_DELETE_EMAILS, 'Deleted Items'),
   // Hard delete removes the messages from the user's reach; here it is the same move without an undo.
-  [ActionType.HARD_DELETE_EMAILS]: { run: moveClusterMessages('DELETED', 'purged').run },
-  [ActionType.MOVE_TO_JUNK]: moveClusterMessages('JUNK', 'Junk Email'),
+  [ActionType.HARD_DELETE_EMAILS]: { run: moveClusterMessages(ActionType.HARD_DELETE_EMAILS, 'purged').run },
+  [ActionType.MOVE_TO_JUNK]: moveClusterMessages(ActionType.MOVE_TO_JUNK, 'Junk Email'),
   [ActionType.BLOCK_URL]: block(BlockKind.URL),
   [ActionType.BLOCK_SENDER]: block(BlockKind.SENDER),
   [ActionType.BLOCK_FILE]: block(BlockKind.FILE),

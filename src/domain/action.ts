@@ -1,3 +1,5 @@
+import { DeliveryLocation } from './telemetry.js';
+
 /** Remediation actions a playbook can recommend. */
 export enum ActionType {
   SOFT_DELETE_EMAILS = 'SOFT_DELETE_EMAILS',
@@ -12,6 +14,24 @@ export enum ActionType {
   REVOKE_SESSIONS = 'REVOKE_SESSIONS',
   SCAN_MACHINE = 'SCAN_MACHINE',
   ISOLATE_MACHINE = 'ISOLATE_MACHINE',
+}
+
+/** Where each email action moves its cluster's messages; the other action types move no mail. */
+export const EMAIL_ACTION_DESTINATION: Partial<Record<ActionType, DeliveryLocation.DELETED | DeliveryLocation.JUNK>> = {
+  [ActionType.SOFT_DELETE_EMAILS]: DeliveryLocation.DELETED,
+  [ActionType.HARD_DELETE_EMAILS]: DeliveryLocation.DELETED,
+  [ActionType.MOVE_TO_JUNK]: DeliveryLocation.JUNK,
+};
+
+/**
+ * Where a cluster message must be for an action of `type` to move it: still in a mailbox folder (INBOX,
+ * JUNK) and not already where the action puts it. Mail quarantined, or deleted by its user, since the
+ * cluster was built is left alone. Empty for an action that moves no mail. The executor's update and
+ * `Action.messages` both read this, so the list a reviewer checks is what the action will move.
+ */
+export function movedFrom(type: ActionType): DeliveryLocation[] {
+  const to = EMAIL_ACTION_DESTINATION[type];
+  return to ? [DeliveryLocation.INBOX, DeliveryLocation.JUNK].filter((l) => l !== to) : [];
 }
 
 export enum ActionStatus {

@@ -1,6 +1,8 @@
-import { Arg, Args, Ctx, FieldResolver, Float, ID, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Float, ID, Info, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../context.js';
 import { PageArgs } from '../common/pagination.js';
+import { selects } from '../common/selection.js';
 import { Alert } from '../alerts/alert.entity.js';
 import { alertsOf } from '../alerts/alert.service.js';
 import { actionsOf } from '../actions/action.service.js';
@@ -97,9 +99,11 @@ export class InvestigationResolver {
 
 @Resolver(() => EmailCluster)
 export class EmailClusterResolver {
-  @FieldResolver(() => EmailMessageConnection, { description: 'Exactly the messages the cluster covers.' })
-  messages(@Root() cluster: EmailCluster, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context) {
-    return clusterMessages(ctx, cluster.id, args);
+  @FieldResolver(() => EmailMessageConnection, {
+    description: 'Every message the cluster covers, wherever it is now (an action on it lists the ones it would move).',
+  })
+  messages(@Root() cluster: EmailCluster, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    return clusterMessages(ctx, cluster.id, args, { withBody: selects(info, ['edges', 'node', 'body']) });
   }
 }
 

@@ -9,6 +9,7 @@ import { GraphEdge, InvestigatedEntity } from './investigated-entity.entity.js';
 import { EmailCluster, EmailClusterMember } from './email-cluster.entity.js';
 import { LogStep } from './log-step.entity.js';
 import { EntityKind, Phase } from '../domain/investigation.js';
+import type { DeliveryLocation } from '../domain/telemetry.js';
 import type { EntitiesArgs, InvestigationFilter, InvestigationGraph, InvestigationTimings } from './investigation.types.js';
 
 /** Newest first, as the main investigation page shows them. */
@@ -58,11 +59,22 @@ export const clustersOf = (ctx: Context, investigationId: string, args: PageArgs
 export const logStepsOf = (ctx: Context, investigationId: string) =>
   ctx.loaders.allOf(LogStep, 'investigationId', STEP_ORDER).load(investigationId);
 
-/** A page of the messages a cluster covers: exactly what a delete action on it would act on. One statement. */
-export async function clusterMessages(ctx: Context, clusterId: string, args: PageArgs): Promise<Connection<EmailMessage>> {
-  const members = await ctx.loaders
-    .pageOf(EmailClusterMember, 'clusterId', { key: 'id', direction: 'asc' }, args, {}, ['message'])
-    .load(clusterId);
+const MEMBER_ORDER: Order = { key: 'id', direction: 'asc' };
+
+/**
+ * A page of a cluster's messages, one statement for every cluster on the page. `locations` keeps only
+ * messages that sit there (an action's `movedFrom`); `withBody` loads the lazy `body` in the same
+ * statement, only when the client selects it.
+ */
+export async function clusterMessages(
+  ctx: Context,
+  clusterId: string,
+  args: PageArgs,
+  opts: { withBody: boolean; locations?: DeliveryLocation[] },
+): Promise<Connection<EmailMessage>> {
+  const where = opts.locations ? { message: { location: { $in: opts.locations } } } : {};
+  const populate = opts.withBody ? ['message', 'message.body'] : ['message'];
+  const members = await ctx.loaders.pageOf(EmailClusterMember, 'clusterId', MEMBER_ORDER, args, where, populate).load(clusterId);
   const edges = members.edges.map((edge) => ({ node: edge.node.message, cursor: edge.cursor }));
   return withEdges({ edges, pageInfo: members.pageInfo }, () => members.totalCount);
 }
