@@ -208,11 +208,23 @@ describe('decisions', () => {
 
 describe('executors and undo', () => {
   test('soft delete re-queries the cluster (quarantined mail is left alone), moves the rest, and undo puts each message back', async () => {
-    const { actions, clusters } = await seedInvestigation(t.app.orm, TENANT, { actions: 1, membersPerCluster: 5 });
+    const { investigation, actions, clusters } = await seedInvestigation(t.app.orm, TENANT, { actions: 1, membersPerCluster: 5 });
     const [gone] = clusters[0].messages;
     await sql(`update email_messages set location = 'QUARANTINE' where id = ?`, [gone.id]);
+    // What a reviewer sees before approving is what the executor then moves: four, not the quarantined fifth.
+    const toMove = async () =>
+      (
+        await gql<{ investigation: { actions: { edges: { node: { messages: { totalCount: number } } }[] } } }, unknown>(
+          t.url,
+          reader,
+          `query($id: ID!) { investigation(id: $id) { actions(first: 1) { edges { node { messages(first: 0) { totalCount } } } } } }`,
+          { id: investigation.id },
+        )
+      ).data!.investigation.actions.edges[0].node.messages.totalCount;
+    expect(await toMove()).toBe(4);
     await gql(t.url, admin, APPROVE, { ids: [actions[0].id] });
     expect(await settled(actions[0].id)).toBe('COMPLETED');
+    expect(await toMove()).toBe(0);
     const ids = clusters[0].messages.map((m) => m.id);
     const locations = async () =>
       (await sql<{ location: string }>(`select location from email_messages where id = any(?) order by external_id`, [ids])).map(
