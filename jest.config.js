@@ -1,6 +1,6 @@
 /** Jest in ESM mode (MikroORM 7 is ESM-only), TypeScript through @swc/jest with legacy decorators. */
 export default {
-  testEnvironment: 'node',
+  testEnvironment: '<rootDir>/test/support/leak-environment.js',
   extensionsToTreatAsEsm: ['.ts'],
   transform: {
     '^.+\\.ts$': [

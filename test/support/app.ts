@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { print } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import type { PostgreSqlConnection } from '@mikro-orm/postgresql';
 import { bootstrap, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { Logger } from '../../src/errors.js';
@@ -36,6 +37,19 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
+/**
+ * What the leak-checking test environment (leak-environment.js) reads after a file's last hook: every
+ * app started here was stopped and its pg pool holds no client.
+ */
+interface TrackedApp {
+  startedAt: string;
+  stopped: boolean;
+  pool(): { totalCount: number; idleCount: number } | undefined;
+}
+declare global {
+  var __AIR_TEST_APPS__: TrackedApp[] | undefined;
+}
+
 /** A real server on a random port over its own cloned database, as `npm start` wires it. */
 export async function startTestApp(
   opts: {
@@ -59,6 +73,18 @@ export async function startTestApp(
   });
   const { logger, lines } = recordingLogger();
   const app = await bootstrap(config, logger, { onQuery: opts.onQuery });
+  // The pool itself, taken now: asking the connection for it after close() would open a new one.
+  const pool = await (app.orm.em.getConnection() as unknown as PostgreSqlConnection).getNativeClient();
+  const tracked: TrackedApp = {
+    startedAt:
+      new Error()
+        .stack!.split('\n')
+        .find((l) => l.includes('.test.ts'))
+        ?.trim() ?? 'in a test file',
+    stopped: false,
+    pool: () => pool,
+  };
+  (globalThis.__AIR_TEST_APPS__ ??= []).push(tracked);
   return {
     app,
     url: app.url,
@@ -75,6 +101,7 @@ export async function startTestApp(
       await app.stop();
       await db.drop();
       await fs.rm(dataDir, { recursive: true, force: true });
+      tracked.stopped = true;
     },
   };
 }
