@@ -1,4 +1,5 @@
 import { codes, gql, recordingLogger, startTestApp, type TestApp } from './support/app.js';
+import { eventually } from './support/eventually.js';
 import { seedInvestigation } from './support/fixtures.js';
 import { approveByPolicy, expirePendingActions, runAction } from '../src/actions/decision.service.js';
 import { BUILTIN_EXECUTORS } from '../src/actions/builtin.executor.js';
@@ -29,18 +30,11 @@ const ACTION = `query($id: ID!) { investigation(id: $id) { state actions(first: 
 const sql = <T = Record<string, unknown>>(query: string, params: unknown[] = []) =>
   t.app.orm.em.fork().transactional((tx) => rawSql<T>(tx, query, params));
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 const statusOf = async (id: string) => (await sql<{ status: string }>(`select status from actions where id = ?`, [id]))[0]?.status;
 const settled = (id: string) =>
-  until(`action ${id} to finish`, async () => ['COMPLETED', 'FAILED'].includes((await statusOf(id)) ?? '') && statusOf(id));
+  eventually(`action ${id} to finish`, async () => ['COMPLETED', 'FAILED'].includes((await statusOf(id)) ?? '') && statusOf(id), {
+    timeoutMs: 60_000,
+  });
 
 /** A second API node on the same database, as a load balancer would put beside the first. */
 const secondNode = (databaseUrl: string, workers: number) => startTestApp({ databaseUrl, env: { AIR_WORKERS: String(workers) } });
@@ -186,10 +180,14 @@ describe('decisions', () => {
       const worker = await secondNode(other.databaseUrl, 1);
       try {
         const conn = worker.app.orm.em.getConnection();
-        await until('the approved action to run', async () => {
-          const [row] = await conn.execute(`select status, result from actions where id = ?`, [mine[0].id]);
-          return row.status === 'COMPLETED' && row;
-        });
+        await eventually(
+          'the approved action to run',
+          async () => {
+            const [row] = await conn.execute(`select status, result from actions where id = ?`, [mine[0].id]);
+            return row.status === 'COMPLETED' && row;
+          },
+          { timeoutMs: 60_000 },
+        );
         const [row] = await conn.execute(`select result from actions where id = ?`, [mine[0].id]);
         expect(row.result.moved).toBe(4);
         expect(await conn.execute(`select count(*)::int n from email_messages where location = 'DELETED'`)).toEqual([{ n: 4 }]);
@@ -377,7 +375,7 @@ describe('automation, cancel, expiry, audit', () => {
     });
     expect(res.status).toBe(200);
     const tenantId = (await sql<{ id: string }>(`select id from tenants where name = ?`, [tenant]))[0].id;
-    const done = await until(
+    const done = await eventually(
       'an investigation to be remediated',
       async () => {
         const rows = await sql<{ id: string; state: string }>(
@@ -386,7 +384,7 @@ describe('automation, cancel, expiry, audit', () => {
         );
         return rows.length > 0 && rows;
       },
-      120_000,
+      { timeoutMs: 120_000 },
     );
     const actions = await sql<{ status: string; source: string; decided_by: string; decision_comment: string }>(
       `select status, source, decided_by, decision_comment from actions where investigation_id = ?`,

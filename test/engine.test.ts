@@ -15,6 +15,7 @@ import { ActionType } from '../src/domain/action.js';
 import { DeliveryLocation, DetectionVerdict, Verdict } from '../src/domain/telemetry.js';
 import { createTestDatabase } from './support/database.js';
 import { recordingLogger } from './support/app.js';
+import { eventually } from './support/eventually.js';
 import { tenantId as tenantIdOf } from './support/fixtures.js';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -248,7 +249,7 @@ test('a run that died mid-step resumes at that step; finished steps and their ef
     steps: [root, step('hunt', ['root'], () => new Promise(() => calls.push('hunt (stuck)')))],
   };
   void runInvestigation(deps(stuck), tenantId, inv.id);
-  for (let i = 0; i < 100 && !calls.includes('hunt (stuck)'); i++) await new Promise((r) => setTimeout(r, 20));
+  await eventually('the first run to enter the stuck step', () => calls.includes('hunt (stuck)'), { timeoutMs: 2000, intervalMs: 20 });
   const mid = await em.fork().find(LogStep, { investigationId: inv.id }, { orderBy: { seq: 'asc' } });
   expect(mid.map((l) => l.status)).toEqual([StepStatus.COMPLETED, StepStatus.RUNNING]);
 

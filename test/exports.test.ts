@@ -4,6 +4,7 @@ import { parse } from 'csv-parse/sync';
 import type { PostgreSqlConnection } from '@mikro-orm/postgresql';
 import { gql, startTestApp, type TestApp } from './support/app.js';
 import { withDatabase } from './support/database.js';
+import { eventually } from './support/eventually.js';
 import { seedInvestigation, tenantId } from './support/fixtures.js';
 import { InvestigationState, Playbook } from '../src/domain/investigation.js';
 import { Role } from '../src/domain/role.js';
@@ -348,14 +349,9 @@ describe('100,000 investigations: streamed from a cursor', () => {
     expect(p.totalCount - p.idleCount).toBeGreaterThan(0); // the export holds its connection while it streams
     aborter.abort();
     await reader.cancel().catch(() => undefined);
-    await until(() => t.log.some((l) => String(l.args[0]).includes('the client went away')));
-    await until(() => p.totalCount === p.idleCount);
+    await eventually('the server to log the aborted export', () => t.log.some((l) => String(l.args[0]).includes('the client went away')));
+    await eventually('the export connection back in the pool', () => p.totalCount === p.idleCount);
     // The pool still serves: the connection went back in a usable state.
     expect(await investigationRows('?states=FAILED')).toHaveLength(1);
   });
 });
-
-/** Wait for a condition the server reaches asynchronously; the test's own timeout bounds it. */
-async function until(condition: () => boolean) {
-  while (!condition()) await new Promise((r) => setTimeout(r, 20));
-}

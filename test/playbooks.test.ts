@@ -1,4 +1,5 @@
 import { gql, startTestApp, type TestApp } from './support/app.js';
+import { eventually } from './support/eventually.js';
 import { OrgGenerator, type GroundTruth } from '../src/telemetry/org-generator.js';
 import { tenantEntityManager } from '../src/context.js';
 import { Investigation } from '../src/investigations/investigation.entity.js';
@@ -57,27 +58,24 @@ async function finished(ids: string[], timeoutMs = 240_000) {
     t.app.orm,
     (await t.app.orm.em.getConnection().execute(`select id from tenants where name = ?`, [TENANT]))[0].id,
   );
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const running = await em.fork().count(Investigation, { id: { $in: ids }, state: { $in: [...ACTIVE_STATES] } });
-    if (running === 0) return;
-    if (Date.now() > deadline) {
-      const sql = t.app.orm.em.getConnection();
-      console.log(
-        await sql.execute(
+  const sql = t.app.orm.em.getConnection();
+  await eventually(
+    `${ids.length} investigation(s) to finish`,
+    async () => (await em.fork().count(Investigation, { id: { $in: ids }, state: { $in: [...ACTIVE_STATES] } })) === 0,
+    {
+      timeoutMs,
+      intervalMs: 250,
+      explain: async () => ({
+        unfinishedSteps: await sql.execute(
           `select i.state, l.key, l.status, l.progress, l.progress_message from investigations i join log_steps l on l.investigation_id = i.id where i.state in ('STARTING','RUNNING') and l.status <> 'COMPLETED' order by i.id, l.seq`,
         ),
-      );
-      console.log(await sql.execute(`select state, count(*) from pgboss.job group by 1`));
-      console.log(
-        await sql.execute(
+        jobs: await sql.execute(`select state, count(*) from pgboss.job group by 1`),
+        activeQueries: await sql.execute(
           `select state, wait_event_type, wait_event, left(query, 200) q from pg_stat_activity where datname = current_database() and state <> 'idle'`,
         ),
-      );
-      throw new Error(`${running} investigation(s) still running`);
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
+      }),
+    },
+  );
 }
 
 async function deletions(investigationId: string): Promise<Set<string>> {

@@ -11,6 +11,7 @@ import { OutboxEvent } from '../src/realtime/outbox-event.entity.js';
 import { InvestigationState, Playbook, StepStatus } from '../src/domain/investigation.js';
 import { createTestDatabase } from './support/database.js';
 import { recordingLogger } from './support/app.js';
+import { eventually } from './support/eventually.js';
 import { tenantId as tenantIdOf } from './support/fixtures.js';
 
 const STEPS = 6; // test/support/worker-child.js
@@ -40,14 +41,6 @@ async function startWorker(): Promise<ChildProcess> {
   return child;
 }
 
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 45_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 test("a worker killed with SIGKILL mid-investigation loses nothing: a new worker finishes every investigation, each step's effects written once", async () => {
   const tenantId = await tenantIdOf(orm, 'crash');
   const em = tenantEntityManager(orm, tenantId);
@@ -69,16 +62,20 @@ test("a worker killed with SIGKILL mid-investigation loses nothing: a new worker
 
   const first = await startWorker();
   // Kill it once some steps are done and others are under way.
-  await until('some progress', async () => (await em.fork().count(LogStep, { status: StepStatus.COMPLETED })) >= 4);
+  await eventually('some progress', async () => (await em.fork().count(LogStep, { status: StepStatus.COMPLETED })) >= 4, {
+    timeoutMs: 45_000,
+    intervalMs: 100,
+  });
   first.kill('SIGKILL');
   await once(first, 'exit');
   const atKill = await em.fork().find(LogStep, {});
   expect(atKill.some((s) => s.status !== StepStatus.COMPLETED)).toBe(true);
 
   const second = await startWorker();
-  await until(
+  await eventually(
     'every investigation to finish',
     async () => (await em.fork().count(Investigation, { state: InvestigationState.PENDING_ACTION })) === INVESTIGATIONS,
+    { timeoutMs: 45_000, intervalMs: 100 },
   );
   second.kill('SIGTERM');
   await once(second, 'exit');

@@ -3,6 +3,7 @@ import { print, type ExecutionResult } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import WebSocket from 'ws';
 import type { EventStream } from '../../src/realtime/event-stream.service.js';
+import { eventually } from './eventually.js';
 
 export const wsUrl = (httpUrl: string) => httpUrl.replace(/^http/, 'ws');
 
@@ -129,5 +130,5 @@ export function runOnce(client: Client, query: string): Promise<{ result?: Execu
  * investigation loaded, so events committed before then would not be live for it.
  */
 export async function registered(stream: EventStream, of: { investigationId: string } | { tenantId: string }, count: number) {
-  while (stream.watching(of) < count) await new Promise((r) => setTimeout(r, 5));
+  await eventually(`${count} subscription(s) registered with the node's reader`, () => stream.watching(of) >= count, { intervalMs: 5 });
 }
