@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { builtinModules } from 'node:module';
+import { transformFileSync, type Options } from '@swc/core';
 
 /**
  * Every package the shipped code imports at run time is a `dependency`: `npm ci --omit=dev` installs
@@ -8,8 +9,8 @@ import { builtinModules } from 'node:module';
  * devDependency while src/realtime/ws.server.ts imported it. `.ci/prod-smoke` proves the same for the
  * server by starting it from a production install; this covers every entry point (CLI, workers) too.
  *
- * Reads dist/src (the global setup compiles it): swc has dropped type-only imports there, so what
- * remains is exactly what Node loads.
+ * Compiles src/ the way `npm run build` does (swc with .swcrc), in memory: swc drops type-only
+ * imports, so what remains is exactly what Node loads from dist/.
  */
 const root = path.resolve(import.meta.dirname, '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
@@ -31,22 +32,19 @@ const IMPORTS = [
   /\brequire\(\s*['"]([^'"]+)['"]\s*\)/g,
 ];
 
-test('every package dist/src imports at run time is listed in dependencies, not devDependencies', () => {
-  const dist = path.join(root, 'dist/src');
-  const files = (fs.readdirSync(dist, { recursive: true }) as string[])
-    .filter((f) => f.endsWith('.js'))
-    // A stale build output whose source is gone is not shipped code.
-    .filter((f) => fs.existsSync(path.join(root, 'src', f.replace(/\.js$/, '.ts'))));
+test('every package src/ imports at run time is listed in dependencies, not devDependencies', () => {
+  const swcrc = JSON.parse(fs.readFileSync(path.join(root, '.swcrc'), 'utf8')) as Options;
+  const files = (fs.readdirSync(path.join(root, 'src'), { recursive: true }) as string[]).filter((f) => f.endsWith('.ts'));
   expect(files.length).toBeGreaterThan(50);
   const missing: string[] = [];
   const seen = new Set<string>();
   for (const file of files) {
-    const code = fs.readFileSync(path.join(dist, file), 'utf8');
+    const { code } = transformFileSync(path.join(root, 'src', file), { ...swcrc, swcrc: false, sourceMaps: false });
     for (const pattern of IMPORTS) {
       for (const [, specifier] of code.matchAll(pattern)) {
         const name = packageOf(specifier);
         if (name) seen.add(name);
-        if (name && !(name in pkg.dependencies)) missing.push(`src/${file.replace(/\.js$/, '.ts')} imports ${name}`);
+        if (name && !(name in pkg.dependencies)) missing.push(`src/${file} imports ${name}`);
       }
     }
   }
