@@ -4,12 +4,15 @@ import { TENANT_FILTER } from './db/orm.config.js';
 import { createLoaders, type Loaders } from './common/loaders.js';
 import type { Viewer } from './auth/viewer.js';
 import type { JobQueue } from './jobs/queue.js';
+import type { ExecutorRegistry } from './actions/executor.js';
 import type { EventStream } from './realtime/event-stream.service.js';
 
 /** The long-lived handles services need beyond the request's EntityManager. */
 export interface Services {
   readonly orm: Orm;
   readonly queue: JobQueue;
+  /** What approved actions do (run and undo alike): the built-in executors unless bootstrap was given others. */
+  readonly executors: ExecutorRegistry;
   /** The node's outbox reader; present where the server serves subscriptions. */
   readonly events?: EventStream;
 }

@@ -18,11 +18,13 @@ import type { JobQueue } from './jobs/queue.js';
 import { routeStoredAlerts } from './investigations/intake.service.js';
 import { EventStream } from './realtime/event-stream.service.js';
 import { attachGraphQLWs } from './realtime/ws.server.js';
+import type { ExecutorRegistry } from './actions/executor.js';
 
 export interface ServerDeps {
   config: Config;
   orm: Orm;
   queue: JobQueue;
+  executors: ExecutorRegistry;
   schema: GraphQLSchema;
   authenticate: Authenticate;
   logger: Logger;
@@ -91,7 +93,7 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string> {
 
 /** HTTP + Apollo on one http.Server: `/graphql`, `/ingest`, `/export/*.csv`, `/healthz`, `/readyz`, `/metrics`. */
 export async function createServer(deps: ServerDeps, listen: { port: number; host: string }): Promise<AirServer> {
-  const { config, orm, queue, schema, authenticate, logger } = deps;
+  const { config, orm, queue, executors, schema, authenticate, logger } = deps;
   const armor = createArmor(config.limits);
   const metrics = createMetrics();
   // Started on the first upload: a node that never ingests never pays for the threads.
@@ -146,7 +148,7 @@ export async function createServer(deps: ServerDeps, listen: { port: number; hos
     }
     let context: Context;
     try {
-      context = createContext({ orm, queue }, await authenticate(req.headers.authorization));
+      context = createContext({ orm, queue, executors }, await authenticate(req.headers.authorization));
     } catch (e) {
       if (e instanceof AppError) return sendGraphQLError(res, e);
       throw e;
@@ -227,7 +229,7 @@ export async function createServer(deps: ServerDeps, listen: { port: number; hos
   const ws = attachGraphQLWs({
     httpServer,
     schema,
-    services: { orm, queue, events },
+    services: { orm, queue, executors, events },
     authenticate,
     config,
     validationRules: armor.validationRules as ValidationRule[],

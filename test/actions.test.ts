@@ -1,10 +1,12 @@
 import { codes, gql, recordingLogger, startTestApp, type TestApp } from './support/app.js';
 import { seedInvestigation } from './support/fixtures.js';
-import { approveByPolicy, expirePendingActions, runAction } from '../src/actions/decision.service.js';
+import { approveByPolicy } from '../src/actions/decision.service.js';
+import { runAction } from '../src/actions/execution.service.js';
+import { expirePendingActions } from '../src/actions/expiry.service.js';
 import { BUILTIN_EXECUTORS } from '../src/actions/builtin.executor.js';
 import { tenantEntityManager } from '../src/context.js';
-import { sql as rawSql } from '../src/actions/executor.js';
 import { Role } from '../src/domain/role.js';
+import { sql as rawSql } from '../src/db/sql.js';
 
 /**
  * Remediation: decisions exactly once across two API nodes, each executor's effect and its undo,
@@ -425,9 +427,10 @@ describe('automation, cancel, expiry, audit', () => {
       },
     };
     const job = { tenantId, actionId: actions[0].id };
-    await expect(runAction(t.app.orm, broken, job, false, recordingLogger().logger)).rejects.toThrow(/503/);
+    const deps = { orm: t.app.orm, queue: t.app.queue, executors: broken, logger: recordingLogger().logger };
+    await expect(runAction(deps, job, false)).rejects.toThrow(/503/);
     expect(await statusOf(actions[0].id)).toBe('RUNNING');
-    await runAction(t.app.orm, broken, job, true, recordingLogger().logger);
+    await runAction(deps, job, true);
     expect(calls).toEqual(['run', 'run']);
     expect(await sql(`select status, error from actions where id = ?`, [actions[0].id])).toEqual([
       { status: 'FAILED', error: 'mail API answered 503' },

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { connectDatabase, type Orm } from '../src/db/database.js';
+import { JobQueue } from '../src/jobs/queue.js';
 import { tenantEntityManager } from '../src/context.js';
 import { runInvestigation, validatePlaybook, type EngineDeps } from '../src/playbooks/engine.js';
 import type { PlaybookDefinition, StepDefinition } from '../src/playbooks/playbook.types.js';
@@ -21,6 +22,7 @@ let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let orm: Orm;
 let tenantId: string;
 let em: EntityManager;
+let queue: JobQueue;
 const { logger } = recordingLogger();
 
 beforeAll(async () => {
@@ -28,8 +30,10 @@ beforeAll(async () => {
   orm = await connectDatabase(db.url);
   tenantId = await tenantIdOf(orm, 'engine');
   em = tenantEntityManager(orm, tenantId);
+  queue = await JobQueue.start(db.url, { logger });
 });
 afterAll(async () => {
+  await queue.stop(1000);
   await orm.close();
   await db.drop();
 });
@@ -76,7 +80,7 @@ const step = (key: string, dependsOn: string[], run: StepDefinition['run'], phas
 
 function deps(def: PlaybookDefinition): EngineDeps<unknown> {
   validatePlaybook(def);
-  return { orm, definitionOf: () => def, lookupsFor: () => ({}), logger };
+  return { orm, queue, definitionOf: () => def, lookupsFor: () => ({}), logger };
 }
 
 test('runs steps in dependency order, independent ones together, and writes each outcome with its completion', async () => {

@@ -3,7 +3,16 @@ import { Readable } from 'node:stream';
 import { startTestApp, type TestApp } from './support/app.js';
 import { tenantId } from './support/fixtures.js';
 import type { IngestReport } from '../src/telemetry/ingest.service.js';
-import { BANDS, ROWS, SLOTS, domainOf, estimateSimilarity, fingerprintMessage, normaliseUrl, subjectKeyOf } from '../src/telemetry/fingerprint.js';
+import {
+  BANDS,
+  ROWS,
+  SLOTS,
+  domainOf,
+  estimateSimilarity,
+  fingerprintMessage,
+  normaliseUrl,
+  subjectKeyOf,
+} from '../src/telemetry/fingerprint.js';
 import { Role } from '../src/domain/role.js';
 
 let t: TestApp;

@@ -1,6 +1,13 @@
 import { codes, gql, startTestApp, type TestApp } from './support/app.js';
 import { seedInvestigation } from './support/fixtures.js';
-import { AlertsDocument, ClusterMessagesDocument, DashboardDocument, InvestigationPageDocument, InvestigationsDocument, PendingActionsDocument } from './generated/graphql.js';
+import {
+  AlertsDocument,
+  ClusterMessagesDocument,
+  DashboardDocument,
+  InvestigationPageDocument,
+  InvestigationsDocument,
+  PendingActionsDocument,
+} from './generated/graphql.js';
 import { InvestigationState, Playbook } from '../src/domain/investigation.js';
 import { Role } from '../src/domain/role.js';
 

@@ -4,7 +4,8 @@
  * executor twice changes nothing the second time.
  */
 import { ActionType, BlockKind } from '../domain/action.js';
-import { sql, type ActionExecutor, type ExecutionContext, type ExecutorRegistry } from './executor.js';
+import { type ActionExecutor, type ExecutionContext, type ExecutorRegistry } from './executor.js';
+import { sql } from '../db/sql.js';
 
 /** Where a cluster's messages still sit in a mailbox: the only ones an email action may touch. */
 const IN_MAILBOX = `('INBOX', 'JUNK')`;

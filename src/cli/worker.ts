@@ -7,6 +7,7 @@ import { loadConfig } from '../config.js';
 import { connectDatabase } from '../db/database.js';
 import { JobQueue } from '../jobs/queue.js';
 import { startWorkers } from '../app.js';
+import { BUILTIN_EXECUTORS } from '../actions/builtin.executor.js';
 
 const config = loadConfig();
 if (!config.databaseUrl) {
@@ -15,7 +16,7 @@ if (!config.databaseUrl) {
 }
 const orm = await connectDatabase(config.databaseUrl, { migrate: true, logger: console });
 const queue = await JobQueue.start(config.databaseUrl, { logger: console });
-await startWorkers(orm, queue, Math.max(1, config.workers), console);
+await startWorkers({ orm, queue, executors: BUILTIN_EXECUTORS, logger: console }, Math.max(1, config.workers));
 console.log(`worker running ${Math.max(1, config.workers)} investigation(s) at a time`);
 
 let stopping = false;

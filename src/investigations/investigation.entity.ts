@@ -54,7 +54,7 @@ export class Investigation extends TenantOwned {
   @Property({ type: 'timestamptz', nullable: true })
   endedAt?: Date;
 
-  @Field(() => Date)
-  @Property({ type: 'timestamptz', defaultRaw: 'now()', onUpdate: () => new Date() })
+  @Field(() => Date, { description: 'When anything about the investigation last changed (kept by the database).' })
+  @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   updatedAt: Opt<Date> = new Date();
 }

@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, FieldResolver, Float, ID, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Float, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { cancelInvestigation } from './lifecycle.service.js';
 import type { Context } from '../context.js';
 import { PageArgs } from '../common/pagination.js';
 import { Alert } from '../alerts/alert.entity.js';
@@ -92,6 +93,15 @@ export class InvestigationResolver {
   @FieldResolver(() => ActionConnection, { description: 'The actions tab.' })
   actions(@Root() investigation: Investigation, @Args(() => InvestigationActionsArgs) args: InvestigationActionsArgs, @Ctx() ctx: Context) {
     return actionsOf(ctx, investigation.id, args);
+  }
+
+  @Mutation(() => Investigation, { description: 'Stop an investigation at its next step boundary; its pending actions are rejected.' })
+  cancelInvestigation(
+    @Arg('id', () => ID) id: string,
+    @Arg('comment', () => String, { nullable: true }) comment: string | undefined,
+    @Ctx() ctx: Context,
+  ) {
+    return cancelInvestigation(ctx, id, comment);
   }
 }
 

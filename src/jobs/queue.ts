@@ -8,12 +8,15 @@ import { isUuid } from '../common/lookup.js';
 export interface JobPayloads {
   'investigation-run': { tenantId: string; investigationId: string };
   'action-run': { tenantId: string; actionId: string };
-  'actions-expire': Record<string, never>;
+  'lifecycle-sweep': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 export const RUN_INVESTIGATION: JobName = 'investigation-run';
 export const RUN_ACTION: JobName = 'action-run';
-export const EXPIRE_ACTIONS: JobName = 'actions-expire';
+/** Expire pending actions past their time, settle what a crash left unsettled, start throttled investigations. */
+export const SWEEP: JobName = 'lifecycle-sweep';
+/** The sweep's name before it also reconciled: unscheduled at start so old databases stop running it. */
+const OLD_EXPIRY_QUEUE = 'actions-expire';
 
 /** Validate a job payload at the trust boundary: a job may have been written by another version. */
 export function parseRunInvestigation(data: unknown): JobPayloads['investigation-run'] {
@@ -81,7 +84,7 @@ export class JobQueue {
       superviseIntervalSeconds: opts.superviseIntervalSeconds ?? 10,
       monitorIntervalSeconds: opts.superviseIntervalSeconds ?? 10,
     });
-    boss.on('error', (e) => opts.logger.error('job queue error', coerceError(e)));
+    boss.on('error', (e) => opts.logger.error({ err: coerceError(e) }, 'job queue error'));
     await boss.start();
     // singleton + singletonKey = investigation id: one investigation never runs in two workers at once.
     // Heartbeats: a worker killed mid-investigation gives its job back within ~heartbeatSeconds, and the
@@ -106,9 +109,10 @@ export class JobQueue {
       expireInSeconds: 900,
       heartbeatSeconds: opts.heartbeatSeconds ?? 20,
     });
-    // Pending actions past their time expire: one sweep a minute, whichever node's scheduler fires.
-    await boss.createQueue(EXPIRE_ACTIONS, { policy: 'singleton', retryLimit: 0 });
-    await boss.schedule(EXPIRE_ACTIONS, '* * * * *');
+    // One sweep a minute, whichever node's scheduler fires: expiry, and the lifecycle's reconciliation.
+    await boss.createQueue(SWEEP, { policy: 'singleton', retryLimit: 0 });
+    await boss.schedule(SWEEP, '* * * * *');
+    if (await boss.getQueue(OLD_EXPIRY_QUEUE)) await boss.unschedule(OLD_EXPIRY_QUEUE);
     return new JobQueue(boss, opts.logger);
   }
 
@@ -146,9 +150,9 @@ export class JobQueue {
     );
   }
 
-  /** Sweep expired pending actions when the schedule fires. */
-  async workExpiry(sweep: () => Promise<unknown>): Promise<void> {
-    await this.boss.work(EXPIRE_ACTIONS, { pollingIntervalSeconds: 5 }, async () => {
+  /** Run the lifecycle sweep when the schedule fires. */
+  async workSweep(sweep: () => Promise<unknown>): Promise<void> {
+    await this.boss.work(SWEEP, { pollingIntervalSeconds: 5 }, async () => {
       await sweep();
     });
   }

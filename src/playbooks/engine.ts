@@ -10,7 +10,9 @@ import { EmailCluster, EmailClusterMember } from '../investigations/email-cluste
 import { ACTIVE_STATES, InvestigationState, StepStatus, type Playbook } from '../domain/investigation.js';
 import { Action } from '../actions/action.entity.js';
 import { Tenant } from '../tenants/tenant.entity.js';
-import { settleInvestigations } from '../actions/decision.service.js';
+import { finishRun, markRunning } from '../investigations/lifecycle.service.js';
+import type { JobQueue } from '../jobs/queue.js';
+import { isTransientDatabaseError } from '../db/transient.js';
 import { appendEvents, EventType, type EventInput } from '../realtime/outbox.js';
 import type { EntityFinding, NodeRef, PlaybookDefinition, StepDefinition, StepOutcome } from './playbook.types.js';
 
@@ -20,6 +22,8 @@ export interface EngineDeps<L> {
   /** The typed look-ups steps get, over a tenant-scoped EntityManager. */
   lookupsFor(em: EntityManager): L;
   logger: Logger;
+  /** The job queue: finishing a run can settle the investigation and start throttled ones. */
+  queue: JobQueue;
   /**
    * Called in the transaction that recommends actions: the tenant's automation policy approves the ones it
    * covers (actions/decision.service.ts approveByPolicy). Absent: every action waits for approval.
@@ -83,14 +87,15 @@ export async function runInvestigation<L>(
     const steps = await em.fork().find(LogStep, { investigationId }, { orderBy: { seq: 'asc' } });
     const status = new Map(steps.map((s) => [s.key, s.status]));
     const failed = steps.find((s) => s.status === StepStatus.FAILED);
-    if (failed) return finish(em, current, InvestigationState.FAILED, `step '${failed.key}' failed: ${failed.error ?? 'unknown error'}`);
+    if (failed)
+      return finish(em, deps.queue, current, InvestigationState.FAILED, `step '${failed.key}' failed: ${failed.error ?? 'unknown error'}`);
     if (steps.every((s) => DONE.has(s.status))) {
       const actions = await em.fork().count(Action, { investigationId });
-      return finish(em, current, actions > 0 ? InvestigationState.PENDING_ACTION : InvestigationState.NO_THREATS_FOUND);
+      return finish(em, deps.queue, current, actions > 0 ? InvestigationState.PENDING_ACTION : InvestigationState.NO_THREATS_FOUND);
     }
     const runnable = def.steps.filter((d) => !DONE.has(status.get(d.key)!) && (d.dependsOn ?? []).every((k) => DONE.has(status.get(k)!)));
     if (runnable.length === 0) {
-      return finish(em, current, InvestigationState.FAILED, 'no step can run: the playbook graph is blocked');
+      return finish(em, deps.queue, current, InvestigationState.FAILED, 'no step can run: the playbook graph is blocked');
     }
     const findings = new Map(steps.map((s) => [s.key, s.findings]));
     await Promise.all(
@@ -129,15 +134,7 @@ async function start(em: EntityManager, investigation: Investigation, def: Playb
       })),
       { onConflictFields: ['investigationId', 'key'], onConflictAction: 'ignore' },
     );
-    if (investigation.state !== InvestigationState.RUNNING) {
-      const now = new Date();
-      await tx.nativeUpdate(
-        Investigation,
-        { id: investigation.id, tenantId: investigation.tenantId },
-        { state: InvestigationState.RUNNING, startedAt: investigation.startedAt ?? now },
-      );
-      await appendEvents(tx, [stateEvent(investigation, InvestigationState.RUNNING)]);
-    }
+    await markRunning(tx, investigation);
   });
 }
 
@@ -194,7 +191,7 @@ async function runStep<L>(
   try {
     await em.fork().transactional((tx) => persistOutcome(tx, investigation, log, startedAt, outcome, deps.approveByPolicy));
   } catch (e) {
-    // Writing the outcome failed, and rolled back whole: that is the step's failure.
+    // Writing the outcome failed, and rolled back whole: that is the step's failure (unless the database was away).
     await failStep(deps, em, investigation, step, log, startedAt, e);
   }
 }
@@ -210,7 +207,10 @@ async function failStep<L>(
 ) {
   const { tenantId, id: investigationId } = investigation;
   const error = coerceError(e);
-  deps.logger.error(`investigation ${investigationId}: step '${step.key}' failed`, error);
+  // A dropped connection, a restarting or overloaded database is not the step's fault: the job goes back
+  // to the queue (retried with backoff like a crash) and the step runs again from the start.
+  if (isTransientDatabaseError(error)) throw error;
+  deps.logger.error({ err: error, investigationId, step: step.key }, 'step failed');
   const endedAt = new Date();
   await em.fork().transactional(async (tx) => {
     await tx.nativeUpdate(LogStep, { id: log.id, tenantId }, { status: StepStatus.FAILED, endedAt, error: error.message });
@@ -404,24 +404,13 @@ async function persistOutcome(
   if (recommended.length && approveByPolicy) await approveByPolicy(tx, tenantId, recommended);
 }
 
-async function finish(em: EntityManager, investigation: Investigation, state: InvestigationState, reason?: string) {
-  await em.fork().transactional(async (tx) => {
-    const ends = state !== InvestigationState.PENDING_ACTION;
-    const changed = await tx.nativeUpdate(
-      Investigation,
-      { id: investigation.id, tenantId: investigation.tenantId, state: { $in: [...ACTIVE_STATES] } },
-      { state, stateReason: reason, ...(ends ? { endedAt: new Date() } : {}) },
-    );
-    if (changed) await appendEvents(tx, [stateEvent(investigation, state, reason)]);
-    // Actions the automation policy ran while the playbook finished: the investigation may be done already.
-    if (changed && state === InvestigationState.PENDING_ACTION) await settleInvestigations(tx, investigation.tenantId, [investigation.id]);
-  });
+async function finish(
+  em: EntityManager,
+  queue: JobQueue,
+  investigation: Investigation,
+  state: InvestigationState.NO_THREATS_FOUND | InvestigationState.FAILED | InvestigationState.PENDING_ACTION,
+  reason?: string,
+) {
+  await em.fork().transactional((tx) => finishRun(tx, queue, investigation, state, reason));
   return state;
 }
-
-const stateEvent = (investigation: Investigation, state: InvestigationState, reason?: string): EventInput => ({
-  tenantId: investigation.tenantId,
-  investigationId: investigation.id,
-  type: EventType.INVESTIGATION_STATE_CHANGED,
-  payload: { id: investigation.id, state, ...(reason ? { stateReason: reason } : {}) },
-});
