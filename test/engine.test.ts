@@ -283,3 +283,35 @@ test('a playbook with a cycle, a duplicate key or an unknown dependency is refus
   expect(() => validatePlaybook(p([step('a', [], noop), step('a', [], noop)]))).toThrow(/'a' is declared twice/);
   expect(() => validatePlaybook(p([step('a', ['zzz'], noop)]))).toThrow(/unknown step 'zzz'/);
 });
+
+test('a step whose database connection drops is not a failed investigation: the run is handed back and the step runs again', async () => {
+  const inv = await newInvestigation();
+  let attempts = 0;
+  const def: PlaybookDefinition<EntityManager> = {
+    playbook: Playbook.MANUAL_INVESTIGATION,
+    steps: [
+      {
+        key: 'root',
+        name: 'root',
+        description: 'reads the mail store',
+        phase: Phase.ROOT_INVESTIGATION,
+        async run(ctx) {
+          // The first attempt's connection is killed under it, as a failover or a proxy would.
+          if (++attempts === 1) await ctx.lookups.getConnection().execute('select pg_terminate_backend(pg_backend_pid())');
+          return { findings: { attempts } };
+        },
+      },
+    ],
+  };
+  validatePlaybook(def);
+  const engine: EngineDeps<EntityManager> = { orm, queue, definitionOf: () => def, lookupsFor: (lookupsEm) => lookupsEm, logger };
+  // Thrown to the job queue, which retries it with backoff like a crash.
+  await expect(runInvestigation(engine, tenantId, inv.id)).rejects.toThrow(/terminat/i);
+  // The pool drops the dead connection when its socket closes; the queue's retry comes seconds later.
+  await new Promise((r) => setTimeout(r, 500));
+  const mid = await em.fork().findOneOrFail(Investigation, { id: inv.id });
+  expect(mid.state).toBe(InvestigationState.RUNNING);
+  expect((await em.fork().findOneOrFail(LogStep, { investigationId: inv.id, key: 'root' })).status).toBe(StepStatus.RUNNING);
+  expect(await runInvestigation(engine, tenantId, inv.id)).toBe(InvestigationState.NO_THREATS_FOUND);
+  expect(attempts).toBe(2);
+});

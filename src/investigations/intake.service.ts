@@ -59,12 +59,9 @@ export async function raiseAlert(orm: Orm, queue: JobQueue, tenantId: string, in
       // Stored without an investigation (its message had not arrived): route it now, as it was stored.
       const stored = inputOf(existing);
       validate(stored);
-      return route(tx, queue, existing, stored, stored.messageExternalId ? await messageOf(tx, stored.messageExternalId) : null);
+      return route(tx, queue, existing, stored, await messageFor(tx, stored));
     }
-    const message = input.messageExternalId ? await messageOf(tx, input.messageExternalId) : null;
-    if (input.messageExternalId && !message && (input.kind === AlertKind.USER_REPORTED || input.kind === AlertKind.MANUAL)) {
-      throw badInput(`messageId: no message '${input.messageExternalId}' has been ingested`, 'messageId');
-    }
+    const message = await messageFor(tx, input);
     const alert = tx.create(Alert, {
       tenantId,
       externalId: input.externalId,
@@ -95,7 +92,7 @@ export async function routeStoredAlerts(orm: Orm, queue: JobQueue, tenantId: str
         if (!alert || alert.investigationId) return;
         const input = inputOf(alert);
         validate(input);
-        await route(tx, queue, alert, input, input.messageExternalId ? await messageOf(tx, input.messageExternalId) : null);
+        await route(tx, queue, alert, input, await messageFor(tx, input));
       });
     } catch (e) {
       logger?.warn(`alert ${id} was stored but starts no investigation: ${e instanceof Error ? e.message : String(e)}`);
@@ -103,8 +100,17 @@ export async function routeStoredAlerts(orm: Orm, queue: JobQueue, tenantId: str
   }
 }
 
-const messageOf = (tx: EntityManager, externalId: string) =>
-  tx.findOne(EmailMessage, { externalId }, { fields: ['id', 'externalId', 'subject', 'minhash', 'sender'] as never });
+/** The message an alert is about; refused when the alert is about a message that has not been ingested yet. */
+async function messageFor(tx: EntityManager, input: AlertInput) {
+  if (!input.messageExternalId) return null;
+  const message = await tx.findOne(
+    EmailMessage,
+    { externalId: input.messageExternalId },
+    { fields: ['id', 'externalId', 'subject', 'minhash', 'sender'] as never },
+  );
+  if (!message) throw badInput(`messageId: no message '${input.messageExternalId}' has been ingested`, 'messageId');
+  return message;
+}
 
 const inputOf = (alert: Alert): AlertInput => ({
   kind: alert.kind,

@@ -8,6 +8,7 @@ import { loadConfig } from '../../src/config.js';
 import type { Logger } from '../../src/errors.js';
 import { createTestDatabase } from './database.js';
 import { Role } from '../../src/domain/role.js';
+import type { ExecutorRegistry } from '../../src/actions/executor.js';
 
 export const TEST_SECRET = 'test-secret-that-is-at-least-32-characters-long';
 
@@ -43,6 +44,8 @@ export async function startTestApp(
     onQuery?: (sql: string) => void;
     /** Join this database (a second API node beside another app) instead of a fresh clone; it is left in place at stop. */
     databaseUrl?: string;
+    /** What approved actions do on this node (bootstrap's registry); the built-in executors when absent. */
+    executors?: ExecutorRegistry;
   } = {},
 ): Promise<TestApp> {
   const db = opts.databaseUrl ? { url: opts.databaseUrl, drop: async () => {} } : await createTestDatabase();
@@ -58,7 +61,7 @@ export async function startTestApp(
     ...opts.env,
   });
   const { logger, lines } = recordingLogger();
-  const app = await bootstrap(config, logger, { onQuery: opts.onQuery });
+  const app = await bootstrap(config, logger, { onQuery: opts.onQuery, executors: opts.executors });
   return {
     app,
     url: app.url,
