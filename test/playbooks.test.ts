@@ -1,5 +1,5 @@
 import { gql, startTestApp, type TestApp } from './support/app.js';
-import { OrgGenerator, type GroundTruth } from '../src/telemetry/org-generator.js';
+import { OrgGenerator, type GroundTruth } from '../src/demo/generator/organisation.generator.js';
 import { Role } from '../src/auth/viewer.js';
 import { tenantEntityManager } from '../src/context.js';
 import { Investigation } from '../src/investigations/investigation.entity.js';

@@ -20,7 +20,7 @@ import { bootstrap } from '../app.js';
 import { loadConfig } from '../config.js';
 import { machineLine } from './bench.support.js';
 import { Role } from '../auth/viewer.js';
-import { OrgGenerator, MAX_CAMPAIGNS } from '../telemetry/org-generator.js';
+import { OrgGenerator, MAX_CAMPAIGNS } from '../demo/generator/organisation.generator.js';
 import { tenantEntityManager } from '../context.js';
 import { TenantDirectory } from '../tenants/tenant.service.js';
 import { Investigation } from '../investigations/investigation.entity.js';

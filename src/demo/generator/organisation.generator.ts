@@ -27,7 +27,7 @@
  *   failures (MEDIUM), benign inbox rules (internal forwarding, a few deleting promotions);
  * - record order is time order, except that some clicks arrive before the message they came from.
  */
-import { fmix32 } from './fingerprint.js';
+import { fmix32 } from '../../telemetry/fingerprint.js';
 import type {
   AlertKindName,
   AlertRecord,
@@ -40,7 +40,7 @@ import type {
   IngestRecord,
   IngestRecordType,
   MessageRecord,
-} from './ingest-record.types.js';
+} from '../../telemetry/ingest-record.types.js';
 
 // =============================================================================================
 // Public API
