@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'test/generated/', 'coverage/', 'migrations/Migration*.ts'] },
+  { ignores: ['dist/', 'dist-bench/', 'node_modules/', 'test/generated/', 'coverage/', 'migrations/Migration*.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
