@@ -25,7 +25,7 @@ const SERVER_PACKAGES = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'test/generated/', 'coverage/', 'migrations/Migration*.ts', '.bench/'] },
+  { ignores: ['dist/', 'dist-bench/', 'node_modules/', 'test/generated/', 'coverage/', 'migrations/Migration*.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

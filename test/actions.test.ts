@@ -357,7 +357,7 @@ describe('automation, cancel, expiry, audit', () => {
       input: { level: 'FULL', comment: 'phase 2' },
     });
     expect(set.data!.updateAutomationSettings.automationLevel).toBe('FULL');
-    const { OrgGenerator } = await import('../src/telemetry/org-generator.js');
+    const { OrgGenerator } = await import('../src/demo/generator/organisation.generator.js');
     const generator = new OrgGenerator({ mailboxes: 40, messages: 1500, campaigns: 1, seed: 3 });
     const lines = [...generator.records()].map((r) => JSON.stringify(r));
     const res = await fetch(t.url.replace('/graphql', '/ingest'), {

@@ -6,7 +6,12 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { generateOrganisation, OrgGenerator, type GroundTruth, type OrganisationOptions } from '../src/telemetry/org-generator.js';
+import {
+  generateOrganisation,
+  OrgGenerator,
+  type GroundTruth,
+  type OrganisationOptions,
+} from '../src/demo/generator/organisation.generator.js';
 import type { IngestRecord, MessageRecord, SignInRecord, UrlClickRecord, InboxRuleRecord } from '../src/telemetry/ingest-record.types.js';
 
 // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 import { gql, startTestApp, type TestApp } from './support/app.js';
-import { OrgGenerator, type GroundTruth } from '../src/telemetry/org-generator.js';
+import { OrgGenerator, type GroundTruth } from '../src/demo/generator/organisation.generator.js';
 import { tenantEntityManager } from '../src/context.js';
 import { Investigation } from '../src/investigations/investigation.entity.js';
 import { ACTIVE_STATES } from '../src/domain/investigation.js';

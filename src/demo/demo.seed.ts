@@ -5,7 +5,7 @@ import { tenantEntityManager } from '../context.js';
 import type { TenantDirectory } from '../tenants/tenant.service.js';
 import { EmailMessage } from '../telemetry/email-message.entity.js';
 import { ingestNdjson } from '../telemetry/ingest.service.js';
-import { OrgGenerator } from '../telemetry/org-generator.js';
+import { OrgGenerator } from './generator/organisation.generator.js';
 import { routeStoredAlerts } from '../investigations/intake.service.js';
 
 export const DEMO_TENANT = 'demo';

@@ -2,7 +2,7 @@
  * `npm run bench:ingest [-- --messages 1000000] [--mailboxes N] [--campaigns N] [--seed N]`
  *
  * Throughput of `POST /ingest` against a bare PostgreSQL COPY of the same message rows, in one run:
- * 1. generate a synthetic organisation (telemetry/org-generator.ts) into an NDJSON file (untimed);
+ * 1. generate a synthetic organisation (src/demo/generator/) into an NDJSON file (untimed);
  * 2. start the server through bootstrap() on a fresh embedded PostgreSQL (or DATABASE_URL) and stream the
  *    file through `POST /ingest` with a SERVICE token (timed: messages/s over the whole body);
  * 3. precompute the same message rows with their fingerprints as COPY text (untimed), then COPY them into
@@ -22,13 +22,13 @@ import { parseArgs } from 'node:util';
 import type { PostgreSqlConnection } from '@mikro-orm/postgresql';
 import { from as copyFrom } from 'pg-copy-streams';
 import { v7 as uuidv7 } from 'uuid';
-import { bootstrap } from '../app.js';
-import { benchConfig, machineLine } from './bench.support.js';
-import { TenantDirectory } from '../tenants/tenant.service.js';
-import { generateOrganisation, MAX_CAMPAIGNS } from '../telemetry/org-generator.js';
-import { copyFields, MESSAGE_COLUMN_NAMES, messageRow, type IngestReport } from '../telemetry/ingest.service.js';
-import { checkRecord } from '../telemetry/ingest.records.js';
-import { Role } from '../domain/role.js';
+import { bootstrap } from '../src/app.js';
+import { benchConfig, machineLine } from './support.js';
+import { TenantDirectory } from '../src/tenants/tenant.service.js';
+import { generateOrganisation, MAX_CAMPAIGNS } from '../src/demo/generator/organisation.generator.js';
+import { copyFields, MESSAGE_COLUMN_NAMES, messageRow, type IngestReport } from '../src/telemetry/ingest.service.js';
+import { checkRecord } from '../src/telemetry/ingest.records.js';
+import { Role } from '../src/domain/role.js';
 
 const { values } = parseArgs({
   options: {

@@ -14,10 +14,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
-import { bootstrap } from '../app.js';
-import { benchConfig, machineLine } from './bench.support.js';
-import { TenantDirectory } from '../tenants/tenant.service.js';
-import { Role } from '../domain/role.js';
+import { bootstrap } from '../src/app.js';
+import { benchConfig, machineLine } from './support.js';
+import { TenantDirectory } from '../src/tenants/tenant.service.js';
+import { Role } from '../src/domain/role.js';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '100000' } } });
 const rows = Number(values.rows);

@@ -16,9 +16,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import WebSocket, { WebSocketServer } from 'ws';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../db/embedded.js';
-import { createHmacSigner } from '../auth/token.service.js';
-import { Role } from '../domain/role.js';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded.js';
+import { createHmacSigner } from '../src/auth/token.service.js';
+import { Role } from '../src/domain/role.js';
 
 const SECRET = 'bench-secret-that-is-at-least-32-characters-long';
 const now = () => performance.timeOrigin + performance.now();
@@ -133,7 +133,7 @@ async function benchBare(n: number, events: number, interval: number, message: (
 }
 
 async function startAirNode(databaseUrl: string, dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'main.js')], {
+  const child = spawn(process.execPath, [path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'src', 'main.js')], {
     env: {
       ...process.env,
       NODE_ENV: 'production',

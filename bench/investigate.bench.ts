@@ -16,16 +16,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { bootstrap } from '../app.js';
-import { loadConfig } from '../config.js';
-import { machineLine } from './bench.support.js';
-import { OrgGenerator, MAX_CAMPAIGNS } from '../telemetry/org-generator.js';
-import { tenantEntityManager } from '../context.js';
-import { TenantDirectory } from '../tenants/tenant.service.js';
-import { Investigation } from '../investigations/investigation.entity.js';
-import { Tenant } from '../tenants/tenant.entity.js';
-import { ACTIVE_STATES } from '../domain/investigation.js';
-import { Role } from '../domain/role.js';
+import { bootstrap } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { machineLine } from './support.js';
+import { OrgGenerator, MAX_CAMPAIGNS } from '../src/demo/generator/organisation.generator.js';
+import { tenantEntityManager } from '../src/context.js';
+import { TenantDirectory } from '../src/tenants/tenant.service.js';
+import { Investigation } from '../src/investigations/investigation.entity.js';
+import { Tenant } from '../src/tenants/tenant.entity.js';
+import { ACTIVE_STATES } from '../src/domain/investigation.js';
+import { Role } from '../src/domain/role.js';
 
 const { values } = parseArgs({
   options: {
