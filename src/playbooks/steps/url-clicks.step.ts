@@ -35,14 +35,13 @@ export const clicksStep = defineStep({
         threats: ['Malicious URL'],
       })),
     ];
+    // Each user's compromise window opens at their own earliest allowed click: seeding it with anyone's
+    // (the first click of the campaign) would count a later clicker's rules made before their click.
     const firstClick = Object.fromEntries(
-      users.map((u) => [
-        u,
-        allowed
-          .filter((c) => c.user === u)
-          .reduce((min, c) => (c.at < min ? c.at : min), allowed[0].at)
-          .toISOString(),
-      ]),
+      users.map((u) => {
+        const own = allowed.filter((c) => c.user === u);
+        return [u, own.reduce((min, c) => (c.at < min ? c.at : min), own[0].at).toISOString()];
+      }),
     );
     return {
       findings: {
