@@ -183,7 +183,7 @@ async function runStep<L>(
           ]);
         });
       },
-      lookups: deps.lookupsFor(lookupsEm),
+      ...deps.lookupsFor(lookupsEm),
     });
   } catch (e) {
     return failStep(deps, em, investigation, step, log, startedAt, e);
