@@ -18,7 +18,7 @@ const INGEST_WORKER = [
   'telemetry/fingerprint.ts',
   'telemetry/raw-message.ts',
 ];
-const STEPS = ['playbooks/steps', 'playbooks/playbook.types.ts'];
+const STEPS = ['playbooks/steps', 'playbooks/playbook.types.ts', 'playbooks/ports.ts'];
 const SERVER_PACKAGES = {
   group: ['@mikro-orm/*', 'type-graphql', 'graphql', 'graphql-*', '@apollo/*', 'pg', 'pg-*', 'kysely', 'dataloader', 'ws'],
   message: 'WORKER-SAFE file: no ORM, GraphQL or database driver here (docs/architecture.md, "Rooms").',

@@ -18,7 +18,8 @@ import { seedDemoTenant } from './demo/demo.seed.js';
 import { coerceError, type Logger } from './errors.js';
 import { JobQueue } from './jobs/queue.js';
 import { runInvestigation } from './playbooks/engine.js';
-import { definitionOf, lookupsFor } from './playbooks/playbooks.js';
+import { definitionOf } from './playbooks/playbooks.js';
+import { portsFor } from './playbooks/ports.orm.js';
 import { reconcile } from './investigations/lifecycle.service.js';
 
 export interface App {
@@ -99,7 +100,7 @@ export async function startWorkers(deps: ExecutionDeps, concurrency: number): Pr
     orm,
     queue,
     definitionOf,
-    lookupsFor,
+    portsFor,
     logger,
     approveByPolicy: (tx: EntityManager, tenantId: string, ids: string[]) => approveByPolicy(tx, queue, tenantId, ids),
   };

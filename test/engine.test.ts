@@ -80,7 +80,7 @@ const step = (key: string, dependsOn: string[], run: StepDefinition['run'], phas
 
 function deps(def: PlaybookDefinition): EngineDeps<unknown> {
   validatePlaybook(def);
-  return { orm, queue, definitionOf: () => def, lookupsFor: () => ({}), logger };
+  return { orm, queue, definitionOf: () => def, portsFor: () => ({}), logger };
 }
 
 test('runs steps in dependency order, independent ones together, and writes each outcome with its completion', async () => {
@@ -287,7 +287,7 @@ test('a playbook with a cycle, a duplicate key or an unknown dependency is refus
 test('a step whose database connection drops is not a failed investigation: the run is handed back and the step runs again', async () => {
   const inv = await newInvestigation();
   let attempts = 0;
-  const def: PlaybookDefinition<EntityManager> = {
+  const def: PlaybookDefinition<{ db: EntityManager }> = {
     playbook: Playbook.MANUAL_INVESTIGATION,
     steps: [
       {
@@ -297,14 +297,14 @@ test('a step whose database connection drops is not a failed investigation: the 
         phase: Phase.ROOT_INVESTIGATION,
         async run(ctx) {
           // The first attempt's connection is killed under it, as a failover or a proxy would.
-          if (++attempts === 1) await ctx.lookups.getConnection().execute('select pg_terminate_backend(pg_backend_pid())');
+          if (++attempts === 1) await ctx.db.getConnection().execute('select pg_terminate_backend(pg_backend_pid())');
           return { findings: { attempts } };
         },
       },
     ],
   };
   validatePlaybook(def);
-  const engine: EngineDeps<EntityManager> = { orm, queue, definitionOf: () => def, lookupsFor: (lookupsEm) => lookupsEm, logger };
+  const engine: EngineDeps<{ db: EntityManager }> = { orm, queue, definitionOf: () => def, portsFor: (db) => ({ db }), logger };
   // Thrown to the job queue, which retries it with backoff like a crash.
   await expect(runInvestigation(engine, tenantId, inv.id)).rejects.toThrow(/terminat/i);
   // The pool drops the dead connection when its socket closes; the queue's retry comes seconds later.

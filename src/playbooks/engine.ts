@@ -20,7 +20,7 @@ export interface EngineDeps<L> {
   orm: Orm;
   definitionOf(playbook: Playbook): PlaybookDefinition<L>;
   /** The typed look-ups steps get, over a tenant-scoped EntityManager. */
-  lookupsFor(em: EntityManager): L;
+  portsFor(em: EntityManager): L;
   logger: Logger;
   /** The job queue: finishing a run can settle the investigation and start throttled ones. */
   queue: JobQueue;
@@ -183,7 +183,7 @@ async function runStep<L>(
           ]);
         });
       },
-      ...deps.lookupsFor(lookupsEm),
+      ...deps.portsFor(lookupsEm),
     });
   } catch (e) {
     return failStep(deps, em, investigation, step, log, startedAt, e);

@@ -49,5 +49,3 @@ export const PLAYBOOKS: Record<Playbook, PlaybookDefinition<PlaybookPorts>> = {
 for (const def of Object.values(PLAYBOOKS)) validatePlaybook(def);
 
 export const definitionOf = (playbook: Playbook) => PLAYBOOKS[playbook];
-/** The ports over an investigation's EntityManager; EngineDeps (and app.ts) still call them `lookupsFor`. */
-export { portsFor as lookupsFor } from './ports.orm.js';
