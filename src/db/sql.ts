@@ -9,6 +9,14 @@ import { CompiledQuery } from 'kysely';
 
 export async function sql<T = Record<string, unknown>>(em: EntityManager, query: string, params: unknown[] = []): Promise<T[]> {
   let n = 0;
-  const text = query.replace(/\?/g, () => `$${++n}`);
+  return sqlNumbered<T>(
+    em,
+    query.replace(/\?/g, () => `$${++n}`),
+    params,
+  );
+}
+
+/** The same for text already written with `$1` placeholders (pg-boss's own statements). */
+export async function sqlNumbered<T = Record<string, unknown>>(em: EntityManager, text: string, params: unknown[] = []): Promise<T[]> {
   return (await em.getKysely().executeQuery(CompiledQuery.raw(text, params))).rows as T[];
 }

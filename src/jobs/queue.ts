@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { CompiledQuery } from 'kysely';
+import { sqlNumbered } from '../db/sql.js';
 import { PgBoss, type Db } from 'pg-boss';
 import { coerceError, type Logger } from '../errors.js';
 import { isUuid } from '../common/lookup.js';
@@ -43,15 +43,11 @@ export function parseRunAction(data: unknown): JobPayloads['action-run'] {
 /**
  * pg-boss writing through the caller's MikroORM transaction, so a job is created in the same commit
  * as the row that causes it: no investigation without its job, no job for a rolled-back one.
- * pg-boss speaks `$1` placeholders; MikroORM's `execute` inlines `?` ones, so go one level down to
- * the transaction's Kysely connection, which passes parameters to the driver as they are.
+ * pg-boss speaks `$1` placeholders, passed to the driver as they are (db/sql.ts).
  */
 export function transactionDb(tx: EntityManager): Db {
-  const ctx = tx.getTransactionContext<{ executeQuery(q: CompiledQuery): Promise<{ rows: unknown[] }> }>();
-  if (!ctx) throw new Error('transactionDb: call it inside em.transactional()');
-  return {
-    executeSql: async (text: string, values: unknown[] = []) => ({ rows: (await ctx.executeQuery(CompiledQuery.raw(text, values))).rows }),
-  };
+  if (!tx.isInTransaction()) throw new Error('transactionDb: call it inside em.transactional()');
+  return { executeSql: async (text: string, values: unknown[] = []) => ({ rows: await sqlNumbered(tx, text, values) }) };
 }
 
 export interface QueueOptions {
