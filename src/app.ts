@@ -12,6 +12,7 @@ import { BUILTIN_EXECUTORS } from './actions/builtin.executor.js';
 import { createServer, type AirServer } from './server.js';
 import { seedDemoTenant } from './demo/demo.seed.js';
 import { coerceError, type Logger } from './errors.js';
+import { createLogger, type Logger as RootLogger } from './logger.js';
 import { JobQueue } from './jobs/queue.js';
 import { runInvestigation } from './playbooks/engine.js';
 import { definitionOf, lookupsFor } from './playbooks/playbooks.js';
@@ -29,7 +30,11 @@ export interface App {
 }
 
 /** Wire everything from a config. main.ts and the tests both start the server through here. */
-export async function bootstrap(config: Config, logger: Logger = console, opts: { onQuery?: (sql: string) => void } = {}): Promise<App> {
+export async function bootstrap(
+  config: Config,
+  logger: RootLogger & Logger = createLogger({ level: config.logLevel, pretty: config.env === 'development' }),
+  opts: { onQuery?: (sql: string) => void } = {},
+): Promise<App> {
   let embedded: EmbeddedDatabase | undefined;
   let orm: Orm | undefined;
   let queue: JobQueue | undefined;
@@ -74,7 +79,7 @@ export async function bootstrap(config: Config, logger: Logger = console, opts: 
 }
 
 /** Run investigations in this process: each job runs the engine, then lets throttled ones start. */
-export async function startWorkers(orm: Orm, queue: JobQueue, concurrency: number, logger: Logger): Promise<void> {
+export async function startWorkers(orm: Orm, queue: JobQueue, concurrency: number, logger: RootLogger & Logger): Promise<void> {
   const deps = {
     orm,
     definitionOf,

@@ -34,7 +34,10 @@ describe('health', () => {
   test('an unknown path is a 404 that points at the API', async () => {
     const res = await fetch(`${base()}/nope`);
     expect(res.status).toBe(404);
-    expect(((await res.json()) as { error: string }).error).toMatch(/\/graphql/);
+    // The one error shape of every route (http/respond.ts), formerly `{ error }` here.
+    expect(((await res.json()) as { errors: unknown[] }).errors).toEqual([
+      { message: 'no route /nope; the API is at /graphql', extensions: { code: 'NOT_FOUND' } },
+    ]);
   });
 });
 
@@ -125,7 +128,11 @@ describe('errors', () => {
       expect(codes(broken)).toEqual(['INTERNAL_SERVER_ERROR']);
       expect(broken.errors![0].message).toBe('Unexpected error.');
       expect(JSON.stringify(broken)).not.toMatch(/log_steps|select|stack|at .*\.js/i);
-      expect(t.log.some((l) => l.level === 'error' && /log_steps/.test(String((l.args[1] as Error)?.message)))).toBe(true);
+      // Logged with its stack on the request's logger: its id, tenant and operation.
+      const logged = t.log.find((l) => l.msg === 'Unexpected error' && /log_steps/.test(String(l.err?.message)));
+      expect(logged).toMatchObject({ level: 'error', tenant: expect.any(String), operation: '(anonymous query)' });
+      expect(logged!.err!.stack).toMatch(/\n\s+at /);
+      expect(logged!.reqId).toEqual(expect.any(String));
     } finally {
       await t.app.orm.em.getConnection().execute('alter table log_steps_gone rename to log_steps');
     }

@@ -15,13 +15,14 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
 import { bootstrap } from '../app.js';
+import { createLogger, LogLevel } from '../logger.js';
 import { benchConfig, machineLine } from './bench.support.js';
 import { Role } from '../auth/viewer.js';
 import { TenantDirectory } from '../tenants/tenant.service.js';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '100000' } } });
 const rows = Number(values.rows);
-const quiet = { info() {}, warn: console.warn, error: console.error };
+const quiet = createLogger({ level: LogLevel.WARN });
 const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'air-bench-'));
 await fsp.chmod(dir, 0o755);
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;

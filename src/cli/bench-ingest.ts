@@ -23,6 +23,7 @@ import type { PostgreSqlConnection } from '@mikro-orm/postgresql';
 import { from as copyFrom } from 'pg-copy-streams';
 import { v7 as uuidv7 } from 'uuid';
 import { bootstrap } from '../app.js';
+import { createLogger, LogLevel } from '../logger.js';
 import { benchConfig, machineLine } from './bench.support.js';
 import { Role } from '../auth/viewer.js';
 import { TenantDirectory } from '../tenants/tenant.service.js';
@@ -43,7 +44,7 @@ const mailboxes = Number(values.mailboxes ?? Math.min(200_000, Math.max(10, Math
 const campaigns = Number(values.campaigns ?? Math.min(MAX_CAMPAIGNS, Math.floor(messages / 4000), 12));
 const seed = Number(values.seed);
 
-const quiet = { info() {}, warn: console.warn, error: console.error };
+const quiet = createLogger({ level: LogLevel.WARN });
 const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'air-bench-'));
 await fsp.chmod(dir, 0o755);
 const ndjsonFile = path.join(dir, 'org.ndjson');

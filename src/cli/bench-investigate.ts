@@ -17,6 +17,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { bootstrap } from '../app.js';
+import { createLogger, LogLevel } from '../logger.js';
 import { loadConfig } from '../config.js';
 import { machineLine } from './bench.support.js';
 import { Role } from '../auth/viewer.js';
@@ -41,7 +42,7 @@ const TENANT = 'bench';
 
 const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'air-bench-investigate-'));
 await fsp.chmod(dir, 0o755);
-const quiet = { info() {}, warn: console.warn, error: console.error };
+const quiet = createLogger({ level: LogLevel.WARN });
 const config = loadConfig({
   ...process.env,
   PORT: '0',

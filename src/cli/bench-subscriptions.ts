@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import WebSocket, { WebSocketServer } from 'ws';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../db/embedded.js';
+import { createLogger, LogLevel } from '../logger.js';
 import { createHmacSigner } from '../auth/token.service.js';
 import { Role } from '../auth/viewer.js';
 
@@ -150,7 +151,7 @@ async function startAirNode(databaseUrl: string, dataDir: string): Promise<{ chi
   let out = '';
   for await (const chunk of child.stdout!) {
     out += String(chunk);
-    const ready = /AIR server ready at (\S+)/.exec(out);
+    const ready = /AIR server ready at ([^\s"]+)/.exec(out);
     if (ready) {
       child.stdout!.resume();
       return { child, url: ready[1] };
@@ -280,7 +281,7 @@ async function main() {
   const interval = arg('interval', 500);
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'air-bench-subs-'));
   await fs.chmod(dir, 0o755);
-  const quiet = { info() {}, warn: console.warn, error: console.error };
+  const quiet = createLogger({ level: LogLevel.WARN });
   let embedded: EmbeddedDatabase | undefined;
   let node: ChildProcess | undefined;
   try {
