@@ -138,3 +138,56 @@ describe('errors', () => {
     }
   });
 });
+
+describe('request ids and request logs', () => {
+  test('a sane x-request-id is echoed; another is replaced by a fresh one', async () => {
+    const given = await fetch(`${base()}/healthz`, { headers: { 'x-request-id': 'trace-42.a:b' } });
+    expect(given.headers.get('x-request-id')).toBe('trace-42.a:b');
+    for (const bad of ['with space', 'x'.repeat(129), 'line\u00e9break']) {
+      const res = await fetch(`${base()}/healthz`, { headers: { 'x-request-id': bad } });
+      expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    }
+    const refused = await fetch(`${base()}/nope`);
+    expect(refused.headers.get('x-request-id')).toEqual(expect.any(String));
+  });
+
+  test('every request ends with one line carrying its id, tenant and operation', async () => {
+    const res = await fetch(t.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-request-id': 'req-line-test' },
+      body: JSON.stringify({ query: 'query WhoAmI { me { sub } }' }),
+    });
+    expect(res.status).toBe(200);
+    const acme = await import('./support/fixtures.js').then((f) => f.tenantId(t.app.orm, 'acme'));
+    const lines = t.log.filter((l) => l.reqId === 'req-line-test');
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 'info',
+        msg: 'request completed',
+        tenant: acme,
+        operation: 'WhoAmI',
+        method: 'POST',
+        path: '/graphql',
+        status: 200,
+        ms: expect.any(Number),
+      }),
+    ]);
+  });
+
+  test('probes log their lines at debug, refused requests at info', async () => {
+    await fetch(`${base()}/healthz`, { headers: { 'x-request-id': 'probe-line' } });
+    await gql(t.url, undefined, '{ me { sub } }', undefined, { 'x-request-id': 'refused-line' });
+    expect(t.log.find((l) => l.reqId === 'probe-line')).toMatchObject({ level: 'debug', status: 200 });
+    expect(t.log.find((l) => l.reqId === 'refused-line')).toMatchObject({ level: 'info', status: 401 });
+  });
+
+  test("the job queue's errors are logged as errors with their message and stack, not [object Object]", async () => {
+    // pg-boss emits plain objects from its workers: `{ ...error, message, stack, queue, worker }`.
+    const cause = new Error('connection terminated unexpectedly');
+    t.app.queue.boss.emit('error', { ...cause, message: cause.message, stack: cause.stack, queue: 'investigation-run', worker: 'w1' });
+    const line = t.log.find((l) => l.msg === 'job queue error');
+    expect(line).toMatchObject({ level: 'error', err: { message: 'connection terminated unexpectedly', queue: 'investigation-run' } });
+    expect(line!.err!.stack).toMatch(/connection terminated unexpectedly\n\s+at /);
+    expect(JSON.stringify(line)).not.toMatch(/object Object/);
+  });
+});

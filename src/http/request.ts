@@ -47,7 +47,9 @@ export function createRequestListener({ logger, route, quietPaths = new Set() }:
     const log = requestLogger(logger, id);
     res.setHeader('x-request-id', id);
     res.once('close', () => {
-      const line = { method: req.method, path: url.pathname, status: res.statusCode, ms: Math.round(performance.now() - started) };
+      // No status for a response whose head never went out: 200 is only the default of an unsent one.
+      const status = res.headersSent ? res.statusCode : undefined;
+      const line = { method: req.method, path: url.pathname, status, ms: Math.round(performance.now() - started) };
       if (res.writableFinished) {
         if (res.statusCode >= 500) log.error(line, 'request failed');
         else if (quietPaths.has(url.pathname)) log.debug(line, 'request completed');
