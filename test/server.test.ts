@@ -184,7 +184,8 @@ describe('request ids and request logs', () => {
   test("the job queue's errors are logged as errors with their message and stack, not [object Object]", async () => {
     // pg-boss emits plain objects from its workers: `{ ...error, message, stack, queue, worker }`.
     const cause = new Error('connection terminated unexpectedly');
-    t.app.queue.boss.emit('error', { ...cause, message: cause.message, stack: cause.stack, queue: 'investigation-run', worker: 'w1' });
+    const emitted = { ...cause, message: cause.message, stack: cause.stack, queue: 'investigation-run', worker: 'w1' };
+    t.app.queue.boss.emit('error', emitted as unknown as Error);
     const line = t.log.find((l) => l.msg === 'job queue error');
     expect(line).toMatchObject({ level: 'error', err: { message: 'connection terminated unexpectedly', queue: 'investigation-run' } });
     expect(line!.err!.stack).toMatch(/connection terminated unexpectedly\n\s+at /);
