@@ -18,10 +18,11 @@ import { bootstrap } from '../src/app.js';
 import { benchConfig, machineLine } from './support.js';
 import { TenantDirectory } from '../src/tenants/tenant.service.js';
 import { Role } from '../src/domain/role.js';
+import { createLogger, LogLevel } from '../src/logger.js';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '100000' } } });
 const rows = Number(values.rows);
-const quiet = { info() {}, warn: console.warn, error: console.error };
+const quiet = createLogger({ level: LogLevel.WARN });
 const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'air-bench-'));
 await fsp.chmod(dir, 0o755);
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;

@@ -29,6 +29,7 @@ import { generateOrganisation, MAX_CAMPAIGNS } from '../src/demo/generator/organ
 import { copyFields, MESSAGE_COLUMN_NAMES, messageRow, type IngestReport } from '../src/telemetry/ingest.service.js';
 import { checkRecord } from '../src/telemetry/ingest.records.js';
 import { Role } from '../src/domain/role.js';
+import { createLogger, LogLevel } from '../src/logger.js';
 
 const { values } = parseArgs({
   options: {
@@ -43,7 +44,7 @@ const mailboxes = Number(values.mailboxes ?? Math.min(200_000, Math.max(10, Math
 const campaigns = Number(values.campaigns ?? Math.min(MAX_CAMPAIGNS, Math.floor(messages / 4000), 12));
 const seed = Number(values.seed);
 
-const quiet = { info() {}, warn: console.warn, error: console.error };
+const quiet = createLogger({ level: LogLevel.WARN });
 const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'air-bench-'));
 await fsp.chmod(dir, 0o755);
 const ndjsonFile = path.join(dir, 'org.ndjson');

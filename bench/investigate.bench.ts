@@ -26,6 +26,7 @@ import { Investigation } from '../src/investigations/investigation.entity.js';
 import { Tenant } from '../src/tenants/tenant.entity.js';
 import { ACTIVE_STATES } from '../src/domain/investigation.js';
 import { Role } from '../src/domain/role.js';
+import { createLogger, LogLevel } from '../src/logger.js';
 
 const { values } = parseArgs({
   options: {
@@ -41,7 +42,7 @@ const TENANT = 'bench';
 
 const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'air-bench-investigate-'));
 await fsp.chmod(dir, 0o755);
-const quiet = { info() {}, warn: console.warn, error: console.error };
+const quiet = createLogger({ level: LogLevel.WARN });
 const config = loadConfig({
   ...process.env,
   PORT: '0',

@@ -19,6 +19,7 @@ import WebSocket, { WebSocketServer } from 'ws';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded.js';
 import { createHmacSigner } from '../src/auth/token.service.js';
 import { Role } from '../src/domain/role.js';
+import { createLogger, LogLevel } from '../src/logger.js';
 
 const SECRET = 'bench-secret-that-is-at-least-32-characters-long';
 const now = () => performance.timeOrigin + performance.now();
@@ -150,7 +151,7 @@ async function startAirNode(databaseUrl: string, dataDir: string): Promise<{ chi
   let out = '';
   for await (const chunk of child.stdout!) {
     out += String(chunk);
-    const ready = /AIR server ready at (\S+)/.exec(out);
+    const ready = /AIR server ready at ([^\s"]+)/.exec(out);
     if (ready) {
       child.stdout!.resume();
       return { child, url: ready[1] };
@@ -280,7 +281,7 @@ async function main() {
   const interval = arg('interval', 500);
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'air-bench-subs-'));
   await fs.chmod(dir, 0o755);
-  const quiet = { info() {}, warn: console.warn, error: console.error };
+  const quiet = createLogger({ level: LogLevel.WARN });
   let embedded: EmbeddedDatabase | undefined;
   let node: ChildProcess | undefined;
   try {

@@ -15,7 +15,8 @@ import type { ExecutionDeps } from './actions/execution.service.js';
 import { BUILTIN_EXECUTORS } from './actions/builtin.executor.js';
 import { createServer, type AirServer } from './server.js';
 import { seedDemoTenant } from './demo/demo.seed.js';
-import { coerceError, type Logger } from './errors.js';
+import { coerceError } from './errors.js';
+import { createLogger, investigationLogger, type Logger } from './logger.js';
 import { JobQueue } from './jobs/queue.js';
 import { runInvestigation } from './playbooks/engine.js';
 import { definitionOf } from './playbooks/playbooks.js';
@@ -44,7 +45,11 @@ export interface BootstrapOptions {
   executors?: ExecutorRegistry;
 }
 
-export async function bootstrap(config: Config, logger: Logger = console, opts: BootstrapOptions = {}): Promise<App> {
+export async function bootstrap(
+  config: Config,
+  logger: Logger = createLogger({ level: config.logLevel, pretty: config.env === 'development' }),
+  opts: BootstrapOptions = {},
+): Promise<App> {
   const executors = opts.executors ?? BUILTIN_EXECUTORS;
   let embedded: EmbeddedDatabase | undefined;
   let orm: Orm | undefined;
@@ -74,10 +79,10 @@ export async function bootstrap(config: Config, logger: Logger = console, opts: 
       server,
       signer,
       async stop() {
-        await server.stop().catch((e: unknown) => logger.error('stopping the HTTP server failed', coerceError(e)));
+        await server.stop().catch((e: unknown) => logger.error({ err: coerceError(e) }, 'stopping the HTTP server failed'));
         // Running investigations get a moment to reach a step boundary; what is cut off resumes elsewhere.
-        await handles.queue.stop().catch((e: unknown) => logger.error('stopping the job queue failed', coerceError(e)));
-        await handles.orm.close().catch((e: unknown) => logger.error('closing the database pool failed', coerceError(e)));
+        await handles.queue.stop().catch((e: unknown) => logger.error({ err: coerceError(e) }, 'stopping the job queue failed'));
+        await handles.orm.close().catch((e: unknown) => logger.error({ err: coerceError(e) }, 'closing the database pool failed'));
         await handles.embedded?.stop();
       },
     };
@@ -104,17 +109,20 @@ export async function startWorkers(deps: ExecutionDeps, concurrency: number): Pr
     logger,
     approveByPolicy: (tx: EntityManager, tenantId: string, ids: string[]) => approveByPolicy(tx, queue, tenantId, ids),
   };
-  await queue.workActions(concurrency, (job, lastAttempt) => runAction(deps, job, lastAttempt));
+  await queue.workActions(concurrency, (job, lastAttempt) =>
+    runAction({ ...deps, logger: logger.child({ tenant: job.tenantId, action: job.actionId }) }, job, lastAttempt),
+  );
   await queue.workSweep(async () => {
     await expirePendingActions(orm, queue);
     await reconcile(orm, queue);
   });
   await queue.workInvestigations(concurrency, async ({ tenantId, investigationId }) => {
+    const log = investigationLogger(logger, tenantId, investigationId);
     try {
-      await runInvestigation(engine, tenantId, investigationId);
+      await runInvestigation({ ...engine, logger: log }, tenantId, investigationId);
     } catch (e) {
       // The queue retries with backoff; the engine resumes at the first unfinished step.
-      logger.error({ err: coerceError(e), investigationId }, 'investigation run failed; it will be retried');
+      log.error({ err: coerceError(e) }, 'investigation run failed; it will be retried');
       throw e;
     }
   });

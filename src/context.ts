@@ -6,6 +6,7 @@ import type { Viewer } from './auth/viewer.js';
 import type { JobQueue } from './jobs/queue.js';
 import type { ExecutorRegistry } from './actions/executor.js';
 import type { EventStream } from './realtime/event-stream.service.js';
+import type { Logger } from './logger.js';
 
 /** The long-lived handles services need beyond the request's EntityManager. */
 export interface Services {
@@ -24,6 +25,8 @@ export interface Context {
   readonly em: EntityManager;
   readonly loaders: Loaders;
   readonly services: Services;
+  /** The request's (or socket operation's) logger: its lines carry the request id, tenant and operation. */
+  readonly log: Logger;
 }
 
 /** A fork whose every read of tenant-owned rows is limited to `tenantId`. */
@@ -34,7 +37,7 @@ export function tenantEntityManager(orm: Orm, tenantId: string): EntityManager {
 }
 
 /** Build the request context in one place; HTTP and WebSocket call the same function. */
-export function createContext(services: Services, viewer: Viewer): Context {
+export function createContext(services: Services, viewer: Viewer, log: Logger): Context {
   const em = tenantEntityManager(services.orm, viewer.tenantId);
-  return { viewer, em, loaders: createLoaders(em), services };
+  return { viewer, em, loaders: createLoaders(em), services, log };
 }

@@ -6,7 +6,8 @@ import { LockMode } from '@mikro-orm/core';
 import type { Orm } from '../db/database.js';
 import { sql } from '../db/sql.js';
 import { tenantEntityManager, type Context } from '../context.js';
-import { badInput, conflict, notFound, type Logger } from '../errors.js';
+import { badInput, conflict, notFound } from '../errors.js';
+import type { Logger } from '../logger.js';
 import { requireAdmin } from '../auth/viewer.js';
 import { actorOf, AuditKind, checkComment, recordAudit } from '../audit/audit.service.js';
 import { appendEvents, EventType, type EventInput } from '../realtime/outbox.js';
@@ -103,10 +104,10 @@ export async function runAction(deps: ExecutionDeps, job: { tenantId: string; ac
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     if (!lastAttempt || e instanceof RemediationInProgress) {
-      logger.warn(`action ${actionId}: ${message}; will be retried`);
+      logger.warn({ action: actionId, reason: message }, 'action failed; it will be retried');
       throw e;
     }
-    logger.error(`action ${actionId}: failed for good: ${message}`);
+    logger.error({ action: actionId, err: e }, 'action failed for good');
     await em.fork().transactional(async (tx) => {
       const action = await tx.findOne(Action, { id: actionId, status: { $in: [ActionStatus.APPROVED, ActionStatus.RUNNING] } });
       if (!action) return;

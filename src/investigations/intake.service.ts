@@ -8,6 +8,7 @@ import { EmailMessage } from '../telemetry/email-message.entity.js';
 import { estimateSimilarity } from '../telemetry/fingerprint.js';
 import { ingestNdjson } from '../telemetry/ingest.service.js';
 import type { JobQueue } from '../jobs/queue.js';
+import type { Logger } from '../logger.js';
 import { Investigation } from './investigation.entity.js';
 import { InvestigatedEntity } from './investigated-entity.entity.js';
 import { EntityKind, OPEN_STATES, type Playbook } from '../domain/investigation.js';
@@ -83,7 +84,7 @@ export async function raiseAlert(orm: Orm, queue: JobQueue, tenantId: string, in
  * raiseAlert does. One transaction per alert; an alert that cannot start a playbook (e.g. a report
  * of a message not ingested yet) stays stored without an investigation and the others go on.
  */
-export async function routeStoredAlerts(orm: Orm, queue: JobQueue, tenantId: string, alertIds: string[], logger?: Pick<Console, 'warn'>) {
+export async function routeStoredAlerts(orm: Orm, queue: JobQueue, tenantId: string, alertIds: string[], logger?: Logger) {
   for (const id of alertIds) {
     try {
       await tenantEntityManager(orm, tenantId).transactional(async (tx) => {
@@ -95,7 +96,7 @@ export async function routeStoredAlerts(orm: Orm, queue: JobQueue, tenantId: str
         await route(tx, queue, alert, input, await messageFor(tx, input));
       });
     } catch (e) {
-      logger?.warn(`alert ${id} was stored but starts no investigation: ${e instanceof Error ? e.message : String(e)}`);
+      logger?.warn({ alert: id, reason: e instanceof Error ? e.message : String(e) }, 'alert stored but starts no investigation');
     }
   }
 }

@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sqlNumbered } from '../db/sql.js';
 import { PgBoss, type Db } from 'pg-boss';
-import { coerceError, type Logger } from '../errors.js';
+import { coerceError } from '../errors.js';
+import type { Logger } from '../logger.js';
 import { isUuid } from '../common/lookup.js';
 
 /** Queue names and the payload each carries: the one map from job to data. */

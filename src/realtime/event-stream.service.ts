@@ -1,5 +1,6 @@
 import pg from 'pg';
-import { badInput, coerceError, type Logger } from '../errors.js';
+import { badInput, coerceError } from '../errors.js';
+import type { Logger } from '../logger.js';
 import { EVENTS_CHANNEL, EventType } from './outbox.js';
 
 /**
@@ -297,7 +298,8 @@ export class EventStream {
     lost?.on('error', () => undefined);
     lost?.end().catch(() => undefined);
     this.logger.warn(
-      `events: LISTEN connection lost (${coerceError(e).message}); reconnecting, polling every ${this.pollIntervalMs} ms meanwhile`,
+      { reason: coerceError(e).message, pollIntervalMs: this.pollIntervalMs },
+      'events: LISTEN connection lost; reconnecting, polling meanwhile',
     );
     const retry = (delay: number) => {
       this.reconnectTimer = setTimeout(() => {
@@ -358,7 +360,7 @@ export class EventStream {
     } catch (e) {
       // The database is away (restart, failover): the poll tries again; nothing is lost, the
       // position has not moved past anything undelivered.
-      if (!this.failing) this.logger.warn(`events: reading the outbox failed (${coerceError(e).message}); retrying`);
+      if (!this.failing) this.logger.warn({ reason: coerceError(e).message }, 'events: reading the outbox failed; retrying');
       this.failing = true;
     }
   }

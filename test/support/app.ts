@@ -5,34 +5,42 @@ import { print } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { bootstrap, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import type { Logger } from '../../src/errors.js';
+import { createLogger, LogLevel, type Logger } from '../../src/logger.js';
 import { createTestDatabase } from './database.js';
 import { Role } from '../../src/domain/role.js';
 import type { ExecutorRegistry } from '../../src/actions/executor.js';
 
 export const TEST_SECRET = 'test-secret-that-is-at-least-32-characters-long';
 
+/** One JSON log line as pino wrote it: `level` (its name), `msg`, the bindings and the fields. */
+export interface LogLine {
+  level: string;
+  msg: string;
+  err?: { type: string; message: string; stack: string; [key: string]: unknown };
+  [field: string]: unknown;
+}
+
 /**
- * A logger that keeps what it was told, so tests can check that masked errors were logged.
- * AIR_TEST_LOG=1 also prints it.
+ * A pino logger whose lines the test can read back, so tests can check what was logged and at which
+ * level (masked errors, request lines). AIR_TEST_LOG=1 also prints them.
  */
-export function recordingLogger() {
-  const lines: { level: string; args: unknown[] }[] = [];
-  const record =
-    (level: 'info' | 'warn' | 'error') =>
-    (...args: unknown[]) => {
-      lines.push({ level, args });
-      if (process.env.AIR_TEST_LOG) console[level](...args);
-    };
-  const logger: Logger = { info: record('info'), warn: record('warn'), error: record('error') };
-  return { logger, lines };
+export function recordingLogger(level: LogLevel = LogLevel.DEBUG): { logger: Logger; lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  const destination = {
+    write(text: string) {
+      lines.push(JSON.parse(text) as LogLine);
+      if (process.env.AIR_TEST_LOG) process.stdout.write(text);
+    },
+  };
+  return { logger: createLogger({ level, destination }), lines };
 }
 
 export interface TestApp {
   app: App;
   url: string;
   databaseUrl: string;
-  log: ReturnType<typeof recordingLogger>['lines'];
+  /** Every line the app logged, debug included. */
+  log: LogLine[];
   token(tenant: string, roles: Role[] | Role, opts?: { sub?: string; ttlSeconds?: number }): Promise<string>;
   stop(): Promise<void>;
 }
