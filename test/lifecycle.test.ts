@@ -3,7 +3,8 @@ import { seedInvestigation } from './support/fixtures.js';
 import { BUILTIN_EXECUTORS } from '../src/actions/builtin.executor.js';
 import type { ExecutorRegistry } from '../src/actions/executor.js';
 import { expirePendingActions } from '../src/actions/expiry.service.js';
-import { reconcile } from '../src/investigations/lifecycle.service.js';
+import { reconcile, settleInvestigations } from '../src/investigations/lifecycle.service.js';
+import { tenantEntityManager } from '../src/context.js';
 import { Role } from '../src/domain/role.js';
 import { sql as rawSql } from '../src/db/sql.js';
 
@@ -124,6 +125,25 @@ describe('throttled investigations start as soon as room frees up', () => {
 });
 
 describe('settling', () => {
+  test('two transactions completing the last two actions at once: exactly one settles the investigation (no write skew)', async () => {
+    const { tenantId, investigation: inv, actions } = await seedInvestigation(t.app.orm, 'write-skew', { actions: 2 });
+    await sql(`update actions set status = 'RUNNING' where id = any(?::uuid[])`, [actions.map((a) => a.id)]);
+    // Each transaction completes its own action, then waits until the other has too, then settles:
+    // under READ COMMITTED both counted the other's action as RUNNING and neither settled.
+    const completed: (() => void)[] = [];
+    const both = Promise.all([0, 1].map((i) => new Promise<void>((r) => (completed[i] = r))));
+    const complete = (i: number) =>
+      tenantEntityManager(t.app.orm, tenantId).transactional(async (tx) => {
+        await rawSql(tx, `update actions set status = 'COMPLETED', completed_at = now() where id = ?`, [actions[i]!.id]);
+        completed[i]!();
+        await both;
+        return settleInvestigations(tx, t.app.queue, tenantId, [inv.id]);
+      });
+    const settledBy = await Promise.all([complete(0), complete(1)]);
+    expect(settledBy.flat()).toEqual([inv.id]);
+    expect((await investigation('write-skew', inv.id)).state).toBe('REMEDIATED');
+  });
+
   test('an investigation whose actions all closed while nothing settled it is repaired by reconciliation', async () => {
     const { investigation: inv, actions } = await seedInvestigation(t.app.orm, 'reconcile', { actions: 2 });
     await sql(`update actions set status = 'COMPLETED', completed_at = now() where id = any(?::uuid[])`, [actions.map((a) => a.id)]);
@@ -251,6 +271,16 @@ describe('one executor registry, given to bootstrap, for running and undoing', (
       return s !== 'PENDING_ACTION' && s;
     });
     expect(state).toBe('REMEDIATED');
+    // Settled by the transaction that completed the last action, not later by the reconciliation sweep:
+    // the REMEDIATED event was written in the same transaction as one of the COMPLETED events.
+    const events = await sql<{ type: string; state: string | null; status: string | null; tx: string }>(
+      `select type, payload->>'state' as state, payload->>'status' as status, tx_id::text as tx from events where investigation_id = ?`,
+      [inv.id],
+    );
+    const completedIn = new Set(events.filter((e) => e.type === 'ACTION_EXECUTED' && e.status === 'COMPLETED').map((e) => e.tx));
+    const remediated = events.filter((e) => e.type === 'INVESTIGATION_STATE_CHANGED' && e.state === 'REMEDIATED');
+    expect(remediated).toHaveLength(1);
+    expect(completedIn.has(remediated[0]!.tx)).toBe(true);
     expect(calls.sort()).toEqual(['run BLOCK_URL', 'run SOFT_DELETE_EMAILS']);
     const soft = actions.find((a) => a.type === 'SOFT_DELETE_EMAILS')!;
     const undone = await gql(plugged.url, token, UNDO, { id: soft.id });
