@@ -150,10 +150,11 @@ try {
       for (const g of gin) await client.query(`select gin_clean_pending_list($1::regclass)`, [g.indexname]);
       const copySeconds = seconds(t);
       const { rows } = await client.query<{ n: number }>(`select count(*)::int as n from "${table}"`);
-      const copyRate = rows[0].n / copySeconds;
+      const copied = rows[0]!.n; // count(*) always returns one row
+      const copyRate = copied / copySeconds;
       console.log(
-        `bare COPY: ${fmt(rows[0].n)} message rows in ${copySeconds.toFixed(1)} s → ${fmt(copyRate)} rows/s (same columns and indexes; ` +
-          `${fmt(rows[0].n / copyOnlySeconds)} rows/s before the final GIN pending-list merge)`,
+        `bare COPY: ${fmt(copied)} message rows in ${copySeconds.toFixed(1)} s → ${fmt(copyRate)} rows/s (same columns and indexes; ` +
+          `${fmt(copied / copyOnlySeconds)} rows/s before the final GIN pending-list merge)`,
       );
       const { rows: idx } = await client.query<{ indexdef: string }>(`select indexdef from pg_indexes where tablename = $1`, [table]);
       console.log(`  indexes: ${idx.map((i) => i.indexdef.replace(/^CREATE (UNIQUE )?INDEX \S+ ON \S+ USING /, '$1')).join('; ')}`);

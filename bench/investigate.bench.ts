@@ -101,8 +101,10 @@ try {
       body: JSON.stringify({ query, variables }),
     });
     const json = (await r.json()) as { data?: Record<string, { investigationId: string }>; errors?: { message: string }[] };
-    if (json.errors) throw new Error(json.errors[0].message);
-    return Object.values(json.data!)[0].investigationId;
+    if (json.errors) throw new Error(json.errors.map((e) => e.message).join('; '));
+    const [result] = Object.values(json.data ?? {});
+    if (!result) throw new Error(`the response has no data: ${JSON.stringify(json)}`);
+    return result.investigationId;
   };
   const until = async (id: string) => {
     for (;;) {
@@ -121,17 +123,22 @@ try {
 
   const timings: { kind: string; ms: number; state: string }[] = [];
   const extra = truth.campaigns.flatMap((c) => c.messageIds.filter((id) => id !== c.reportedMessageId));
+  const extraAt = (n: number) => {
+    const id = extra[n % extra.length];
+    if (id === undefined) throw new Error('the organisation has no campaign message besides the reported ones: raise --messages');
+    return id;
+  };
   for (let i = 0; i < reports; i++) {
-    const kind = i < truth.campaigns.length ? 'reportMessage' : 'startInvestigation';
+    const campaign = truth.campaigns[i];
+    const kind = campaign ? 'reportMessage' : 'startInvestigation';
     const start = performance.now();
-    const id =
-      kind === 'reportMessage' ? await report(truth.campaigns[i].reportedMessageId) : await manual(extra[(i * 7919) % extra.length]);
+    const id = campaign ? await report(campaign.reportedMessageId) : await manual(extraAt(i * 7919));
     const state = await until(id);
     timings.push({ kind, ms: performance.now() - start, state });
   }
   const stats = (xs: number[]) => {
     const s = [...xs].sort((a, b) => a - b);
-    const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
+    const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] ?? NaN;
     return `median ${(at(0.5) / 1000).toFixed(2)} s, p95 ${(at(0.95) / 1000).toFixed(2)} s (n=${s.length})`;
   };
   const states = timings.reduce<Record<string, number>>((acc, t) => ({ ...acc, [t.state]: (acc[t.state] ?? 0) + 1 }), {});
@@ -140,7 +147,7 @@ try {
   if (reported.length) console.log(`  of which reportMessage (one per campaign): ${stats(reported.map((t) => t.ms))}`);
 
   const burstStart = performance.now();
-  const ids = await Promise.all(Array.from({ length: reports }, (_, i) => manual(extra[(i * 104_729 + 13) % extra.length])));
+  const ids = await Promise.all(Array.from({ length: reports }, (_, i) => manual(extraAt(i * 104_729 + 13))));
   await Promise.all(ids.map(until));
   const minutes = (performance.now() - burstStart) / 60_000;
   console.log(

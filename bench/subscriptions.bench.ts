@@ -53,7 +53,7 @@ function rssOf(pid: number): Promise<{ rssMb: number; peakMb: number }> {
   }));
 }
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
 interface Side {
   setupPerSec: number;
@@ -151,10 +151,10 @@ async function startAirNode(databaseUrl: string, dataDir: string): Promise<{ chi
   let out = '';
   for await (const chunk of child.stdout!) {
     out += String(chunk);
-    const ready = /AIR server ready at ([^\s"]+)/.exec(out);
-    if (ready) {
+    const url = /AIR server ready at ([^\s"]+)/.exec(out)?.[1];
+    if (url) {
       child.stdout!.resume();
-      return { child, url: ready[1] };
+      return { child, url };
     }
   }
   throw new Error(`the AIR node exited before it was ready:\n${out}`);

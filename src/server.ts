@@ -71,7 +71,8 @@ export async function createServer(deps: ServerDeps, listen: { port: number; hos
     createRequestListener({
       logger,
       route: (url) =>
-        Object.hasOwn(routes, url.pathname) ? routes[url.pathname] : url.pathname.startsWith('/export/') ? exportRoute : noRoute,
+        (Object.hasOwn(routes, url.pathname) ? routes[url.pathname] : undefined) ??
+        (url.pathname.startsWith('/export/') ? exportRoute : noRoute),
       quietPaths: HEALTH_PATHS,
     }),
   );

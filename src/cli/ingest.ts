@@ -38,7 +38,7 @@ try {
 }
 const { values, positionals } = parsed;
 if (positionals.length !== 1) fail(`give exactly one NDJSON file, but got ${positionals.length}`);
-const file = path.resolve(positionals[0]);
+const file = path.resolve(positionals[0] ?? '');
 if (!fs.existsSync(file)) fail(`no such file: ${file}`);
 
 function ingestUrl(base: string): string {

@@ -169,7 +169,7 @@ export function createLoaders(em: EntityManager) {
             const column = em
               .getMetadata()
               .get(entity)
-              .props.find((p) => p.name === parentKey)!.fieldNames[0];
+              .props.find((p) => p.name === parentKey)!.fieldNames[0]!;
             const counts = new Map<string, number>();
             for (const r of rows) counts.set(String(r[column]), Number(r.n));
             return parents.map((p) => counts.get(p) ?? 0);

@@ -43,7 +43,7 @@ function enumList<T extends string>(params: URLSearchParams, name: string, allow
 
 /** V8 rolls 2026-11-31 over to December 1st; a date that does not exist is refused instead. */
 function isCalendarDate(value: string): boolean {
-  const [y, m, d] = value.slice(0, 10).split('-').map(Number);
+  const [y = NaN, m = NaN, d = NaN] = value.slice(0, 10).split('-').map(Number);
   const date = new Date(Date.UTC(y, m - 1, d));
   return date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }
@@ -51,10 +51,11 @@ function isCalendarDate(value: string): boolean {
 function instant(params: URLSearchParams, name: string): Date | undefined {
   const values = params.getAll(name);
   if (values.length > 1) throw badInput(`${name}: expects one value, but got ${values.length}`, name);
-  if (values.length === 0 || values[0] === '') return undefined;
-  const date = new Date(values[0]);
-  if (!ISO_INSTANT.test(values[0]) || Number.isNaN(date.getTime()) || !isCalendarDate(values[0])) {
-    throw badInput(`${name}: expects an ISO 8601 date or date-time with offset (2026-11-23T08:00:00Z), but got ${shown(values[0])}`, name);
+  const [value] = values;
+  if (value === undefined || value === '') return undefined;
+  const date = new Date(value);
+  if (!ISO_INSTANT.test(value) || Number.isNaN(date.getTime()) || !isCalendarDate(value)) {
+    throw badInput(`${name}: expects an ISO 8601 date or date-time with offset (2026-11-23T08:00:00Z), but got ${shown(value)}`, name);
   }
   return date;
 }
@@ -105,7 +106,7 @@ export async function handleExport(
     if (!hasAnyRole(viewer, READ_ROLES)) throw forbidden('Exporting investigations needs a security role');
     if (perInvestigation) {
       // Left encoded: a UUID has nothing to decode, and whatever else arrived is not found either way.
-      const [, id, file] = perInvestigation;
+      const [, id = '', file] = perInvestigation;
       if ([...url.searchParams.keys()].length) throw badInput(`${url.pathname} takes no parameters`);
       // A malformed id, a missing one and another tenant's all get the same answer.
       if (!isUuid(id) || !(await investigationExists(deps.orm, viewer.tenantId, id.toLowerCase()))) {

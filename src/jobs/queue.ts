@@ -121,7 +121,7 @@ export class JobQueue {
   /** Run investigations with `concurrency` at a time in this process. */
   async workInvestigations(concurrency: number, run: (payload: JobPayloads['investigation-run']) => Promise<unknown>): Promise<void> {
     await this.boss.work(RUN_INVESTIGATION, { localConcurrency: concurrency, batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
-      await run(parseRunInvestigation(job.data));
+      await run(parseRunInvestigation(job?.data));
     });
   }
 
@@ -142,6 +142,7 @@ export class JobQueue {
       RUN_ACTION,
       { localConcurrency: concurrency, batchSize: 1, pollingIntervalSeconds: 1, includeMetadata: true },
       async ([job]) => {
+        if (!job) return;
         await run(parseRunAction(job.data), job.retryCount >= job.retryLimit);
       },
     );

@@ -104,7 +104,8 @@ export class EventStream implements SubscriptionSource {
   /** Start at the outbox's current end: subscriptions replay anything older themselves. */
   async start(): Promise<void> {
     const [row] = await this.query<{ horizon: string }>(`select pg_snapshot_xmin(pg_current_snapshot())::text as horizon`, []);
-    this.position = below(BigInt(row.horizon));
+    // A select without FROM returns exactly one row.
+    this.position = below(BigInt(row!.horizon));
     await this.connectListener().catch((e: unknown) => this.listenerLost(e));
     this.pollTimer = setInterval(() => this.wake(), this.pollIntervalMs);
     this.pollTimer.unref();
@@ -164,7 +165,7 @@ export class EventStream implements SubscriptionSource {
     ]);
     if (!rows.length)
       throw badInput(`after: no event '${cursor}' is kept for your tenant; subscribe without after and reload what is on screen`, 'after');
-    return { tx: BigInt(rows[0].tx_id), id: BigInt(cursor) };
+    return { tx: BigInt(rows[0]!.tx_id), id: BigInt(cursor) };
   }
 
   /** A stream of the events `filter` selects: what follows `after` first, then live, each once, in order. */
@@ -205,7 +206,8 @@ export class EventStream implements SubscriptionSource {
       ? await this.query<Row>(READ_INVESTIGATION, [filter.tenantId, filter.investigationId, ...tail])
       : await this.query<Row>(READ_TENANT, [filter.tenantId, ...tail]);
     const events = rows.filter((r) => r.id !== null).map(toEvent);
-    const passed = events.length === limit ? events[events.length - 1].position : below(BigInt(rows[0].horizon));
+    // The read always answers at least its horizon row (an outer join on the snapshot).
+    const passed = events.length === limit ? events[events.length - 1]!.position : below(BigInt(rows[0]!.horizon));
     return { events, passed, hubPosition };
   }
 
@@ -287,7 +289,7 @@ export class EventStream implements SubscriptionSource {
         const events = rows.filter((r) => r.id !== null).map(toEvent);
         for (const event of events) this.dispatch(event);
         if (events.length < this.batchSize) {
-          this.position = below(BigInt(rows[0].horizon));
+          this.position = below(BigInt(rows[0]!.horizon));
           break;
         }
       }
@@ -311,7 +313,8 @@ export class EventStream implements SubscriptionSource {
    * rather than at the next poll.
    */
   private async retryIfBlocked() {
-    const [{ blocked }] = await this.query<{ blocked: boolean }>(BLOCKED, [String(this.position.tx), String(this.position.id)]);
+    const [row] = await this.query<{ blocked: boolean }>(BLOCKED, [String(this.position.tx), String(this.position.id)]);
+    const blocked = row?.blocked ?? false;
     clearTimeout(this.retryTimer);
     if (!blocked) {
       this.blockedDelay = 0;

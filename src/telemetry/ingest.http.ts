@@ -38,7 +38,7 @@ export async function handleIngest(req: IncomingMessage, res: ServerResponse, { 
   }
   log.setBindings({ tenant: viewer.tenantId });
   if (!viewer.roles.includes(Role.SERVICE)) return refuse(forbidden('Only a SERVICE token may ingest telemetry'));
-  const mediaType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  const mediaType = (req.headers['content-type'] ?? '').split(';', 1)[0]!.trim().toLowerCase();
   if (!ACCEPTED_TYPES.includes(mediaType)) {
     const error = new AppError(
       ErrorCode.BAD_USER_INPUT,

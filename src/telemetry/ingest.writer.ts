@@ -58,14 +58,8 @@ const SQL = Object.fromEntries(
 
 /** Columns of the batch as unnest parameters: [tenant, ids, external ids, …columns]. */
 function params(tenantId: string, rows: Row[], width: number): unknown[] {
-  const cols: unknown[][] = Array.from({ length: width + 2 }, () => new Array(rows.length));
-  for (let i = 0; i < rows.length; i++) {
-    cols[0][i] = uuidv7();
-    cols[1][i] = rows[i].id;
-    const values = rows[i].values;
-    for (let c = 0; c < width; c++) cols[c + 2][i] = values[c];
-  }
-  return [tenantId, ...cols];
+  const columns = Array.from({ length: width }, (_, c) => rows.map((row) => row.values[c]));
+  return [tenantId, rows.map(() => uuidv7()), rows.map((row) => row.id), ...columns];
 }
 
 export type Batch = Map<TableType, Row[]>;

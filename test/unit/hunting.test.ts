@@ -193,7 +193,7 @@ describe('device_files', () => {
       [EntityKind.MACHINE, 'LAPTOP-1', Verdict.MALICIOUS],
       [EntityKind.FILE, 'f00d', Verdict.MALICIOUS],
     ]);
-    expect(outcome.entities?.[0].details).toEqual({
+    expect(outcome.entities?.[0]?.details).toEqual({
       user: 'alice@contoso.example',
       os: 'Windows 11',
       files: [
@@ -281,7 +281,7 @@ describe('user_compromise (email playbooks)', () => {
       [EntityKind.INBOX_RULE, 'r1', Verdict.MALICIOUS],
       [EntityKind.IP, '192.0.2.66', Verdict.SUSPICIOUS],
     ]);
-    expect(outcome.entities?.[0].threats).toEqual(['Suspicious inbox rule', 'Risky sign-in', 'Compromised user']);
+    expect(outcome.entities?.[0]?.threats).toEqual(['Suspicious inbox rule', 'Risky sign-in', 'Compromised user']);
     expect(outcome.edges).toEqual([
       {
         from: { kind: EntityKind.IP, value: '192.0.2.66' },

@@ -108,7 +108,7 @@ describe('USER_COMPROMISED', () => {
       [EntityKind.INBOX_RULE, 'r1', Verdict.MALICIOUS],
       [EntityKind.IP, '198.51.100.66', Verdict.SUSPICIOUS],
     ]);
-    expect(run.actions.map((a) => [a.type, a.targets?.[0].value])).toEqual([
+    expect(run.actions.map((a) => [a.type, a.targets?.[0]?.value])).toEqual([
       [ActionType.REMOVE_INBOX_RULE, 'r1'],
       [ActionType.RESET_PASSWORD, bob],
       [ActionType.REVOKE_SESSIONS, bob],
@@ -204,7 +204,7 @@ describe('email playbook, in memory', () => {
       clickers: ['u1@contoso.example'],
       firstClick: { 'u1@contoso.example': '2025-03-10T10:00:00.000Z' },
     });
-    expect(run.actions.map((a) => [a.type, a.clusterRef?.query ?? a.targets?.[0].value])).toEqual([
+    expect(run.actions.map((a) => [a.type, a.clusterRef?.query ?? a.targets?.[0]?.value])).toEqual([
       [ActionType.SOFT_DELETE_EMAILS, ClusterQuery.SIMILAR_CONTENT],
       [ActionType.SOFT_DELETE_EMAILS, ClusterQuery.SAME_SENDER],
       [ActionType.SOFT_DELETE_EMAILS, ClusterQuery.SAME_SENDER_IP_AND_SUBJECT],
@@ -215,7 +215,7 @@ describe('email playbook, in memory', () => {
       [ActionType.RESET_PASSWORD, 'u1@contoso.example'],
       [ActionType.REVOKE_SESSIONS, 'u1@contoso.example'],
     ]);
-    expect(run.actions[0].evidence).toEqual({
+    expect(run.actions[0]?.evidence).toEqual({
       reasons: ['Phish url', 'sender domain imitates contoso.example'],
       clusterSize: 3,
       inMailbox: 2,

@@ -5,6 +5,7 @@
  */
 import type { DeliveryLocationName } from '../../telemetry/ingest-record.types.js';
 import { DAY, HOUR, isWeekend, iso, MINUTE, SECOND } from './clock.js';
+import { itemAt } from './list.js';
 import { DOMAIN_SUFFIXES, GREETINGS as GREETING_TEXTS, HOMOGLYPHS, LURES, type Lure } from './lures.data.js';
 import { PARTNERS } from './mail.data.js';
 import { WORDS } from './names.data.js';
@@ -35,17 +36,17 @@ export function planCampaigns(org: Organisation, plan: Random): number {
   for (let c = 0; c < count; c++) lures.push((c % 3 === 1 ? malware.shift() : phish.shift()) ?? phish.shift() ?? malware.shift()!);
 
   const target = Math.max(count * MIN_CAMPAIGN_MESSAGES, Math.round(messages * CAMPAIGN_SHARE));
-  const weights = lures.map(() => 0.5 + plan.next());
-  const weightSum = weights.reduce((a, b) => a + b, 0);
-  const sizes = weights.map((w) => Math.max(MIN_CAMPAIGN_MESSAGES, Math.round((target * w) / weightSum)));
+  const weighted = lures.map((lure) => ({ lure, weight: 0.5 + plan.next() }));
+  const weightSum = weighted.reduce((a, { weight }) => a + weight, 0);
 
   const usedDomains = new Set<string>([domain, ...PARTNERS.map((p) => p.domain), ...PUBLISHERS.map((p) => p.domain)]);
   const usedIps = new Set<string>();
   const compromised = new Set<number>();
   const perm = Int32Array.from({ length: mailboxes }, (_, i) => i);
   let total = 0;
-  for (let c = 0; c < count; c++) {
-    const campaign = planCampaign(org, c, lures[c], sizes[c], usedDomains, usedIps, compromised, perm);
+  for (const [c, { lure, weight }] of weighted.entries()) {
+    const size = Math.max(MIN_CAMPAIGN_MESSAGES, Math.round((target * weight) / weightSum));
+    const campaign = planCampaign(org, c, lure, size, usedDomains, usedIps, compromised, perm);
     org.campaigns.push(campaign);
     total += campaign.slots.length;
   }
@@ -134,9 +135,10 @@ function planCampaign(
     const waveSize = Math.floor(size / waves) + (w < size % waves ? 1 : 0);
     let t = waveStart;
     for (let k = 0; k < waveSize; k++) {
-      const j = k + rng.int(mailboxes - k); // partial Fisher–Yates: distinct recipients within a wave
-      const user = perm[j];
-      perm[j] = perm[k];
+      // Partial Fisher–Yates: distinct recipients within a wave (waveSize ≤ mailboxes, so k ≤ j < perm.length).
+      const j = k + rng.int(mailboxes - k);
+      const user = itemAt(perm, j);
+      perm[j] = itemAt(perm, k);
       perm[k] = user;
       t += rng.between(1 * SECOND, 20 * SECOND);
       slots.push(planSlot(rng, user, w, t, { zapRate, clickRate, caughtRate, lure }));
@@ -159,13 +161,13 @@ function planCampaign(
   if (lure.path && lure.kind === 'PHISH') {
     // At least one click that got through, so URL hunting and the click step have something to find.
     if (!delivered.some((s) => s.click?.action === 'ALLOWED')) {
-      const s = delivered[0] ?? slots[0];
+      const s = delivered[0] ?? itemAt(slots, 0); // a campaign has at least MIN_CAMPAIGN_MESSAGES slots
       s.click = { at: s.at + rng.delay(30, 2, 120), action: 'ALLOWED', early: false, withMessageId: true };
       if (s.fate === 'ZAPPED' && s.click.at >= s.zapAt) s.zapAt = s.click.at + HOUR;
     }
     const clickers = slots.filter((s) => s.click?.action === 'ALLOWED' && !compromised.has(s.user));
     let victims = canCompromise ? clickers.filter(() => rng.chance(0.3)).slice(0, 6) : [];
-    if (canCompromise && victims.length === 0 && clickers.length > 0) victims = [clickers[0]];
+    if (canCompromise && victims.length === 0) victims = clickers.slice(0, 1);
     for (const s of victims) {
       compromised.add(s.user);
       const where = rng.pick(attacker);
@@ -182,7 +184,7 @@ function planCampaign(
         ruleName: rng.pick(['.', '..', 'RSS', 'Sync', 'Mail Sync', 'x']),
         returnsAt: rng.chance(0.5) ? ruleAt + rng.between(2 * HOUR, 20 * HOUR) : undefined,
         truth: {
-          user: org.people[s.user].address,
+          user: org.person(s.user).address,
           campaign: lure.name,
           messageId: '',
           clickId: '',
@@ -205,8 +207,9 @@ function planCampaign(
   if (lure.kind === 'MALWARE') {
     // The attachment reaches some devices; at least one, so device hunting has something to find.
     for (const s of delivered) if (rng.chance(0.2)) s.deviceFileAt = s.at + rng.delay(40, 3, 180);
-    if (delivered.length > 0 && !delivered.some((s) => s.deviceFileAt > 0))
-      delivered[0].deviceFileAt = delivered[0].at + rng.delay(40, 3, 180);
+    const [firstDelivered] = delivered;
+    if (firstDelivered && !delivered.some((s) => s.deviceFileAt > 0))
+      firstDelivered.deviceFileAt = firstDelivered.at + rng.delay(40, 3, 180);
     for (const s of delivered) if (s.fate === 'ZAPPED' && s.deviceFileAt >= s.zapAt) s.deviceFileAt = s.at + (s.zapAt - s.at) / 2;
   }
   if (index === 0) {
@@ -217,7 +220,7 @@ function planCampaign(
   const firstZapped = slots.find((s) => s.fate === 'ZAPPED');
   if (firstZapped) firstZapped.zapAlert = true;
   // A user reports one message that is still in the inbox.
-  const reported = slots.find((s) => s.fate === 'INBOX') ?? delivered[0] ?? slots[0];
+  const reported = slots.find((s) => s.fate === 'INBOX') ?? delivered[0] ?? itemAt(slots, 0);
   reported.reportAt = reported.at + rng.delay(45, 10, 180);
 
   return {
@@ -334,7 +337,7 @@ function lookalike(base: string, rng: Random): string {
     label = label.slice(0, at) + to + label.slice(at + from.length);
   } else {
     const at = rng.between(1, label.length - 1);
-    label = label.slice(0, at) + label[at - 1] + label.slice(at);
+    label = label.slice(0, at) + label.charAt(at - 1) + label.slice(at);
   }
   if (rng.chance(0.7)) label += `-${rng.pick(DOMAIN_SUFFIXES)}`;
   return `${label}.example`;

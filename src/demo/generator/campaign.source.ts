@@ -5,6 +5,7 @@
  */
 import type { AttachmentRecord, IngestRecord, MessageRecord } from '../../telemetry/ingest-record.types.js';
 import { DAY, iso, isoDay, longDate, MINUTE } from './clock.js';
+import { itemAt } from './list.js';
 import type { Campaign, Organisation, Slot } from './organisation.state.js';
 import { LURE_COUNTRY_NAMES, OCTETS } from './places.data.js';
 import { ipFromHash } from './random.js';
@@ -13,14 +14,15 @@ import type { Task } from './timeline.js';
 
 /** A campaign on the timeline: its planned slots, one message each, in time order. */
 export function campaignSource(org: Organisation, c: Campaign): Task {
+  // Scheduled only for a campaign with slots; c.next stays below c.slots.length while the task runs.
   const task: Task = {
-    at: c.slots[0].at,
+    at: itemAt(c.slots, 0).at,
     seq: 0,
     run: (out) => {
-      emitCampaignMessage(org, c, c.slots[c.next], out);
+      emitCampaignMessage(org, c, itemAt(c.slots, c.next), out);
       c.next++;
       if (c.next >= c.slots.length) return false;
-      task.at = c.slots[c.next].at;
+      task.at = itemAt(c.slots, c.next).at;
       return true;
     },
   };
@@ -29,13 +31,13 @@ export function campaignSource(org: Organisation, c: Campaign): Task {
 
 function emitCampaignMessage(org: Organisation, c: Campaign, s: Slot, out: IngestRecord[]): void {
   const { rng, lure } = c;
-  const p = org.people[s.user];
+  const p = org.person(s.user);
   const id = org.nextId('msg');
-  const colleague = org.people[(s.user + 1 + rng.int(org.people.length - 1)) % org.people.length];
+  const colleague = org.person((s.user + 1 + rng.int(org.people.length - 1)) % org.people.length);
   const token = rng.token(rng.between(8, 12));
   const url =
     c.landingUrls.length > 0
-      ? `${c.landingUrls[s.wave % c.landingUrls.length]}?${lure.param}=${token}${c.encodesRecipient ? `&e=${Buffer.from(p.address).toString('base64url')}` : ''}`
+      ? `${itemAt(c.landingUrls, s.wave % c.landingUrls.length)}?${lure.param}=${token}${c.encodesRecipient ? `&e=${Buffer.from(p.address).toString('base64url')}` : ''}`
       : '';
   const vars: Vars = {
     first: capitalise(p.first),
@@ -54,20 +56,22 @@ function emitCampaignMessage(org: Organisation, c: Campaign, s: Slot, out: Inges
     url,
   };
   const reminder = c.reminders && s.wave > 0;
-  let subject = render(c.subjects[s.subject], vars);
+  // A slot's variant indexes were drawn below each list's length (campaign.plan.ts).
+  let subject = render(itemAt(c.subjects, s.subject), vars);
   if (reminder) subject = `${s.wave === 1 ? 'Reminder' : 'Final notice'}: ${subject}`;
-  let body = render(c.greetings[s.greeting], vars) + '\n\n';
+  let body = render(itemAt(c.greetings, s.greeting), vars) + '\n\n';
   if (reminder) body += 'We have not yet received a response to our previous message.\n\n';
   for (const paragraph of c.paragraphs) body += render(paragraph, vars) + '\n\n';
   body += render(c.signOff, vars);
 
-  const senderDomain = c.senders[s.sender].split('@')[1];
+  const sender = itemAt(c.senders, s.sender);
+  const senderDomain = sender.slice(sender.indexOf('@') + 1);
   const record: MessageRecord = {
     type: 'message',
     id,
     recipient: p.address,
-    sender: c.senders[s.sender],
-    senderIp: c.senderIps[s.ip],
+    sender,
+    senderIp: itemAt(c.senderIps, s.ip),
     returnPath: `bounce-${rng.token(6)}@${c.mailer}`,
     subject,
     body,
@@ -81,8 +85,8 @@ function emitCampaignMessage(org: Organisation, c: Campaign, s: Slot, out: Inges
   if (url) record.urls = [url];
   let attachment: AttachmentRecord | undefined;
   if (c.attachments.length > 0) {
-    const file = c.attachments[s.attachment];
-    attachment = { name: render(c.attachmentNames[s.attachmentName], vars), sha256: file.sha256, size: file.size };
+    const file = itemAt(c.attachments, s.attachment);
+    attachment = { name: render(itemAt(c.attachmentNames, s.attachmentName), vars), sha256: file.sha256, size: file.size };
     record.attachments = [attachment];
     c.names.add(attachment.name);
   }
@@ -143,7 +147,7 @@ function emitCampaignMessage(org: Organisation, c: Campaign, s: Slot, out: Inges
 /** Credentials entered on the landing page: a HIGH-risk sign-in from a new country, then an inbox rule from the same IP. */
 function scheduleCompromise(org: Organisation, c: Campaign, s: Slot, messageId: string): void {
   const k = s.compromise!;
-  const p = org.people[s.user];
+  const p = org.person(s.user);
   k.truth.messageId = messageId;
   c.truth.compromisedUsers.push(p.address);
   org.timeline.at(k.signInAt, () => {

@@ -5,6 +5,7 @@ import { DOMAIN_SUFFIXES } from './lures.data.js';
 import { PARTNERS, VENDORS } from './mail.data.js';
 import { DEPARTMENTS, FINANCE, WORDS } from './names.data.js';
 import { PUBLISHERS } from './newsletters.data.js';
+import { itemAt } from './list.js';
 import type { Organisation } from './organisation.state.js';
 import { OCTETS, OFFICE_IPS } from './places.data.js';
 import { hash, ipFromHash, Random, unit } from './random.js';
@@ -13,20 +14,18 @@ import { pad } from './text.js';
 /** Mailboxes, devices, installed files, standing inbox rules and threat intelligence: records without a natural time, streamed first. */
 export function* directory(org: Organisation): Generator<IngestRecord, void, undefined> {
   const { seed } = org.options;
-  for (let u = 0; u < org.people.length; u++) {
-    const p = org.people[u];
+  for (const [u, p] of org.people.entries()) {
     yield {
       type: 'mailbox',
       id: `mbx-${pad(u + 1, 6)}`,
       address: p.address,
       displayName: p.displayName,
-      department: DEPARTMENTS[p.department],
+      department: itemAt(DEPARTMENTS, p.department),
     };
   }
   let device = 0;
-  for (let u = 0; u < org.people.length; u++) {
-    const p = org.people[u];
-    const tag = `${p.first[0]}${p.last}`.toUpperCase().slice(0, 10);
+  for (const [u, p] of org.people.entries()) {
+    const tag = `${p.first.charAt(0)}${p.last}`.toUpperCase().slice(0, 10);
     device++;
     yield p.laptopIsMac
       ? { type: 'device', id: p.laptop, name: `MBP-${tag}`, user: p.address, os: 'macOS 15' }
@@ -47,8 +46,7 @@ export function* directory(org: Organisation): Generator<IngestRecord, void, und
 
   // Installed software: the same benign files on many laptops (a file hash seen widely is not a threat by itself).
   const rng = new Random(seed, 2);
-  for (let u = 0; u < org.people.length; u++) {
-    const p = org.people[u];
+  for (const p of org.people) {
     for (const f of org.commonFiles) {
       if (!rng.chance(0.5)) continue;
       yield {
@@ -66,13 +64,13 @@ export function* directory(org: Organisation): Generator<IngestRecord, void, und
   for (let u = 0; u < org.people.length; u++) {
     const h = unit(hash(seed, u, 6));
     if (h >= 0.1) continue;
-    const p = org.people[u];
+    const p = org.person(u);
     const createdAt = iso(org.start - rng.between(2, 400) * DAY - rng.between(0, DAY));
     const createdFromIp = rng.pick(OFFICE_IPS[p.country]);
     const base = { type: 'inbox_rule' as const, id: org.nextId('rule'), mailbox: p.address, createdAt, createdFromIp };
     if (h < 0.015) {
       // An assistant or a deputy receives copies: forwarding, but inside the organisation.
-      const other = org.people[(u + 1 + rng.int(org.people.length - 1)) % org.people.length];
+      const other = org.person((u + 1 + rng.int(org.people.length - 1)) % org.people.length);
       yield { ...base, name: 'Forward to deputy', forwardTo: other.address };
     } else if (h < 0.02) {
       yield { ...base, name: 'Delete promotions', deleteMessages: true };
@@ -107,13 +105,16 @@ function* indicators(org: Organisation, rng: Random): Generator<IndicatorRecord,
     if (!c.hasIndicators) continue;
     const source = rng.pick(['threat-intel-feed', 'vendor-feed', 'isac-sharing']);
     const name = c.lure.name;
-    if (c.landingUrls.length > 0) {
-      yield ind('DOMAIN', new URL(c.landingUrls[0]).hostname, 'MALICIOUS', name, source);
-      if (rng.chance(0.5)) yield ind('URL', c.landingUrls[0], 'MALICIOUS', name, source);
+    const [landingUrl] = c.landingUrls;
+    if (landingUrl !== undefined) {
+      yield ind('DOMAIN', new URL(landingUrl).hostname, 'MALICIOUS', name, source);
+      if (rng.chance(0.5)) yield ind('URL', landingUrl, 'MALICIOUS', name, source);
     }
-    if (c.attachments.length > 0) yield ind('FILE', c.attachments[0].sha256, 'MALICIOUS', name, source);
-    if (rng.chance(0.5)) yield ind('SENDER', c.senders[c.senders.length - 1], 'SUSPICIOUS', name, source);
-    if (rng.chance(0.4)) yield ind('IP', c.senderIps[0], 'SUSPICIOUS', name, source);
+    const [attachment] = c.attachments;
+    if (attachment) yield ind('FILE', attachment.sha256, 'MALICIOUS', name, source);
+    // A campaign has two or three senders and two to five IPs (campaign.plan.ts).
+    if (rng.chance(0.5)) yield ind('SENDER', itemAt(c.senders, c.senders.length - 1), 'SUSPICIOUS', name, source);
+    if (rng.chance(0.4)) yield ind('IP', itemAt(c.senderIps, 0), 'SUSPICIOUS', name, source);
   }
   for (let i = 0; i < 12; i++) {
     const campaign = `Feed cluster ${rng.between(100, 999)}`;
@@ -135,5 +136,5 @@ function* indicators(org: Organisation, rng: Random): Generator<IndicatorRecord,
     }
   }
   for (const p of PUBLISHERS) yield ind('DOMAIN', p.domain, 'CLEAN', undefined, 'allow-list');
-  for (const v of VENDORS) yield ind('SENDER', `${v.mailbox}@${PARTNERS[v.partner].domain}`, 'CLEAN', undefined, 'allow-list');
+  for (const v of VENDORS) yield ind('SENDER', `${v.mailbox}@${itemAt(PARTNERS, v.partner).domain}`, 'CLEAN', undefined, 'allow-list');
 }

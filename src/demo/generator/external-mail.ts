@@ -11,6 +11,7 @@ import {
   SPAM as SPAM_TEXTS,
   VENDORS,
 } from './mail.data.js';
+import { itemAt } from './list.js';
 import { FINANCE, FIRST_NAMES, LAST_NAMES, WORDS } from './names.data.js';
 import type { Organisation } from './organisation.state.js';
 import { ordinaryClick, REPLY_SENTENCES, sentences, smallTalk, type OrdinaryContext } from './ordinary-mail.context.js';
@@ -21,19 +22,28 @@ import { capitalise, compile, money, render, slug, type Vars } from './text.js';
 const EXTERNAL_SUBJECTS = SUBJECT_TEXTS.map(compile);
 const EXTERNAL_SENTENCES = SENTENCE_TEXTS.map(compile);
 const SPAM = SPAM_TEXTS.map((s) => ({ subject: compile(s.subject), body: compile(s.body), path: s.path }));
-/** Per vendor: its two subjects and its body, and (style 1) the customer portal link, identical in every invoice of the vendor. */
+/**
+ * Per vendor (VENDORS order): the vendor and its partner, its two subjects and its body, and (style 1)
+ * the customer portal link, identical in every invoice of the vendor.
+ */
 const INVOICE_SUBJECT_TEMPLATES = INVOICE_SUBJECTS.map(compile);
-const INVOICE_STYLES = VENDORS.map(({ partner, style }) => ({
-  subjects: [INVOICE_SUBJECT_TEMPLATES[style % 3], INVOICE_SUBJECT_TEMPLATES[(style + 1) % 3]],
-  body: compile(INVOICE_BODIES[style]),
-  portal: style === 1 ? `https://billing.${PARTNERS[partner].domain}/invoices` : undefined,
-}));
+const INVOICERS = VENDORS.map((vendor) => {
+  const { style } = vendor;
+  const partner = itemAt(PARTNERS, vendor.partner);
+  return {
+    vendor,
+    partner,
+    subjects: [itemAt(INVOICE_SUBJECT_TEMPLATES, style), itemAt(INVOICE_SUBJECT_TEMPLATES, (style + 1) % 3)],
+    body: compile(INVOICE_BODIES[style]),
+    portal: style === 1 ? `https://billing.${partner.domain}/invoices` : undefined,
+  };
+});
 
 function partnerContact(ctx: OrdinaryContext, partner: number): { address: string; name: string } {
   const rng = ctx.rng;
   const first = rng.pick(FIRST_NAMES);
   const last = rng.pick(LAST_NAMES);
-  return { address: `${first}.${last}@${PARTNERS[partner].domain}`, name: `${capitalise(first)} ${capitalise(last)}` };
+  return { address: `${first}.${last}@${itemAt(PARTNERS, partner).domain}`, name: `${capitalise(first)} ${capitalise(last)}` };
 }
 
 function externalMessage(
@@ -47,13 +57,13 @@ function externalMessage(
   body: string,
   urls?: string[],
 ): MessageRecord {
-  const pt = PARTNERS[partner];
+  const pt = itemAt(PARTNERS, partner);
   const record: MessageRecord = {
     type: 'message',
     id: org.nextId('msg'),
-    recipient: org.people[user].address,
+    recipient: org.person(user).address,
     sender,
-    senderIp: ctx.rng.pick(org.partnerIps[partner]),
+    senderIp: ctx.rng.pick(itemAt(org.partnerIps, partner)),
     returnPath: sender,
     subject,
     body,
@@ -71,14 +81,14 @@ function externalMessage(
 export function externalNew(org: Organisation, ctx: OrdinaryContext, at: number, out: IngestRecord[]): number {
   const rng = ctx.rng;
   const partner = rng.int(PARTNERS.length);
-  const pt = PARTNERS[partner];
+  const pt = itemAt(PARTNERS, partner);
   const user = rng.int(org.people.length);
   const contact = partnerContact(ctx, partner);
   const vars = smallTalk(org, ctx, rng.pick(EXTERNAL_TOPICS));
   vars.name = partnerContact(ctx, partner).name;
   const subject = render(rng.pick(EXTERNAL_SUBJECTS), vars);
   const firstLine = sentences(ctx, EXTERNAL_SENTENCES, 1, vars);
-  let body = `Hello ${capitalise(org.people[user].first)},\n\n${firstLine} ${sentences(ctx, EXTERNAL_SENTENCES, rng.between(1, 3), vars)}\n\nBest regards,\n${contact.name}\n${pt.name}`;
+  let body = `Hello ${capitalise(org.person(user).first)},\n\n${firstLine} ${sentences(ctx, EXTERNAL_SENTENCES, rng.between(1, 3), vars)}\n\nBest regards,\n${contact.name}\n${pt.name}`;
   let urls: string[] | undefined;
   if (rng.chance(0.2)) {
     const link = `https://www.${pt.domain}/resources/${slug(vars.t)}`;
@@ -86,7 +96,7 @@ export function externalNew(org: Organisation, ctx: OrdinaryContext, at: number,
     body += `\n${link}`;
   }
   const record = externalMessage(org, ctx, at, partner, contact.address, user, subject, body, urls);
-  if (urls && rng.chance(0.05)) ordinaryClick(org, ctx, urls[0], record.recipient, at, record.id);
+  if (urls && rng.chance(0.05)) ordinaryClick(org, ctx, itemAt(urls, 0), record.recipient, at, record.id);
   ctx.external[ctx.externalNext++ % ctx.external.length] = {
     subject,
     firstLine,
@@ -108,11 +118,12 @@ export function externalReply(org: Organisation, ctx: OrdinaryContext, at: numbe
   const thread = ctx.external[rng.int(Math.min(ctx.externalNext, ctx.external.length))];
   if (!thread) return externalNew(org, ctx, at, out);
   const vars = smallTalk(org, ctx, 'proposal');
+  const user = itemAt(thread.people, 0); // an external thread's one user
   const body =
-    `Hi ${capitalise(org.people[thread.people[0]].first)},\n\n${sentences(ctx, REPLY_SENTENCES, rng.between(1, 2), vars)} ` +
-    `${sentences(ctx, EXTERNAL_SENTENCES, 1, vars)}\n\n${thread.contactName}\n${PARTNERS[thread.partner].name}\n\n` +
+    `Hi ${capitalise(org.person(user).first)},\n\n${sentences(ctx, REPLY_SENTENCES, rng.between(1, 2), vars)} ` +
+    `${sentences(ctx, EXTERNAL_SENTENCES, 1, vars)}\n\n${thread.contactName}\n${itemAt(PARTNERS, thread.partner).name}\n\n` +
     `On ${longDate(thread.at)}, ${thread.author} wrote:\n> ${thread.firstLine}`;
-  out.push(externalMessage(org, ctx, at, thread.partner, thread.contact, thread.people[0], `RE: ${thread.subject}`, body));
+  out.push(externalMessage(org, ctx, at, thread.partner, thread.contact, user, `RE: ${thread.subject}`, body));
   org.messageCounts.external++;
   return 1;
 }
@@ -121,18 +132,17 @@ export function externalReply(org: Organisation, ctx: OrdinaryContext, at: numbe
 export function invoice(org: Organisation, ctx: OrdinaryContext, at: number, out: IngestRecord[]): number {
   const rng = ctx.rng;
   const v = rng.int(VENDORS.length);
-  const vendor = VENDORS[v];
-  const style = INVOICE_STYLES[v];
-  const pt = PARTNERS[vendor.partner];
+  const { vendor, partner: pt, ...style } = itemAt(INVOICERS, v);
+  const tally = itemAt(org.invoices, v);
   let user = rng.int(org.people.length);
-  for (let tries = 0; tries < 8 && org.people[user].department !== FINANCE; tries++) user = rng.int(org.people.length);
+  for (let tries = 0; tries < 8 && org.person(user).department !== FINANCE; tries++) user = rng.int(org.people.length);
   const inv = `INV-${pt.name.slice(0, 3).toUpperCase()}-${rng.between(10_000, 99_999)}`;
   const vars: Vars = {
     inv,
     vendor: pt.name,
     amount: money(rng, 150, 24_000),
     date: longDate(at + 30 * DAY),
-    month: MONTHS[new Date(at - 15 * DAY).getUTCMonth()],
+    month: itemAt(MONTHS, new Date(at - 15 * DAY).getUTCMonth()),
     portal: style.portal ?? '',
   };
   const sender = `${vendor.mailbox}@${pt.domain}`;
@@ -151,10 +161,9 @@ export function invoice(org: Organisation, ctx: OrdinaryContext, at: number, out
   record.attachments = [{ name: `${inv}.pdf`, sha256, size: rng.between(40_000, 320_000) }];
   out.push(record);
   org.messageCounts.invoice++;
-  org.invoiceCounts[v]++;
-  const samples = org.invoiceSamples[v];
-  if (samples.length < 10) samples.push(record.id);
-  if (org.invoiceCounts[v] === 1 && v === 0) {
+  tally.count++;
+  if (tally.samples.length < 10) tally.samples.push(record.id);
+  if (tally.count === 1 && v === 0) {
     // Finance reports a genuine invoice now and then: the investigation must find nothing.
     org.alert(
       at + rng.between(2, 6) * HOUR,
@@ -167,7 +176,7 @@ export function invoice(org: Organisation, ctx: OrdinaryContext, at: number, out
   }
   if (rng.chance(0.3)) {
     // The PDF is saved to the laptop: a benign file on a device.
-    const p = org.people[user];
+    const p = org.person(user);
     const seenAt = at + rng.delay(60, 2, 600);
     const path = p.laptopIsMac ? `/Users/${p.local}/Downloads/${inv}.pdf` : `C:\\Users\\${p.local}\\Downloads\\${inv}.pdf`;
     org.timeline.at(seenAt, () => ({
@@ -193,7 +202,7 @@ export function spam(org: Organisation, ctx: OrdinaryContext, at: number, out: I
   out.push({
     type: 'message',
     id: org.nextId('msg'),
-    recipient: org.people[rng.int(org.people.length)].address,
+    recipient: org.person(rng.int(org.people.length)).address,
     sender,
     senderIp: ipFromHash(OCTETS.spam, rng.u32()),
     returnPath: sender,

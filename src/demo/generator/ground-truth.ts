@@ -1,6 +1,7 @@
 /** The ground truth, assembled from the plan and the stream's bookkeeping once every record has been streamed. */
 import { iso } from './clock.js';
 import type { GroundTruth } from './ground-truth.types.js';
+import { itemAt } from './list.js';
 import { PARTNERS, VENDORS } from './mail.data.js';
 import { PUBLISHERS } from './newsletters.data.js';
 import type { Organisation } from './organisation.state.js';
@@ -23,20 +24,21 @@ export function groundTruth(org: Organisation): GroundTruth {
     clickedUsers: [...new Set(campaigns.flatMap((c) => c.clickedUsers))].sort(),
     alerts: org.alertTruth,
     benignBulk: [
-      ...PUBLISHERS.map((p, i) => ({
-        kind: 'NEWSLETTER' as const,
-        name: p.title,
-        sender: p.sender,
-        messageCount: org.newsletterCounts[i],
-        sampleMessageIds: org.newsletterSamples[i],
-      })),
-      ...VENDORS.map((v, i) => ({
-        kind: 'INVOICE' as const,
-        name: `${PARTNERS[v.partner].name} invoices`,
-        sender: `${v.mailbox}@${PARTNERS[v.partner].domain}`,
-        messageCount: org.invoiceCounts[i],
-        sampleMessageIds: org.invoiceSamples[i],
-      })),
+      ...PUBLISHERS.map((p, i) => {
+        const tally = itemAt(org.newsletters, i);
+        return { kind: 'NEWSLETTER' as const, name: p.title, sender: p.sender, messageCount: tally.count, sampleMessageIds: tally.samples };
+      }),
+      ...VENDORS.map((v, i) => {
+        const partner = itemAt(PARTNERS, v.partner);
+        const tally = itemAt(org.invoices, i);
+        return {
+          kind: 'INVOICE' as const,
+          name: `${partner.name} invoices`,
+          sender: `${v.mailbox}@${partner.domain}`,
+          messageCount: tally.count,
+          sampleMessageIds: tally.samples,
+        };
+      }),
     ].filter((b) => b.messageCount > 0),
     counts: { records: total, byType: { ...org.byType }, messages: { ...org.messageCounts } },
   };

@@ -2,6 +2,7 @@
 import type { IngestRecord, MessageRecord } from '../../telemetry/ingest-record.types.js';
 import { iso, longDate } from './clock.js';
 import { INTERNAL_SENTENCES as SENTENCE_TEXTS, INTERNAL_SUBJECTS as SUBJECT_TEXTS, SIGN_OFFS, TOPICS } from './mail.data.js';
+import { itemAt } from './list.js';
 import { DEPARTMENTS } from './names.data.js';
 import type { Organisation } from './organisation.state.js';
 import { ordinaryClick, REPLY_SENTENCES, sentences, smallTalk, type OrdinaryContext } from './ordinary-mail.context.js';
@@ -25,12 +26,12 @@ export function internalNew(org: Organisation, ctx: OrdinaryContext, at: number,
   const firstLine = sentences(ctx, INTERNAL_SENTENCES, 1, vars);
   const text = `${firstLine} ${sentences(ctx, INTERNAL_SENTENCES, rng.between(1, 3), vars)}`;
   const greeting =
-    count === 1 ? `Hi ${capitalise(org.people[recipients[0]].first)},` : rng.pick(['Hi all,', 'Hi team,', 'Hello everyone,']);
-  const a = org.people[author];
+    count === 1 ? `Hi ${capitalise(org.person(itemAt(recipients, 0)).first)},` : rng.pick(['Hi all,', 'Hi team,', 'Hello everyone,']);
+  const a = org.person(author);
   let body = `${greeting}\n\n${text}\n\n${rng.pick(SIGN_OFFS)}\n${capitalise(a.first)}`;
   let urls: string[] | undefined;
   if (rng.chance(0.15)) {
-    const link = `https://files.${org.options.domain}/sites/${slug(DEPARTMENTS[a.department])}/${slug(vars.t)}-v${rng.between(1, 9)}.docx`;
+    const link = `https://files.${org.options.domain}/sites/${slug(itemAt(DEPARTMENTS, a.department))}/${slug(vars.t)}-v${rng.between(1, 9)}.docx`;
     urls = [link];
     body += `\n\nLink: ${link}`;
   }
@@ -56,7 +57,7 @@ export function internalReply(org: Organisation, ctx: OrdinaryContext, at: numbe
   if (!thread) return internalNew(org, ctx, at, remaining, out);
   const author = rng.pick(thread.people);
   const recipients = thread.people.filter((u) => u !== author).slice(0, remaining);
-  const a = org.people[author];
+  const a = org.person(author);
   const vars = smallTalk(org, ctx, 'plan');
   const body =
     `${sentences(ctx, REPLY_SENTENCES, rng.between(1, 2), vars)}\n\n${capitalise(a.first)}\n\n` +
@@ -91,7 +92,7 @@ function internalCopies(
   const rng = ctx.rng;
   const receivedAt = iso(at);
   for (const u of recipients) {
-    const p = org.people[u];
+    const p = org.person(u);
     const id = org.nextId('msg');
     const record: MessageRecord = {
       type: 'message',
@@ -108,7 +109,7 @@ function internalCopies(
     };
     if (urls) {
       record.urls = urls;
-      if (rng.chance(0.08)) ordinaryClick(org, ctx, urls[0], p.address, at, id);
+      if (rng.chance(0.08)) ordinaryClick(org, ctx, itemAt(urls, 0), p.address, at, id);
     }
     out.push(record);
     org.messageCounts.internal++;

@@ -133,24 +133,26 @@ export interface Partner {
   /** Some small partners never set up DKIM or DMARC: "none" alone is not a sign of phishing. */
   auth: AuthResultsRecord;
 }
-export const PARTNERS: readonly Partner[] = [
-  ['Fabrikam', 'fabrikam.example'],
-  ['Adatum', 'adatum.example'],
-  ['Litware', 'litware.example'],
-  ['Tailspin Toys', 'tailspintoys.example'],
-  ['Wingtip Toys', 'wingtiptoys.example'],
-  ['Woodgrove Bank', 'woodgrovebank.example'],
-  ['Proseware', 'proseware.example'],
-  ['Lucerne Publishing', 'lucernepublishing.example'],
-  ['Alpine Ski House', 'alpineskihouse.example'],
-  ['Coho Winery', 'cohowinery.example'],
-  ['Trey Research', 'treyresearch.example'],
-  ['Relecloud', 'relecloud.example'],
-  ['Northwind Traders', 'northwindtraders.example'],
-  ['Wide World Importers', 'wideworldimporters.example'],
-  ['Graphic Design Institute', 'graphicdesigninstitute.example'],
-  ['Blue Yonder Airlines', 'blueyonderairlines.example'],
-].map(([name, domain], i) => ({
+export const PARTNERS: readonly Partner[] = (
+  [
+    ['Fabrikam', 'fabrikam.example'],
+    ['Adatum', 'adatum.example'],
+    ['Litware', 'litware.example'],
+    ['Tailspin Toys', 'tailspintoys.example'],
+    ['Wingtip Toys', 'wingtiptoys.example'],
+    ['Woodgrove Bank', 'woodgrovebank.example'],
+    ['Proseware', 'proseware.example'],
+    ['Lucerne Publishing', 'lucernepublishing.example'],
+    ['Alpine Ski House', 'alpineskihouse.example'],
+    ['Coho Winery', 'cohowinery.example'],
+    ['Trey Research', 'treyresearch.example'],
+    ['Relecloud', 'relecloud.example'],
+    ['Northwind Traders', 'northwindtraders.example'],
+    ['Wide World Importers', 'wideworldimporters.example'],
+    ['Graphic Design Institute', 'graphicdesigninstitute.example'],
+    ['Blue Yonder Airlines', 'blueyonderairlines.example'],
+  ] as const
+).map(([name, domain], i) => ({
   name,
   domain,
   auth: i % 7 === 4 ? { spf: 'pass', dkim: 'none', dmarc: 'none' } : { spf: 'pass', dkim: 'pass', dmarc: 'pass' },
@@ -204,14 +206,18 @@ export interface Vendor {
   /** Local part of the address invoices come from. */
   mailbox: string;
   /** Which of INVOICE_BODIES the vendor writes, and the first of its two INVOICE_SUBJECTS; style 1 links a customer portal. */
-  style: number;
+  style: 0 | 1 | 2;
 }
-export const INVOICE_BODIES = [
+export const INVOICE_BODIES: readonly [string, string, string] = [
   'Dear customer,\n\nPlease find attached invoice {inv} dated {date} for {amount}.\nPayment terms: net 30. Please quote the invoice number with your payment.\n\nIf you have any questions about this invoice, reply to this email or contact our accounts team.\n\nThank you for your business.\n{vendor} Accounts Receivable',
   'Hello,\n\nYour invoice {inv} from {vendor} is attached.\nAmount due: {amount}\nDue date: {date}\n\nYou can also view and pay your invoices in the customer portal: {portal}\n\nKind regards,\n{vendor} Billing',
   'Hi,\n\nAttached is our invoice {inv} for services delivered in {month}, total {amount}.\nPlease process it by {date}. Our bank details have not changed.\n\nMany thanks,\nFinance team, {vendor}',
 ];
-export const INVOICE_SUBJECTS = ['Invoice {inv} from {vendor}', '{vendor} invoice {inv}', 'Your {vendor} invoice {inv} is ready'];
+export const INVOICE_SUBJECTS: readonly [string, string, string] = [
+  'Invoice {inv} from {vendor}',
+  '{vendor} invoice {inv}',
+  'Your {vendor} invoice {inv} is ready',
+];
 export const VENDORS: readonly Vendor[] = [
   { partner: 0, mailbox: 'invoices', style: 0 },
   { partner: 2, mailbox: 'billing', style: 1 },

@@ -1,6 +1,7 @@
 /** Newsletters: legitimate bulk mail that looks like a campaign in shape (same text to many, tracking links) but belongs to none. */
 import type { MessageRecord } from '../../telemetry/ingest-record.types.js';
 import { DAY, HOUR, iso, longDate, MINUTE } from './clock.js';
+import { itemAt } from './list.js';
 import { PUBLISHERS } from './newsletters.data.js';
 import { SPAN_DAYS } from './organisation.options.js';
 import type { Issue, Organisation } from './organisation.state.js';
@@ -15,23 +16,21 @@ import type { Task } from './timeline.js';
  */
 export function planNewsletters(org: Organisation, plan: Random, budget: number): number {
   const { mailboxes } = org.options;
-  const issueDays = PUBLISHERS.map((p) => {
+  const schedule = PUBLISHERS.map((p) => {
     const days: number[] = [];
     for (let d = 0; d < SPAN_DAYS; d++) if (p.days.includes(new Date(org.start + d * DAY).getUTCDay())) days.push(d);
-    return days;
+    return { p, days };
   });
   let natural = 0;
-  PUBLISHERS.forEach((p, i) => (natural += p.subscribers * mailboxes * issueDays[i].length));
+  for (const { p, days } of schedule) natural += p.subscribers * mailboxes * days.length;
   const scale = natural > budget ? budget / natural : 1;
   let total = 0;
-  PUBLISHERS.forEach((p, i) => {
+  schedule.forEach(({ p, days }, i) => {
     const subs: number[] = [];
     for (let u = 0; u < mailboxes; u++) if (unit(hash(org.seed, u, 100 + i)) < p.subscribers * scale) subs.push(u);
-    org.subscribers.push(Int32Array.from(subs));
-    org.newsletterCounts.push(0);
-    org.newsletterSamples.push([]);
+    org.newsletters.push({ subscribers: Int32Array.from(subs), count: 0, samples: [] });
     if (subs.length === 0) return;
-    issueDays[i].forEach((d, k) => {
+    days.forEach((d, k) => {
       const order = shuffle(p.headlines, plan);
       org.issues.push({
         publisher: i,
@@ -48,8 +47,9 @@ export function planNewsletters(org: Organisation, plan: Random, budget: number)
 
 /** One newsletter issue: the same text to every subscriber within minutes, personalised by name and tracking id. */
 export function issueSource(org: Organisation, issue: Issue): Task {
-  const publisher = PUBLISHERS[issue.publisher];
-  const subs = org.subscribers[issue.publisher];
+  const publisher = itemAt(PUBLISHERS, issue.publisher);
+  const tally = itemAt(org.newsletters, issue.publisher);
+  const subs = tally.subscribers;
   const rng = new Random(org.seed, 10_000 + issue.publisher * 100 + issue.number);
   const ip = newsletterIp(org, issue.publisher);
   const campaign = `issue-${issue.number}`;
@@ -62,8 +62,7 @@ export function issueSource(org: Organisation, issue: Issue): Task {
     at: issue.at,
     seq: 0,
     run: (out) => {
-      const u = subs[next];
-      const p = org.people[u];
+      const p = org.person(itemAt(subs, next));
       const id = org.nextId('msg');
       const sid = rng.token(10);
       const query = `?utm_source=newsletter&utm_medium=email&utm_campaign=${campaign}&sid=${sid}`;
@@ -91,13 +90,12 @@ export function issueSource(org: Organisation, issue: Issue): Task {
         internetMessageId: `<${campaign}.${sid}@mail.${publisher.domain}>`,
       };
       org.messageCounts.newsletter++;
-      org.newsletterCounts[issue.publisher]++;
-      const samples = org.newsletterSamples[issue.publisher];
-      if (samples.length < 10) samples.push(id);
+      tally.count++;
+      if (tally.samples.length < 10) tally.samples.push(id);
       // Readers click newsletter links too: a click on bulk mail does not make a user suspicious.
       if (rng.chance(0.03)) {
         const at = task.at + rng.delay(120, 2, 2 * 24 * 60);
-        const url = urls[rng.int(issue.headlines.length)];
+        const url = itemAt(urls, rng.int(issue.headlines.length));
         const make = () => ({
           type: 'url_click' as const,
           id: org.nextId('clk'),

@@ -1,5 +1,6 @@
 /** What ordinary mail's writers share: the stream's RNG, recent threads to reply to, sentence and small-talk helpers. */
 import { iso, WEEKDAYS } from './clock.js';
+import { itemAt } from './list.js';
 import { MEETING_TIMES, REPLY_SENTENCES as REPLY_TEXTS } from './mail.data.js';
 import type { Organisation } from './organisation.state.js';
 import type { Random } from './random.js';
@@ -38,20 +39,23 @@ export function sentences(ctx: OrdinaryContext, pool: readonly Template[], count
     let k = ctx.rng.int(pool.length);
     if (k === previous) k = (k + 1) % pool.length;
     previous = k;
-    s += (i > 0 ? ' ' : '') + render(pool[k], vars);
+    s += (i > 0 ? ' ' : '') + render(itemAt(pool, k), vars);
   }
   return s;
 }
 
+/** The placeholders every ordinary line may use; writers add their own. */
+export type SmallTalk = Vars & Record<'t' | 'T' | 'day' | 'time' | 'name' | 'org', string>;
+
 /** Placeholder values for a line about `topic`: a weekday, a meeting time, a colleague's first name, the organisation. */
-export function smallTalk(org: Organisation, ctx: OrdinaryContext, topic: string): Vars {
+export function smallTalk(org: Organisation, ctx: OrdinaryContext, topic: string): SmallTalk {
   const rng = ctx.rng;
   return {
     t: topic,
     T: capitalise(topic),
     day: rng.pick(WEEKDAYS),
     time: rng.pick(MEETING_TIMES),
-    name: capitalise(org.people[rng.int(org.people.length)].first),
+    name: capitalise(org.person(rng.int(org.people.length)).first),
     org: org.orgName,
   };
 }

@@ -6,6 +6,7 @@ import type { IngestRecord } from '../../telemetry/ingest-record.types.js';
 import { HOUR, mailVolume, SECOND } from './clock.js';
 import { externalNew, externalReply, invoice, spam } from './external-mail.js';
 import { internalNew, internalReply } from './internal-mail.js';
+import { itemAt } from './list.js';
 import { SPAN_DAYS } from './organisation.options.js';
 import type { Organisation } from './organisation.state.js';
 import type { OrdinaryContext, Thread } from './ordinary-mail.context.js';
@@ -18,26 +19,26 @@ export function ordinarySource(org: Organisation): Task {
   // Records per hour by cumulative rounding, so they add up to the budget exactly.
   const weights = Array.from({ length: hours }, (_, h) => mailVolume(org.start + h * HOUR));
   const weightSum = weights.reduce((a, b) => a + b, 0);
-  const perHour = new Int32Array(hours);
   let cumulative = 0;
   let assigned = 0;
-  for (let h = 0; h < hours; h++) {
-    cumulative += weights[h];
+  const perHour = Int32Array.from(weights, (w) => {
+    cumulative += w;
     const upTo = Math.round((org.ordinaryBudget * cumulative) / weightSum);
-    perHour[h] = upTo - assigned;
+    const count = upTo - assigned;
     assigned = upTo;
-  }
+    return count;
+  });
   let hour = 0;
   let used = 0;
   let remaining = org.ordinaryBudget;
   const advance = () => {
-    while (hour < hours && used >= perHour[hour]) {
-      used -= perHour[hour];
+    while (hour < hours && used >= itemAt(perHour, hour)) {
+      used -= itemAt(perHour, hour);
       hour++;
     }
   };
-  const place = () => org.start + hour * HOUR + Math.floor(((used + rng.next()) / perHour[hour]) * HOUR);
   // Sum of perHour is the budget, so while messages remain `hour` stays in range and perHour[hour] > used ≥ 0.
+  const place = () => org.start + hour * HOUR + Math.floor(((used + rng.next()) / itemAt(perHour, hour)) * HOUR);
   const ctx: OrdinaryContext = {
     rng,
     internal: new Array<Thread | undefined>(512),

@@ -93,9 +93,9 @@ export class OrgGenerator {
     while (timeline.size > 0) {
       const task = timeline.pop();
       if (task.run(out)) timeline.push(task);
-      for (let i = 0; i < out.length; i++) {
-        this.org.byType[out[i].type]++;
-        yield out[i];
+      for (const record of out) {
+        this.org.byType[record.type]++;
+        yield record;
       }
       out.length = 0;
     }
@@ -117,9 +117,8 @@ function scheduleSources(org: Organisation): void {
   const rng = new Random(org.seed, 3);
   for (const day of [5, 14, 23]) org.timeline.push(passwordSpray(org, org.start + day * DAY + rng.between(1, 4) * HOUR, rng));
   // A few benign rules created during the window, from the office.
-  for (let u = 0; u < org.people.length; u++) {
+  for (const p of org.people) {
     if (!rng.chance(0.01)) continue;
-    const p = org.people[u];
     const at = org.start + rng.between(0, SPAN_DAYS * 24 - 1) * HOUR + rng.between(0, HOUR);
     const ip = rng.pick(OFFICE_IPS[p.country]);
     const folder = rng.pick(['Projects', 'Customers', 'Receipts', 'Team']);

@@ -10,6 +10,7 @@ import { planNewsletters } from './newsletter.source.js';
 import { NEWSLETTER_SHARE, type OrganisationOptions } from './organisation.options.js';
 import { Organisation } from './organisation.state.js';
 import { HOME_COUNTRIES, HOME_COUNTRY_WEIGHTS, OCTETS } from './places.data.js';
+import { itemAt } from './list.js';
 import { hash, ipFromHash, pickWeighted, Random, unit } from './random.js';
 import { capitalise, pad } from './text.js';
 
@@ -28,10 +29,7 @@ export function planOrganisation(options: Readonly<Required<OrganisationOptions>
       mac: `/Applications/${app}.app/Contents/MacOS/${app}`,
     });
   }
-  for (let v = 0; v < VENDORS.length; v++) {
-    org.invoiceCounts.push(0);
-    org.invoiceSamples.push([]);
-  }
+  for (let v = 0; v < VENDORS.length; v++) org.invoices.push({ count: 0, samples: [] });
   const campaignMessages = planCampaigns(org, plan);
   const newsletterMessages = planNewsletters(org, plan, Math.round(messages * NEWSLETTER_SHARE));
   org.ordinaryBudget = messages - campaignMessages - newsletterMessages;
@@ -49,12 +47,12 @@ function planPeople(org: Organisation): number {
     // 7919 is prime and does not divide `combos`, so u → combo is a bijection within each round.
     const combo = (offset + u * 7919) % combos;
     const round = Math.floor(u / combos);
-    const first = FIRST_NAMES[combo % FIRST_NAMES.length];
-    const last = LAST_NAMES[Math.floor(combo / FIRST_NAMES.length)];
+    const first = itemAt(FIRST_NAMES, combo % FIRST_NAMES.length);
+    const last = itemAt(LAST_NAMES, Math.floor(combo / FIRST_NAMES.length));
     const local = `${first}.${last}${round > 0 ? round + 1 : ''}`;
     const h = hash(seed, u, 1);
     const department = pickWeighted(DEPARTMENTS.length, DEPARTMENT_WEIGHTS, unit(h));
-    const country = HOME_COUNTRIES[pickWeighted(HOME_COUNTRIES.length, HOME_COUNTRY_WEIGHTS, unit(hash(seed, u, 2)))];
+    const country = itemAt(HOME_COUNTRIES, pickWeighted(HOME_COUNTRIES.length, HOME_COUNTRY_WEIGHTS, unit(hash(seed, u, 2))));
     devices++;
     const laptop = `dev-${pad(devices, 6)}`;
     if (unit(hash(seed, u, 3)) < 0.4) devices++; // a phone

@@ -16,6 +16,8 @@ import { DAY, iso } from './clock.js';
 import type { AlertTruth, CampaignTruth, CompromiseTruth } from './ground-truth.types.js';
 import type { Lure } from './lures.data.js';
 import { SPAN_DAYS, type OrganisationOptions } from './organisation.options.js';
+import { itemAt } from './list.js';
+import type { HomeCountry } from './places.data.js';
 import type { Random } from './random.js';
 import { capitalise, pad, type Template } from './text.js';
 import { Timeline } from './timeline.js';
@@ -27,7 +29,7 @@ export interface Person {
   last: string;
   displayName: string;
   department: number;
-  country: string;
+  country: HomeCountry;
   /** `id` of the person's laptop, where downloaded files land. */
   laptop: string;
   laptopIsMac: boolean;
@@ -109,6 +111,13 @@ export interface Issue {
   reported: boolean;
 }
 
+/** A sender of benign bulk mail (a publisher's newsletters, a vendor's invoices): its mail so far, for the truth. */
+export interface BulkTally {
+  count: number;
+  /** The first ten message ids. */
+  samples: string[];
+}
+
 export type IdKind = 'msg' | 'clk' | 'sgn' | 'rule' | 'file' | 'ind' | 'zap' | 'alert';
 
 export class Organisation {
@@ -124,14 +133,12 @@ export class Organisation {
   deviceCount = 0;
   readonly campaigns: Campaign[] = [];
   readonly issues: Issue[] = [];
-  /** Per publisher, the subscribing users. */
-  readonly subscribers: Int32Array[] = [];
-  readonly newsletterCounts: number[] = [];
-  readonly newsletterSamples: string[][] = [];
-  readonly invoiceCounts: number[] = [];
-  readonly invoiceSamples: string[][] = [];
+  /** Per publisher (PUBLISHERS order): the subscribing users, and the issues' mail so far. */
+  readonly newsletters: (BulkTally & { subscribers: Int32Array })[] = [];
+  /** Per vendor (VENDORS order), its invoices so far. */
+  readonly invoices: BulkTally[] = [];
   /** Per partner, its two mail servers. */
-  readonly partnerIps: string[][] = [];
+  readonly partnerIps: (readonly [string, string])[] = [];
   /** Software installed on many laptops. */
   readonly commonFiles: { sha256: string; windows: string; mac: string }[] = [];
   /** Messages left for ordinary mail once campaigns and newsletters are planned; set by the plan. */
@@ -159,8 +166,13 @@ export class Organisation {
     this.seed = options.seed;
     this.start = options.start.getTime();
     this.end = this.start + SPAN_DAYS * DAY;
-    this.orgLabel = options.domain.split('.')[0];
+    this.orgLabel = options.domain.split('.', 1)[0] ?? '';
     this.orgName = this.orgLabel.split('-').map(capitalise).join(' ');
+  }
+
+  /** The person at `index`: slots, threads and subscriber lists refer to people by their index. */
+  person(index: number): Person {
+    return itemAt(this.people, index);
   }
 
   /** `msg-0000001`, `alert-000001`, …: each kind numbered from 1 as its records are built (an alert's when it is scheduled). */

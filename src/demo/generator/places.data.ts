@@ -1,9 +1,10 @@
 /** Where people sign in from, and the address ranges every kind of sender uses. */
 
 /** Where people work from; an office has two NAT addresses (TEST-NET-2, so they never clash with generated ones). */
-export const HOME_COUNTRIES = ['US', 'GB', 'DE', 'IN'];
+export const HOME_COUNTRIES = ['US', 'GB', 'DE', 'IN'] as const;
+export type HomeCountry = (typeof HOME_COUNTRIES)[number];
 export const HOME_COUNTRY_WEIGHTS = [70, 15, 10, 5];
-export const OFFICE_IPS: Record<string, readonly string[]> = {
+export const OFFICE_IPS: Record<HomeCountry, readonly [string, string]> = {
   US: ['198.51.100.10', '198.51.100.11'],
   GB: ['198.51.100.20', '198.51.100.21'],
   DE: ['198.51.100.30', '198.51.100.31'],

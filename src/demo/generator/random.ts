@@ -4,6 +4,7 @@
  */
 import { fmix32 } from '../../telemetry/fingerprint.js';
 import { MINUTE } from './clock.js';
+import { itemAt } from './list.js';
 
 /** sfc32 (Chris Doty-Humphrey's Small Fast Counting generator): 128-bit state, passes PractRand, ~2 ns a draw. */
 export class Random {
@@ -44,16 +45,17 @@ export class Random {
   chance(p: number): boolean {
     return this.next() < p;
   }
+  /** One of `items`; throws on an empty list (after the draw, so the stream's sequence is the same either way). */
   pick<T>(items: readonly T[]): T {
-    return items[this.int(items.length)];
+    return itemAt(items, this.int(items.length));
   }
   /** Picks by weight; `weights` need not sum to 1. */
   weighted<T>(items: readonly T[], weights: readonly number[]): T {
     let total = 0;
     for (const w of weights) total += w;
     let r = this.next() * total;
-    for (let i = 0; i < items.length; i++) if ((r -= weights[i]) < 0) return items[i];
-    return items[items.length - 1];
+    for (let i = 0; i < items.length; i++) if ((r -= itemAt(weights, i)) < 0) return itemAt(items, i);
+    return itemAt(items, items.length - 1);
   }
   /** Minutes as milliseconds, exponentially distributed around `mean`, clamped to [min, max]. */
   delay(meanMinutes: number, minMinutes: number, maxMinutes: number): number {
@@ -66,7 +68,7 @@ export class Random {
     let x = 0;
     for (let i = 0; i < length; i++) {
       if (i % 6 === 0) x = this.u32(); // 36^6 < 2^32: six digits a draw
-      s += BASE36[x % 36];
+      s += BASE36.charAt(x % 36);
       x = Math.floor(x / 36);
     }
     return s;
@@ -91,15 +93,15 @@ export const unit = (h: number) => h / 4294967296;
 
 /** An IPv4 address from a hash, its first octet from `firstOctets` (places.data.ts keeps each role's octets apart). */
 export function ipFromHash(firstOctets: readonly number[], h: number): string {
-  return `${firstOctets[h % firstOctets.length]}.${(h >>> 8) & 255}.${(h >>> 16) & 255}.${1 + ((h >>> 24) % 254)}`;
+  return `${itemAt(firstOctets, h % firstOctets.length)}.${(h >>> 8) & 255}.${(h >>> 16) & 255}.${1 + ((h >>> 24) % 254)}`;
 }
 
 /** Index drawn by weight for `r` in [0, 1), when the draw must come from a hash rather than a stream. */
 export function pickWeighted(length: number, weights: readonly number[], r: number): number {
   let total = 0;
-  for (let i = 0; i < length; i++) total += weights[i];
+  for (let i = 0; i < length; i++) total += itemAt(weights, i);
   let x = r * total;
-  for (let i = 0; i < length; i++) if ((x -= weights[i]) < 0) return i;
+  for (let i = 0; i < length; i++) if ((x -= itemAt(weights, i)) < 0) return i;
   return length - 1;
 }
 
@@ -108,7 +110,7 @@ export function shuffle<T>(items: readonly T[], rng: Random): T[] {
   const a = items.slice();
   for (let i = a.length - 1; i > 0; i--) {
     const j = rng.int(i + 1);
-    [a[i], a[j]] = [a[j], a[i]];
+    [a[i], a[j]] = [itemAt(a, j), itemAt(a, i)];
   }
   return a;
 }

@@ -7,6 +7,7 @@ import { DAY, HOUR, iso, isWeekend, MINUTE, SECOND } from './clock.js';
 import { SPAN_DAYS } from './organisation.options.js';
 import type { Organisation } from './organisation.state.js';
 import { OCTETS, OFFICE_IPS, SPRAY_COUNTRIES, TRAVEL_COUNTRIES } from './places.data.js';
+import { itemAt } from './list.js';
 import { hash, ipFromHash, Random, unit } from './random.js';
 import type { Task } from './timeline.js';
 
@@ -44,19 +45,19 @@ export function signInDay(org: Organisation, day: number): Task {
         times = Float64Array.from(t);
         users = Int32Array.from(us);
         const tt = times;
-        order = Uint32Array.from(t.keys()).sort((a, b) => tt[a] - tt[b]);
+        order = Uint32Array.from(t.keys()).sort((a, b) => itemAt(tt, a) - itemAt(tt, b));
         if (order.length === 0) return false;
-        task.at = times[order[0]];
+        task.at = itemAt(times, itemAt(order, 0));
         return true;
       }
-      const i = order[next];
-      emitSignIn(org, users![i], times![i], day, rng, out);
+      const i = itemAt(order, next);
+      emitSignIn(org, itemAt(users!, i), itemAt(times!, i), day, rng, out);
       next++;
       if (next >= order.length) {
         times = users = order = undefined;
         return false;
       }
-      task.at = times![order[next]];
+      task.at = itemAt(times!, itemAt(order, next));
       return true;
     },
   };
@@ -64,7 +65,7 @@ export function signInDay(org: Organisation, day: number): Task {
 }
 
 function emitSignIn(org: Organisation, u: number, at: number, day: number, rng: Random, out: IngestRecord[]): void {
-  const p = org.people[u];
+  const p = org.person(u);
   // About 2 % of people travel once in the month, for three to five days: new country, LOW risk, success.
   const h = hash(org.seed, u, 7);
   const travels = unit(h) < 0.02;
@@ -73,12 +74,12 @@ function emitSignIn(org: Organisation, u: number, at: number, day: number, rng: 
   let country: string;
   let risk: 'NONE' | 'LOW';
   if (travels && day >= tripStart && day < tripStart + 3 + ((h >>> 16) % 3)) {
-    country = TRAVEL_COUNTRIES[(h >>> 20) % TRAVEL_COUNTRIES.length];
+    country = itemAt(TRAVEL_COUNTRIES, (h >>> 20) % TRAVEL_COUNTRIES.length);
     ip = ipFromHash(OCTETS.hotel, hash(org.seed, u, 8));
     risk = 'LOW';
   } else {
     country = p.country;
-    ip = rng.chance(0.7) ? OFFICE_IPS[p.country][u & 1] : ipFromHash(OCTETS.residential, hash(org.seed, u, 9));
+    ip = rng.chance(0.7) ? OFFICE_IPS[p.country][u & 1 ? 1 : 0] : ipFromHash(OCTETS.residential, hash(org.seed, u, 9));
     risk = 'NONE';
   }
   if (rng.chance(0.02))
@@ -98,19 +99,19 @@ function emitSignIn(org: Organisation, u: number, at: number, day: number, rng: 
 /** A password spray at night: failures only, MEDIUM risk, from countries no campaign attacker uses. */
 export function passwordSpray(org: Organisation, at: number, rng: Random): Task {
   const targets = Math.min(300, Math.max(3, Math.round(org.people.length * 0.015)));
-  const ips = [ipFromHash(OCTETS.spray, rng.u32()), ipFromHash(OCTETS.spray, rng.u32())];
+  const ips = [ipFromHash(OCTETS.spray, rng.u32()), ipFromHash(OCTETS.spray, rng.u32())] as const;
   const country = rng.pick(SPRAY_COUNTRIES);
   let done = 0;
   const task: Task = {
     at,
     seq: 0,
     run: (out) => {
-      const p = org.people[rng.int(org.people.length)];
+      const p = org.person(rng.int(org.people.length));
       out.push({
         type: 'sign_in',
         id: org.nextId('sgn'),
         user: p.address,
-        ip: ips[done & 1],
+        ip: ips[done & 1 ? 1 : 0],
         country,
         at: iso(task.at),
         risk: 'MEDIUM',

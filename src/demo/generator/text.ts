@@ -39,11 +39,14 @@ export type Vars = Record<string, string>;
 export type Template = readonly string[];
 export const compile = (text: string): Template => text.split(/\{(\w+)\}/);
 export function render(template: Template, vars: Vars): string {
-  let s = template[0];
+  // split() on a capturing group gives an odd-length list, literals at even indexes and names at odd
+  // ones, so template[0] and template[i + 1] below always exist.
+  let s = template[0]!;
   for (let i = 1; i < template.length; i += 2) {
-    const value = vars[template[i]];
-    if (value === undefined) throw new Error(`template placeholder {${template[i]}} has no value`);
-    s += value + template[i + 1];
+    const name = template[i]!;
+    const value = vars[name];
+    if (value === undefined) throw new Error(`template placeholder {${name}} has no value`);
+    s += value + template[i + 1]!;
   }
   return s;
 }

@@ -25,8 +25,9 @@ export class Timeline {
     let i = heap.push(task) - 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!before(task, heap[parent])) break;
-      heap[i] = heap[parent];
+      const above = heap[parent]!; // parent < i < heap.length
+      if (!before(task, above)) break;
+      heap[i] = above;
       i = parent;
     }
     heap[i] = task;
@@ -45,16 +46,18 @@ export class Timeline {
   pop(): Task {
     const heap = this.heap;
     const top = heap[0];
-    const last = heap.pop()!;
+    const last = heap.pop();
+    if (top === undefined || last === undefined) throw new Error('internal: pop() on an empty timeline');
     if (heap.length > 0) {
       let i = 0;
       for (;;) {
         const l = 2 * i + 1;
         if (l >= heap.length) break;
-        const r = l + 1;
-        const child = r < heap.length && before(heap[r], heap[l]) ? r : l;
-        if (!before(heap[child], last)) break;
-        heap[i] = heap[child];
+        // Each child's index is checked against heap.length before it is read.
+        const child = l + 1 < heap.length && before(heap[l + 1]!, heap[l]!) ? l + 1 : l;
+        const smaller = heap[child]!;
+        if (!before(smaller, last)) break;
+        heap[i] = smaller;
         i = child;
       }
       heap[i] = last;

@@ -14,7 +14,8 @@ export const authFailed = (m: Pick<MessageFacts, 'auth'>) =>
 /** Parse a manual investigation's subject: `message:<id>`, `user:<address>` or `url:<url>`. */
 export function parseSubject(subject: string | undefined): { kind: 'message' | 'user' | 'url'; value: string } | undefined {
   const m = /^(message|user|url):(.+)$/.exec(subject ?? '');
-  return m ? { kind: m[1] as 'message' | 'user' | 'url', value: m[2] } : undefined;
+  // Neither group is optional in the pattern, so a match has both.
+  return m ? { kind: m[1] as 'message' | 'user' | 'url', value: m[2]! } : undefined;
 }
 
 async function messageRoot(ctx: StepCtx, externalId: string): Promise<RootFindings | undefined> {

@@ -24,8 +24,12 @@ export const sentMailStep = defineStep({
     const sent = await ctx.mail.sentBy(user);
     if (!sent.length) return { skipped: true, findings: { sent: 0 } };
     const internal = await ctx.mail.internalDomains();
-    const bySubject = new Map<string, MessageFacts[]>();
-    for (const m of sent) bySubject.set(m.subjectKey, [...(bySubject.get(m.subjectKey) ?? []), m]);
+    const bySubject = new Map<string, [MessageFacts, ...MessageFacts[]]>();
+    for (const m of sent) {
+      const group = bySubject.get(m.subjectKey);
+      if (group) group.push(m);
+      else bySubject.set(m.subjectKey, [m]);
+    }
     const clusters: ClusterFinding[] = [];
     for (const [subjectKey, messages] of bySubject) {
       const external = messages.filter((m) => !internal.has(domainOf(m.recipient))).length;

@@ -39,8 +39,9 @@ export const clicksStep = defineStep({
     // (the first click of the campaign) would count a later clicker's rules made before their click.
     const firstClick = Object.fromEntries(
       users.map((u) => {
-        const own = allowed.filter((c) => c.user === u);
-        return [u, own.reduce((min, c) => (c.at < min ? c.at : min), own[0].at).toISOString()];
+        // Never empty: users are the clickers of `allowed`.
+        const own = allowed.filter((c) => c.user === u).map((c) => c.at);
+        return [u, own.reduce((min, at) => (at < min ? at : min)).toISOString()];
       }),
     );
     return {

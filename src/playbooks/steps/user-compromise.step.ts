@@ -34,7 +34,10 @@ export async function compromiseOf(
     ctx.identity.usualSignIns(users, earliest),
   ]);
   return users.flatMap((user) => {
-    const from = new Date(since[user]);
+    // A user without a window has nothing to check (an Invalid Date here used to match nothing, too).
+    const sinceIso = since[user];
+    if (sinceIso === undefined) return [];
+    const from = new Date(sinceIso);
     const countries = new Set([...usual, ...signIns].filter((s) => s.user === user && s.at < from && s.country).map((s) => s.country));
     const badRules = rules.filter(
       (r) =>

@@ -60,7 +60,7 @@ export function fakePorts(world: World): PlaybookPorts {
           (c) => urls.includes(c.url) || (c.messageExternalId !== undefined && ids.includes(c.messageExternalId)),
         ),
       inboxRules: async (mailboxes) => (world.rules ?? []).filter((r) => mailboxes.includes(r.mailbox)),
-      internalDomains: async () => new Set((world.mailboxes ?? []).map((a) => a.split('@')[1])),
+      internalDomains: async () => new Set((world.mailboxes ?? []).map((a) => a.split('@')[1] ?? '')),
     },
     intel: {
       indicators: async (kind, values) => (world.indicators ?? []).filter((i) => i.kind === kind && values.includes(i.value)),
@@ -95,7 +95,7 @@ export function message(
     urlKeys: [],
     domains: [],
     attachmentHashes: [],
-    senderDomain: (m.sender ?? 'someone@outside.example').split('@')[1],
+    senderDomain: (m.sender ?? 'someone@outside.example').split('@')[1] ?? '',
     subjectKey: (m.subject ?? 'Hello').toLowerCase(),
     minhash: [],
     lshBands: [],
