@@ -2,6 +2,7 @@ import { Migration20261123000000_initial } from './Migration20261123000000_initi
 import { Migration20261123075721_fingerprints } from './Migration20261123075721_fingerprints.js';
 import { Migration20261123105153_remediation } from './Migration20261123105153_remediation.js';
 import { Migration20261124090000_outbox_commit_order } from './Migration20261124090000_outbox_commit_order.js';
+import { Migration20261125150909_investigation_updated_at } from './Migration20261125150909_investigation_updated_at.js';
 
 /** Every migration, in order. Listed explicitly so the compiled server and the tests run the same set. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261123075721_fingerprints', class: Migration20261123075721_fingerprints },
   { name: 'Migration20261123105153_remediation', class: Migration20261123105153_remediation },
   { name: 'Migration20261124090000_outbox_commit_order', class: Migration20261124090000_outbox_commit_order },
+  { name: 'Migration20261125150909_investigation_updated_at', class: Migration20261125150909_investigation_updated_at },
 ];

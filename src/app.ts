@@ -7,15 +7,21 @@ import { createHmacSigner, createTokenVerifier, loadSigningSecret, type TokenSig
 import { TenantDirectory } from './tenants/tenant.service.js';
 import { buildAirSchema } from './schema.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { approveByPolicy, expirePendingActions, runAction } from './actions/decision.service.js';
+import { approveByPolicy } from './actions/decision.service.js';
+import { runAction } from './actions/execution.service.js';
+import { expirePendingActions } from './actions/expiry.service.js';
+import type { ExecutorRegistry } from './actions/executor.js';
+import type { ExecutionDeps } from './actions/execution.service.js';
 import { BUILTIN_EXECUTORS } from './actions/builtin.executor.js';
 import { createServer, type AirServer } from './server.js';
 import { seedDemoTenant } from './demo/demo.seed.js';
-import { coerceError, type Logger } from './errors.js';
+import { coerceError } from './errors.js';
+import { createLogger, investigationLogger, type Logger } from './logger.js';
 import { JobQueue } from './jobs/queue.js';
 import { runInvestigation } from './playbooks/engine.js';
-import { definitionOf, lookupsFor } from './playbooks/playbooks.js';
-import { releaseThrottled } from './investigations/intake.service.js';
+import { definitionOf } from './playbooks/playbooks.js';
+import { portsFor } from './playbooks/ports.orm.js';
+import { reconcile } from './investigations/lifecycle.service.js';
 
 export interface App {
   url: string;
@@ -29,7 +35,22 @@ export interface App {
 }
 
 /** Wire everything from a config. main.ts and the tests both start the server through here. */
-export async function bootstrap(config: Config, logger: Logger = console, opts: { onQuery?: (sql: string) => void } = {}): Promise<App> {
+export interface BootstrapOptions {
+  /** Every SQL statement the ORM runs (tests count them). */
+  onQuery?: (sql: string) => void;
+  /**
+   * What approved actions do, per action type: running and undoing go through this one registry.
+   * @default BUILTIN_EXECUTORS (act on the telemetry this server holds)
+   */
+  executors?: ExecutorRegistry;
+}
+
+export async function bootstrap(
+  config: Config,
+  logger: Logger = createLogger({ level: config.logLevel, pretty: config.env === 'development' }),
+  opts: BootstrapOptions = {},
+): Promise<App> {
+  const executors = opts.executors ?? BUILTIN_EXECUTORS;
   let embedded: EmbeddedDatabase | undefined;
   let orm: Orm | undefined;
   let queue: JobQueue | undefined;
@@ -41,12 +62,12 @@ export async function bootstrap(config: Config, logger: Logger = console, opts: 
     }
     orm = await connectDatabase(url, { migrate: true, onQuery: opts.onQuery, logger });
     queue = await JobQueue.start(url, { logger });
-    if (config.workers > 0) await startWorkers(orm, queue, config.workers, logger);
+    if (config.workers > 0) await startWorkers({ orm, queue, executors, logger }, config.workers);
     const verifier = await createTokenVerifier(config);
     const authenticate = createAuthenticator(verifier, new TenantDirectory(orm.em));
     if (config.demo) await seedDemoTenant(orm, new TenantDirectory(orm.em), queue, logger);
     const server = await createServer(
-      { config, orm, queue, schema: await buildAirSchema(), authenticate, logger },
+      { config, orm, queue, executors, schema: await buildAirSchema(), authenticate, logger },
       { port: config.port, host: config.host },
     );
     const signer = config.auth.oidcIssuer ? undefined : createHmacSigner(await loadSigningSecret(config));
@@ -58,10 +79,10 @@ export async function bootstrap(config: Config, logger: Logger = console, opts: 
       server,
       signer,
       async stop() {
-        await server.stop().catch((e: unknown) => logger.error('stopping the HTTP server failed', coerceError(e)));
+        await server.stop().catch((e: unknown) => logger.error({ err: coerceError(e) }, 'stopping the HTTP server failed'));
         // Running investigations get a moment to reach a step boundary; what is cut off resumes elsewhere.
-        await handles.queue.stop().catch((e: unknown) => logger.error('stopping the job queue failed', coerceError(e)));
-        await handles.orm.close().catch((e: unknown) => logger.error('closing the database pool failed', coerceError(e)));
+        await handles.queue.stop().catch((e: unknown) => logger.error({ err: coerceError(e) }, 'stopping the job queue failed'));
+        await handles.orm.close().catch((e: unknown) => logger.error({ err: coerceError(e) }, 'closing the database pool failed'));
         await handles.embedded?.stop();
       },
     };
@@ -73,26 +94,37 @@ export async function bootstrap(config: Config, logger: Logger = console, opts: 
   }
 }
 
-/** Run investigations in this process: each job runs the engine, then lets throttled ones start. */
-export async function startWorkers(orm: Orm, queue: JobQueue, concurrency: number, logger: Logger): Promise<void> {
-  const deps = {
+/**
+ * Run investigations, approved actions and the lifecycle sweep in this process. A worker that starts
+ * reconciles first: whatever a stopped cluster left (queued investigations with room, investigations
+ * whose actions all closed) moves on without waiting for the schedule.
+ */
+export async function startWorkers(deps: ExecutionDeps, concurrency: number): Promise<void> {
+  const { orm, queue, logger } = deps;
+  const engine = {
     orm,
+    queue,
     definitionOf,
-    lookupsFor,
+    portsFor,
     logger,
     approveByPolicy: (tx: EntityManager, tenantId: string, ids: string[]) => approveByPolicy(tx, queue, tenantId, ids),
   };
-  // Approved actions run here too, beside the investigations; the expiry sweep runs wherever the schedule fires.
-  await queue.workActions(concurrency, (job, lastAttempt) => runAction(orm, BUILTIN_EXECUTORS, job, lastAttempt, logger));
-  await queue.workExpiry(() => expirePendingActions(orm, queue));
+  await queue.workActions(concurrency, (job, lastAttempt) =>
+    runAction({ ...deps, logger: logger.child({ tenant: job.tenantId, action: job.actionId }) }, job, lastAttempt),
+  );
+  await queue.workSweep(async () => {
+    await expirePendingActions(orm, queue);
+    await reconcile(orm, queue);
+  });
   await queue.workInvestigations(concurrency, async ({ tenantId, investigationId }) => {
+    const log = investigationLogger(logger, tenantId, investigationId);
     try {
-      await runInvestigation(deps, tenantId, investigationId);
-      await releaseThrottled(orm, queue, tenantId);
+      await runInvestigation({ ...engine, logger: log }, tenantId, investigationId);
     } catch (e) {
       // The queue retries with backoff; the engine resumes at the first unfinished step.
-      logger.error(`investigation ${investigationId}: run failed, will be retried`, coerceError(e));
+      log.error({ err: coerceError(e) }, 'investigation run failed; it will be retried');
       throw e;
     }
   });
+  await reconcile(orm, queue);
 }

@@ -1,10 +1,13 @@
 import os from 'node:os';
 import path from 'node:path';
+import { LogLevel } from './logger.js';
 
 /** The only reader of `process.env`. Parsed once at start-up, fails fast on a bad value, frozen. */
 export interface Config {
   /** `development` shows error details and stack traces in logs; `production` requires OIDC. @default 'development' */
   readonly env: 'development' | 'production' | 'test';
+  /** The least severe level logged: JSON lines in production, pretty ones in development. @default LogLevel.INFO */
+  readonly logLevel: LogLevel;
   /** @default 4000 */
   readonly port: number;
   /** @default '0.0.0.0' */
@@ -81,6 +84,14 @@ function bool(env: Env, key: string, fallback: boolean): boolean {
   throw new ConfigError(`${key} must be 1/0, true/false, yes/no or on/off, but got '${raw}'`);
 }
 
+function oneOf<T extends string>(env: Env, key: string, allowed: Record<string, T>, fallback: T): T {
+  const raw = str(env, key)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  const known = Object.values(allowed);
+  if (!known.includes(raw as T)) throw new ConfigError(`${key} must be one of ${known.join(', ')}, but got '${env[key]}'`);
+  return raw as T;
+}
+
 function str(env: Env, key: string): string | undefined {
   const raw = env[key];
   return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
@@ -106,6 +117,7 @@ export function loadConfig(env: Env = process.env): Config {
 
   return Object.freeze({
     env: nodeEnv,
+    logLevel: oneOf(env, 'AIR_LOG_LEVEL', LogLevel, LogLevel.INFO),
     port: int(env, 'PORT', 4000, 0, 65535),
     host: str(env, 'HOST') ?? '0.0.0.0',
     databaseUrl,

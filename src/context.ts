@@ -4,12 +4,16 @@ import { TENANT_FILTER } from './db/orm.config.js';
 import { createLoaders, type Loaders } from './common/loaders.js';
 import type { Viewer } from './auth/viewer.js';
 import type { JobQueue } from './jobs/queue.js';
+import type { ExecutorRegistry } from './actions/executor.js';
 import type { EventStream } from './realtime/event-stream.service.js';
+import type { Logger } from './logger.js';
 
 /** The long-lived handles services need beyond the request's EntityManager. */
 export interface Services {
   readonly orm: Orm;
   readonly queue: JobQueue;
+  /** What approved actions do (run and undo alike): the built-in executors unless bootstrap was given others. */
+  readonly executors: ExecutorRegistry;
   /** The node's outbox reader; present where the server serves subscriptions. */
   readonly events?: EventStream;
 }
@@ -21,6 +25,8 @@ export interface Context {
   readonly em: EntityManager;
   readonly loaders: Loaders;
   readonly services: Services;
+  /** The request's (or socket operation's) logger: its lines carry the request id, tenant and operation. */
+  readonly log: Logger;
 }
 
 /** A fork whose every read of tenant-owned rows is limited to `tenantId`. */
@@ -31,7 +37,7 @@ export function tenantEntityManager(orm: Orm, tenantId: string): EntityManager {
 }
 
 /** Build the request context in one place; HTTP and WebSocket call the same function. */
-export function createContext(services: Services, viewer: Viewer): Context {
+export function createContext(services: Services, viewer: Viewer, log: Logger): Context {
   const em = tenantEntityManager(services.orm, viewer.tenantId);
-  return { viewer, em, loaders: createLoaders(em), services };
+  return { viewer, em, loaders: createLoaders(em), services, log };
 }

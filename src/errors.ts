@@ -1,4 +1,5 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { Logger as PinoLogger } from './logger.js';
 
 /** The codes clients switch on (`extensions.code`). */
 export enum ErrorCode {
@@ -39,12 +40,21 @@ export const notFound = (kind: string, id: string) => new AppError(ErrorCode.NOT
 export const badInput = (message: string, field?: string) => new AppError(ErrorCode.BAD_USER_INPUT, message, field ? { field } : {});
 export const conflict = (message: string) => new AppError(ErrorCode.CONFLICT, message);
 
-/** Turn anything thrown into an Error, so `catch (e)` sites can log it uniformly. */
+/**
+ * Turn anything thrown into an Error, so `catch (e)` sites can log it uniformly. pg-boss emits plain
+ * objects (`{ ...error, message, stack, queue, worker }`) on its `error` event: they keep their message,
+ * stack and fields instead of becoming "[object Object]".
+ */
 export function coerceError(thrown: unknown): Error {
-  return thrown instanceof Error ? thrown : new Error(String(thrown));
+  if (thrown instanceof Error) return thrown;
+  if (typeof thrown === 'object' && thrown !== null && typeof (thrown as { message?: unknown }).message === 'string') {
+    const { message, stack, ...fields } = thrown as { message: string; stack?: unknown };
+    const error = Object.assign(new Error(message), fields);
+    if (typeof stack === 'string') error.stack = stack;
+    return error;
+  }
+  return new Error(String(thrown));
 }
-
-export type Logger = Pick<Console, 'info' | 'warn' | 'error'>;
 
 /** Apollo's own codes for a request it could not run: all of them are the client's input. */
 const REQUEST_ERROR_CODES = new Set([
@@ -57,23 +67,42 @@ const REQUEST_ERROR_CODES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
 ]);
 
+const isRequestError = (code: unknown) => typeof code === 'string' && REQUEST_ERROR_CODES.has(code);
+
+/** What was thrown behind a GraphQL error, or the error itself when nothing was. */
+const originalOf = (error: unknown) => (error instanceof GraphQLError ? (error.originalError ?? error) : error);
+
+/** Whether a client sees this error as it is: an AppError, or an error about the request itself. */
+function isExpected(error: unknown): boolean {
+  if (originalOf(error) instanceof AppError) return true;
+  const code = error instanceof GraphQLError ? error.extensions?.code : undefined;
+  return isRequestError(code);
+}
+
+/**
+ * Log an error a client will see as "Unexpected error.", with its stack, on the logger of the request,
+ * socket or job it happened in; expected errors are the client's business and are not logged.
+ */
+export function logUnexpected(log: PinoLogger, error: unknown): void {
+  if (!isExpected(error)) log.error({ err: coerceError(originalOf(error)) }, 'Unexpected error');
+}
+
 /**
  * Apollo `formatError`: an AppError passes through; so does an error about the request itself (syntax,
  * validation, query limits, variable coercion), under the code BAD_USER_INPUT so clients switch on one
- * closed set. Anything else becomes "Unexpected error." and is logged with its stack, so SQL and
- * stack traces never reach a client.
+ * closed set. Anything else becomes "Unexpected error.", so SQL and stack traces never reach a client;
+ * its logging is `logUnexpected`'s, where the request's logger is at hand (formatError has no context).
  */
-export function createErrorFormatter(opts: { exposeDetails: boolean; logger: Logger }) {
+export function createErrorFormatter(opts: { exposeDetails: boolean }) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+    const original = originalOf(error);
     const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
     if (original instanceof AppError) return { ...formatted, extensions: { ...extensions, code: original.code } };
-    if (typeof extensions.code === 'string' && REQUEST_ERROR_CODES.has(extensions.code)) {
+    if (isRequestError(extensions.code)) {
       // graphql-armor prefixes its limit messages with "Syntax Error: " although the query parsed.
       const message = formatted.message.replace(/^Syntax Error: (Query (is|has|document is) )/, '$1');
       return { ...formatted, message, extensions: { ...extensions, code: ErrorCode.BAD_USER_INPUT } };
     }
-    opts.logger.error('Unexpected error', original);
     return {
       message: 'Unexpected error.',
       locations: formatted.locations,

@@ -2,6 +2,7 @@
 import { bootstrap } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { coerceError } from './errors.js';
+import { createLogger } from './logger.js';
 import { Role } from './domain/role.js';
 
 const DEMO_TOKEN_TTL_SECONDS = 12 * 3600;
@@ -17,12 +18,15 @@ try {
   throw e;
 }
 
-const app = await bootstrap(config).catch((e: unknown) => {
-  console.error(`AIR server failed to start: ${coerceError(e).message}`);
+// The one root logger: JSON lines in production, pretty ones in development (JSON where pino-pretty is absent).
+const logger = createLogger({ level: config.logLevel, pretty: config.env === 'development' });
+
+const app = await bootstrap(config, logger).catch((e: unknown) => {
+  logger.fatal({ err: coerceError(e) }, 'AIR server failed to start');
   process.exit(1);
 });
 
-console.log(`AIR server ready at ${app.url}`);
+logger.info({ url: app.url }, `AIR server ready at ${app.url}`);
 if (app.signer && config.demo) {
   const admin = await app.signer.sign({
     sub: 'demo-admin',
@@ -47,14 +51,14 @@ let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
-  console.log(`\n${signal}: stopping…`);
+  logger.info({ signal }, 'stopping');
   const force = setTimeout(() => {
-    console.error('shutdown took longer than 20 s; exiting');
+    logger.error('shutdown took longer than 20 s; exiting');
     process.exit(1);
   }, 20_000);
   force.unref();
   await app.stop();
-  console.log('stopped.');
+  logger.info('stopped');
   process.exit(0);
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));

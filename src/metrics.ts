@@ -7,6 +7,8 @@ import type { Context } from './context.js';
  * servers in one process (tests, or API + worker) never collide. Labels are closed sets only:
  * client-chosen operation names would let any caller grow the metric series without bound.
  */
+export type Metrics = ReturnType<typeof createMetrics>;
+
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });

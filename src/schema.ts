@@ -12,6 +12,8 @@ import { DashboardResolver } from './dashboard/dashboard.resolver.js';
 import { EmailClusterResolver, InvestigationResolver, LogStepResolver } from './investigations/investigation.resolver.js';
 import { IntakeResolver } from './investigations/intake.resolver.js';
 import { SubscriptionResolver } from './realtime/subscription.resolver.js';
+import { AuditResolver } from './audit/audit.resolver.js';
+import { TenantResolver } from './tenants/tenant.resolver.js';
 
 /** The schema as code declares it, before authorization: what `schema/schema.graphql` records. */
 export function buildBareSchema(): Promise<GraphQLSchema> {
@@ -27,6 +29,8 @@ export function buildBareSchema(): Promise<GraphQLSchema> {
       DashboardResolver,
       IntakeResolver,
       SubscriptionResolver,
+      AuditResolver,
+      TenantResolver,
     ],
     // Subscriptions bring their own streams (the outbox reader, `subscribe` on each field); type-graphql
     // still insists on a PubSub, which nothing publishes to.

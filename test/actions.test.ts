@@ -1,11 +1,13 @@
 import { codes, gql, recordingLogger, startTestApp, type TestApp } from './support/app.js';
 import { eventually } from './support/eventually.js';
 import { seedInvestigation } from './support/fixtures.js';
-import { approveByPolicy, expirePendingActions, runAction } from '../src/actions/decision.service.js';
+import { approveByPolicy } from '../src/actions/decision.service.js';
+import { runAction } from '../src/actions/execution.service.js';
+import { expirePendingActions } from '../src/actions/expiry.service.js';
 import { BUILTIN_EXECUTORS } from '../src/actions/builtin.executor.js';
 import { tenantEntityManager } from '../src/context.js';
-import { sql as rawSql } from '../src/actions/executor.js';
 import { Role } from '../src/domain/role.js';
+import { sql as rawSql } from '../src/db/sql.js';
 
 /**
  * Remediation: decisions exactly once across two API nodes, each executor's effect and its undo,
@@ -218,7 +220,7 @@ describe('executors and undo', () => {
           `query($id: ID!) { investigation(id: $id) { actions(first: 1) { edges { node { messages(first: 0) { totalCount } } } } } }`,
           { id: investigation.id },
         )
-      ).data!.investigation.actions.edges[0].node.messages.totalCount;
+      ).data!.investigation.actions.edges[0]?.node.messages.totalCount;
     expect(await toMove()).toBe(4);
     await gql(t.url, admin, APPROVE, { ids: [actions[0].id] });
     expect(await settled(actions[0].id)).toBe('COMPLETED');
@@ -365,7 +367,7 @@ describe('automation, cancel, expiry, audit', () => {
       input: { level: 'FULL', comment: 'phase 2' },
     });
     expect(set.data!.updateAutomationSettings.automationLevel).toBe('FULL');
-    const { OrgGenerator } = await import('../src/telemetry/org-generator.js');
+    const { OrgGenerator } = await import('../src/demo/generator/organisation.generator.js');
     const generator = new OrgGenerator({ mailboxes: 40, messages: 1500, campaigns: 1, seed: 3 });
     const lines = [...generator.records()].map((r) => JSON.stringify(r));
     const res = await fetch(t.url.replace('/graphql', '/ingest'), {
@@ -435,9 +437,10 @@ describe('automation, cancel, expiry, audit', () => {
       },
     };
     const job = { tenantId, actionId: actions[0].id };
-    await expect(runAction(t.app.orm, broken, job, false, recordingLogger().logger)).rejects.toThrow(/503/);
+    const deps = { orm: t.app.orm, queue: t.app.queue, executors: broken, logger: recordingLogger().logger };
+    await expect(runAction(deps, job, false)).rejects.toThrow(/503/);
     expect(await statusOf(actions[0].id)).toBe('RUNNING');
-    await runAction(t.app.orm, broken, job, true, recordingLogger().logger);
+    await runAction(deps, job, true);
     expect(calls).toEqual(['run', 'run']);
     expect(await sql(`select status, error from actions where id = ?`, [actions[0].id])).toEqual([
       { status: 'FAILED', error: 'mail API answered 503' },

@@ -5,6 +5,8 @@ test('defaults', () => {
   expect(c).toMatchObject({ env: 'development', port: 4000, demo: true, databaseUrl: undefined, embeddedPgPort: 54329 });
   expect(c.dataDir).toMatch(/\.air$/);
   expect(Object.isFrozen(c)).toBe(true);
+  expect(c.logLevel).toBe('info');
+  expect(loadConfig({ AIR_LOG_LEVEL: 'Debug' }).logLevel).toBe('debug');
 });
 
 test.each([
@@ -16,6 +18,7 @@ test.each([
   [{ AIR_JWT_SECRET: 'short' }, /at least 32 characters/],
   [{ AIR_OIDC_ISSUER: 'https://idp.example' }, /AIR_OIDC_AUDIENCE is required/],
   [{ NODE_ENV: 'production' }, /production needs AIR_OIDC_ISSUER/],
+  [{ AIR_LOG_LEVEL: 'verbose' }, /AIR_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, but got 'verbose'/],
 ])('%j fails fast: %s', (env, message) => {
   expect(() => loadConfig(env)).toThrow(ConfigError);
   expect(() => loadConfig(env)).toThrow(message);

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { connectDatabase, type Orm } from '../src/db/database.js';
+import { JobQueue } from '../src/jobs/queue.js';
 import { tenantEntityManager } from '../src/context.js';
 import { runInvestigation, validatePlaybook, type EngineDeps } from '../src/playbooks/engine.js';
 import type { PlaybookDefinition, StepDefinition } from '../src/playbooks/playbook.types.js';
@@ -22,6 +23,7 @@ let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let orm: Orm;
 let tenantId: string;
 let em: EntityManager;
+let queue: JobQueue;
 const { logger } = recordingLogger();
 
 beforeAll(async () => {
@@ -29,8 +31,10 @@ beforeAll(async () => {
   orm = await connectDatabase(db.url);
   tenantId = await tenantIdOf(orm, 'engine');
   em = tenantEntityManager(orm, tenantId);
+  queue = await JobQueue.start(db.url, { logger });
 });
 afterAll(async () => {
+  await queue.stop(1000);
   await orm.close();
   await db.drop();
 });
@@ -77,7 +81,7 @@ const step = (key: string, dependsOn: string[], run: StepDefinition['run'], phas
 
 function deps(def: PlaybookDefinition): EngineDeps<unknown> {
   validatePlaybook(def);
-  return { orm, definitionOf: () => def, lookupsFor: () => ({}), logger };
+  return { orm, queue, definitionOf: () => def, portsFor: () => ({}), logger };
 }
 
 test('runs steps in dependency order, independent ones together, and writes each outcome with its completion', async () => {
@@ -279,4 +283,36 @@ test('a playbook with a cycle, a duplicate key or an unknown dependency is refus
   expect(() => validatePlaybook(p([step('a', ['b'], noop), step('b', ['a'], noop)]))).toThrow(/cycle: a → b → a/);
   expect(() => validatePlaybook(p([step('a', [], noop), step('a', [], noop)]))).toThrow(/'a' is declared twice/);
   expect(() => validatePlaybook(p([step('a', ['zzz'], noop)]))).toThrow(/unknown step 'zzz'/);
+});
+
+test('a step whose database connection drops is not a failed investigation: the run is handed back and the step runs again', async () => {
+  const inv = await newInvestigation();
+  let attempts = 0;
+  const def: PlaybookDefinition<{ db: EntityManager }> = {
+    playbook: Playbook.MANUAL_INVESTIGATION,
+    steps: [
+      {
+        key: 'root',
+        name: 'root',
+        description: 'reads the mail store',
+        phase: Phase.ROOT_INVESTIGATION,
+        async run(ctx) {
+          // The first attempt's connection is killed under it, as a failover or a proxy would.
+          if (++attempts === 1) await ctx.db.getConnection().execute('select pg_terminate_backend(pg_backend_pid())');
+          return { findings: { attempts } };
+        },
+      },
+    ],
+  };
+  validatePlaybook(def);
+  const engine: EngineDeps<{ db: EntityManager }> = { orm, queue, definitionOf: () => def, portsFor: (db) => ({ db }), logger };
+  // Thrown to the job queue, which retries it with backoff like a crash.
+  await expect(runInvestigation(engine, tenantId, inv.id)).rejects.toThrow(/terminat/i);
+  // The pool drops the dead connection when its socket closes; the queue's retry comes seconds later.
+  await new Promise((r) => setTimeout(r, 500));
+  const mid = await em.fork().findOneOrFail(Investigation, { id: inv.id });
+  expect(mid.state).toBe(InvestigationState.RUNNING);
+  expect((await em.fork().findOneOrFail(LogStep, { investigationId: inv.id, key: 'root' })).status).toBe(StepStatus.RUNNING);
+  expect(await runInvestigation(engine, tenantId, inv.id)).toBe(InvestigationState.NO_THREATS_FOUND);
+  expect(attempts).toBe(2);
 });

@@ -176,7 +176,11 @@ describe('authentication and tenant scoping, like GraphQL', () => {
     expect(post.headers.get('allow')).toBe('GET');
     const unknown = await get('/export/alerts.csv', reader);
     expect(unknown.status).toBe(404);
-    expect(((await unknown.json()) as { error: string }).error).toMatch(/investigations\.csv/);
+    // The one error shape of every route (http/respond.ts).
+    expect(((await unknown.json()) as { errors: { message: string; extensions: { code: string } }[] }).errors[0]).toMatchObject({
+      message: expect.stringMatching(/investigations\.csv/),
+      extensions: { code: 'NOT_FOUND' },
+    });
   });
 });
 
@@ -346,10 +350,18 @@ describe('100,000 investigations: streamed from a cursor', () => {
     });
     const reader = (res.body as ReadableStream<Uint8Array>).getReader();
     await reader.read();
+    const logged = t.log.length;
     expect(p.totalCount - p.idleCount).toBeGreaterThan(0); // the export holds its connection while it streams
     aborter.abort();
     await reader.cancel().catch(() => undefined);
-    await eventually('the server to log the aborted export', () => t.log.some((l) => String(l.args[0]).includes('the client went away')));
+    // Logged as the client's leaving, at info, with no error and no stack.
+    await eventually('the aborted export logged at info', () =>
+      t.log.some((l) => l.msg.includes('the client went away') && l.level === 'info' && typeof l.tenant === 'string'),
+    );
+    await eventually('the aborted request logged', () =>
+      t.log.some((l) => l.msg.startsWith('request aborted') && l.path === '/export/investigations.csv'),
+    );
+    expect(t.log.slice(logged).filter((l) => l.level === 'error' || l.err)).toEqual([]);
     await eventually('the export connection back in the pool', () => p.totalCount === p.idleCount);
     // The pool still serves: the connection went back in a usable state.
     expect(await investigationRows('?states=FAILED')).toHaveLength(1);

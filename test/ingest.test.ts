@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import http from 'node:http';
 import { Readable } from 'node:stream';
 import { startTestApp, type TestApp } from './support/app.js';
 import { tenantId } from './support/fixtures.js';
@@ -71,6 +72,30 @@ function message(over: Record<string, unknown> = {}) {
 }
 
 describe('authorization and protocol', () => {
+  test('an upload the client aborts is logged as the client leaving, not as an unexpected error', async () => {
+    const before = t.log.length;
+    const req = http.request(ingestUrl, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${service}`, 'content-type': 'application/x-ndjson', 'x-request-id': 'aborted-upload' },
+    });
+    req.on('error', () => undefined);
+    req.write(ndjson(Array.from({ length: 50 }, () => message())));
+    // Half a line, then the connection drops.
+    req.write('{"type":"message","id":"cut');
+    await new Promise((r) => setTimeout(r, 200));
+    req.destroy();
+    await until(() => t.log.some((l) => l.reqId === 'aborted-upload' && l.msg.startsWith('request aborted')));
+    const lines = t.log.slice(before).filter((l) => l.reqId === 'aborted-upload');
+    expect(lines.find((l) => l.msg.startsWith('request aborted'))).toMatchObject({
+      level: 'info',
+      path: '/ingest',
+      tenant: expect.any(String),
+    });
+    expect(t.log.slice(before).filter((l) => l.level === 'error' || l.err)).toEqual([]);
+    // The server still ingests.
+    expect((await post(ndjson([message()]), { token: service })).status).toBe(200);
+  });
+
   test('no token → 401, a reader or an admin → 403, only SERVICE ingests', async () => {
     const line = ndjson([message()]);
     const none = await post(line);
@@ -499,3 +524,8 @@ describe('fingerprints', () => {
     console.log(`fingerprintMessage: ${us.toFixed(1)} µs per ${body.split(/\s+/).length}-word message`);
   });
 });
+
+/** Wait for a condition the server reaches asynchronously; the test's own timeout bounds it. */
+async function until(condition: () => boolean) {
+  while (!condition()) await new Promise((r) => setTimeout(r, 20));
+}

@@ -13,7 +13,14 @@ import {
 import { InvestigationState, Playbook } from '../src/domain/investigation.js';
 import { Role } from '../src/domain/role.js';
 import { ActionType } from '../src/domain/action.js';
-import { sql } from '../src/actions/executor.js';
+import { sql } from '../src/db/sql.js';
+
+/** The item at `i`, failing the test when the list is shorter. */
+function nth<T>(list: readonly T[], i: number): T {
+  const item = list[i];
+  if (item === undefined) throw new Error(`expected an item at ${i} in a list of ${list.length}`);
+  return item;
+}
 
 let t: TestApp;
 /** Every SQL statement the server ran, in order. */
@@ -241,25 +248,26 @@ describe('Investigation page', () => {
 
   test('a message body is read where a client selects it, and loaded only then', async () => {
     const seeded = await seedInvestigation(t.app.orm, 'acme', { clusters: 1, membersPerCluster: 3, actions: 1 });
-    const ids = seeded.clusters[0].messages.map((m) => m.id);
+    const messages = nth(seeded.clusters, 0).messages;
+    const ids = messages.map((m) => m.id);
     await t.app.orm.em
       .fork()
       .transactional((tx) => sql(tx, `update email_messages set body = 'Body of ' || external_id where id = any(?::uuid[])`, [ids]));
-    const expected = seeded.clusters[0].messages.map((m) => ({ externalId: m.externalId, body: `Body of ${m.externalId}` }));
+    const expected = messages.map((m) => ({ externalId: m.externalId, body: `Body of ${m.externalId}` }));
     const byId = (a: { externalId: string }, b: { externalId: string }) => a.externalId.localeCompare(b.externalId);
 
     // Through a fragment, on EmailCluster.messages.
     const from = statements.length;
     const res = await gql(t.url, reader, ClusterMessageBodiesDocument, { id: seeded.investigation.id });
     expect(res.errors).toBeUndefined();
-    const cluster = res.data!.investigation.emailClusters.edges[0].node;
+    const cluster = nth(res.data!.investigation.emailClusters.edges, 0).node;
     expect(cluster.messages.edges.map((e) => ({ externalId: e.node.externalId, body: e.node.body })).sort(byId)).toEqual(expected);
     expect(statements.slice(from).filter((q) => q.includes('"body"'))).toHaveLength(1);
 
     // On Action.messages, when the same request already loaded the messages without their bodies.
     const both = await gql(t.url, reader, ActionMessagesDocument, { id: seeded.investigation.id });
     expect(both.errors).toBeUndefined();
-    const action = both.data!.investigation.actions.edges[0].node;
+    const action = nth(both.data!.investigation.actions.edges, 0).node;
     expect(action.messages.edges.map((e) => ({ externalId: e.node.externalId, body: e.node.body })).sort(byId)).toEqual(expected);
 
     // A query that does not select the body does not read it.
@@ -272,17 +280,18 @@ describe('Investigation page', () => {
 
   test('Action.messages lists exactly what the action would move: not mail already quarantined, deleted or where it goes', async () => {
     const seeded = await seedInvestigation(t.app.orm, 'acme', { clusters: 1, membersPerCluster: 6, actions: 3 });
-    const [softDelete, blockUrl, moveToJunk] = seeded.actions;
+    const [softDelete, blockUrl, moveToJunk] = [nth(seeded.actions, 0), nth(seeded.actions, 1), nth(seeded.actions, 2)];
+    const members = nth(seeded.clusters, 0).messages;
     expect([softDelete.type, blockUrl.type]).toEqual([ActionType.SOFT_DELETE_EMAILS, ActionType.BLOCK_URL]);
     const where = ['INBOX', 'JUNK', 'QUARANTINE', 'DELETED', 'INBOX', 'JUNK'];
     await t.app.orm.em.fork().transactional(async (tx) => {
       await sql(tx, `update actions set type = 'MOVE_TO_JUNK' where id = ?`, [moveToJunk.id]);
-      for (const [i, m] of seeded.clusters[0].messages.entries())
+      for (const [i, m] of members.entries())
         await sql(tx, `update email_messages set location = ?::delivery_location where id = ?`, [where[i], m.id]);
     });
     const at = (...locations: string[]) =>
-      seeded.clusters[0].messages
-        .filter((_, i) => locations.includes(where[i]))
+      members
+        .filter((_, i) => locations.includes(nth(where, i)))
         .map((m) => m.externalId)
         .sort();
 
@@ -294,7 +303,7 @@ describe('Investigation page', () => {
       return messages.edges.map((e) => e.node.externalId).sort();
     };
     // The cluster itself still covers all six, wherever they are now.
-    const cluster = res.data!.investigation.emailClusters.edges[0].node.messages;
+    const cluster = nth(res.data!.investigation.emailClusters.edges, 0).node.messages;
     expect(cluster.totalCount).toBe(6);
     expect(cluster.edges.map((e) => e.node.externalId).sort()).toEqual(at('INBOX', 'JUNK', 'QUARANTINE', 'DELETED'));
     // A delete moves what is still in INBOX or JUNK; a move to junk only what is not in JUNK already.

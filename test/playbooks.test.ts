@@ -1,6 +1,6 @@
 import { gql, startTestApp, type TestApp } from './support/app.js';
 import { eventually } from './support/eventually.js';
-import { OrgGenerator, type GroundTruth } from '../src/telemetry/org-generator.js';
+import { OrgGenerator, type GroundTruth } from '../src/demo/generator/organisation.generator.js';
 import { tenantEntityManager } from '../src/context.js';
 import { Investigation } from '../src/investigations/investigation.entity.js';
 import { ACTIVE_STATES } from '../src/domain/investigation.js';
@@ -270,7 +270,7 @@ test('the graph links what the investigation touched, and timings give each phas
 });
 
 test('past the tenant’s limit of investigations awaiting action, new ones wait QUEUED_BY_THROTTLING and start when room frees up', async () => {
-  const { releaseThrottled } = await import('../src/investigations/intake.service.js');
+  const { reconcile } = await import('../src/investigations/lifecycle.service.js');
   const sql = t.app.orm.em.getConnection();
   const [{ id: tenantId }] = await sql.execute(`select id from tenants where name = ?`, [TENANT]);
   await sql.execute(`update tenants set max_pending_investigations = 0 where id = ?`, [tenantId]);
@@ -286,7 +286,7 @@ test('past the tenant’s limit of investigations awaiting action, new ones wait
   expect(still.investigation.state).toBe('QUEUED_BY_THROTTLING'); // no worker touched it
 
   await sql.execute(`update tenants set max_pending_investigations = 1000 where id = ?`, [tenantId]);
-  expect(await releaseThrottled(t.app.orm, t.app.queue, tenantId)).toBe(1);
+  expect((await reconcile(t.app.orm, t.app.queue)).released).toBe(1);
   await finished([receipt.investigationId]);
   const after = (await gql(t.url, admin, `query($id: ID!) { investigation(id: $id) { state } }`, { id: receipt.investigationId })).data as {
     investigation: { state: string };

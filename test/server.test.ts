@@ -34,7 +34,10 @@ describe('health', () => {
   test('an unknown path is a 404 that points at the API', async () => {
     const res = await fetch(`${base()}/nope`);
     expect(res.status).toBe(404);
-    expect(((await res.json()) as { error: string }).error).toMatch(/\/graphql/);
+    // The one error shape of every route (http/respond.ts), formerly `{ error }` here.
+    expect(((await res.json()) as { errors: unknown[] }).errors).toEqual([
+      { message: 'no route /nope; the API is at /graphql', extensions: { code: 'NOT_FOUND' } },
+    ]);
   });
 });
 
@@ -125,9 +128,67 @@ describe('errors', () => {
       expect(codes(broken)).toEqual(['INTERNAL_SERVER_ERROR']);
       expect(broken.errors![0].message).toBe('Unexpected error.');
       expect(JSON.stringify(broken)).not.toMatch(/log_steps|select|stack|at .*\.js/i);
-      expect(t.log.some((l) => l.level === 'error' && /log_steps/.test(String((l.args[1] as Error)?.message)))).toBe(true);
+      // Logged with its stack on the request's logger: its id, tenant and operation.
+      const logged = t.log.find((l) => l.msg === 'Unexpected error' && /log_steps/.test(String(l.err?.message)));
+      expect(logged).toMatchObject({ level: 'error', tenant: expect.any(String), operation: '(anonymous query)' });
+      expect(logged!.err!.stack).toMatch(/\n\s+at /);
+      expect(logged!.reqId).toEqual(expect.any(String));
     } finally {
       await t.app.orm.em.getConnection().execute('alter table log_steps_gone rename to log_steps');
     }
+  });
+});
+
+describe('request ids and request logs', () => {
+  test('a sane x-request-id is echoed; another is replaced by a fresh one', async () => {
+    const given = await fetch(`${base()}/healthz`, { headers: { 'x-request-id': 'trace-42.a:b' } });
+    expect(given.headers.get('x-request-id')).toBe('trace-42.a:b');
+    for (const bad of ['with space', 'x'.repeat(129), 'line\u00e9break']) {
+      const res = await fetch(`${base()}/healthz`, { headers: { 'x-request-id': bad } });
+      expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    }
+    const refused = await fetch(`${base()}/nope`);
+    expect(refused.headers.get('x-request-id')).toEqual(expect.any(String));
+  });
+
+  test('every request ends with one line carrying its id, tenant and operation', async () => {
+    const res = await fetch(t.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-request-id': 'req-line-test' },
+      body: JSON.stringify({ query: 'query WhoAmI { me { sub } }' }),
+    });
+    expect(res.status).toBe(200);
+    const acme = await import('./support/fixtures.js').then((f) => f.tenantId(t.app.orm, 'acme'));
+    const lines = t.log.filter((l) => l.reqId === 'req-line-test');
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 'info',
+        msg: 'request completed',
+        tenant: acme,
+        operation: 'WhoAmI',
+        method: 'POST',
+        path: '/graphql',
+        status: 200,
+        ms: expect.any(Number),
+      }),
+    ]);
+  });
+
+  test('probes log their lines at debug, refused requests at info', async () => {
+    await fetch(`${base()}/healthz`, { headers: { 'x-request-id': 'probe-line' } });
+    await gql(t.url, undefined, '{ me { sub } }', undefined, { 'x-request-id': 'refused-line' });
+    expect(t.log.find((l) => l.reqId === 'probe-line')).toMatchObject({ level: 'debug', status: 200 });
+    expect(t.log.find((l) => l.reqId === 'refused-line')).toMatchObject({ level: 'info', status: 401 });
+  });
+
+  test("the job queue's errors are logged as errors with their message and stack, not [object Object]", async () => {
+    // pg-boss emits plain objects from its workers: `{ ...error, message, stack, queue, worker }`.
+    const cause = new Error('connection terminated unexpectedly');
+    const emitted = { ...cause, message: cause.message, stack: cause.stack, queue: 'investigation-run', worker: 'w1' };
+    t.app.queue.boss.emit('error', emitted as unknown as Error);
+    const line = t.log.find((l) => l.msg === 'job queue error');
+    expect(line).toMatchObject({ level: 'error', err: { message: 'connection terminated unexpectedly', queue: 'investigation-run' } });
+    expect(line!.err!.stack).toMatch(/connection terminated unexpectedly\n\s+at /);
+    expect(JSON.stringify(line)).not.toMatch(/object Object/);
   });
 });

@@ -43,7 +43,7 @@ async function startNode(workers: number): Promise<string> {
   let out = '';
   for await (const chunk of child.stdout!) {
     out += String(chunk);
-    const ready = /AIR server ready at (\S+)/.exec(out);
+    const ready = /AIR server ready at ([^\s"]+)/.exec(out);
     if (ready) {
       child.stdout!.resume();
       return ready[1];

@@ -1,12 +1,12 @@
 import pg from 'pg';
 import { tenantEntityManager } from '../src/context.js';
 import { appendEvents, EventType, type EventInput } from '../src/realtime/outbox.js';
-import { isStreamEnd, StreamEndReason, type Delivery } from '../src/realtime/event-stream.service.js';
 import { gql, startTestApp, type TestApp } from './support/app.js';
 import { seedInvestigation } from './support/fixtures.js';
 import { Collector, disposeAll, registered, runOnce, wsClient } from './support/ws.js';
 import { InvestigationEventsDocument, TenantEventsDocument, type InvestigationEventsSubscription } from './generated/graphql.js';
 import { Role } from '../src/domain/role.js';
+import { isStreamEnd, StreamEndReason, type Delivery } from '../src/realtime/stream.types.js';
 
 let t: TestApp;
 beforeAll(async () => {

@@ -11,7 +11,7 @@ import { clusterMessages } from '../investigations/investigation.service.js';
 import { Action } from './action.entity.js';
 import { PendingActionsArgs } from './action.types.js';
 import { historyOf, listPendingActions } from './action.service.js';
-import { AuditEventConnection } from './decision.types.js';
+import { AuditEventConnection } from '../audit/audit.types.js';
 
 @Resolver(() => Action)
 export class ActionResolver {

@@ -2,11 +2,11 @@ import type { Context } from '../context.js';
 import { pageOfAll, type Order } from '../common/loaders.js';
 import type { Connection, PageArgs } from '../common/pagination.js';
 import { Action } from './action.entity.js';
-import { ActionStatus } from '../domain/action.js';
+import { ActionStatus, periodStart } from '../domain/action.js';
 import type { ActionFilter } from './action.types.js';
 import { AuditEvent } from '../audit/audit-event.entity.js';
 import { ActionStatus as Status } from '../domain/action.js';
-import { periodStart, type ActionHistoryArgs, type AuditEventsArgs } from './decision.types.js';
+import type { ActionHistoryArgs } from './decision.types.js';
 import { isUuid } from '../common/lookup.js';
 
 const NEWEST_FIRST: Order = { key: 'createdAt', direction: 'desc', isDate: true };
@@ -30,7 +30,6 @@ export function actionsOf(ctx: Context, investigationId: string, args: PageArgs 
 }
 
 const DECIDED_NEWEST_FIRST: Order = { key: 'decidedAt', direction: 'desc', isDate: true };
-const AUDIT_NEWEST_FIRST: Order = { key: 'at', direction: 'desc', isDate: true };
 
 /** The action centre's history: every decided action (approved, rejected, expired, run, undone), newest decision first. */
 export async function actionHistory(ctx: Context, args: ActionHistoryArgs): Promise<Connection<Action>> {
@@ -41,16 +40,6 @@ export async function actionHistory(ctx: Context, args: ActionHistoryArgs): Prom
   if (f?.investigationId) where.investigationId = isUuid(f.investigationId) ? f.investigationId.toLowerCase() : null;
   if (f?.period) where.decidedAt = { $gte: periodStart(f.period) };
   return pageOfAll(ctx.em, Action, where, DECIDED_NEWEST_FIRST, args);
-}
-
-/** The audit trail, newest first. */
-export async function auditEvents(ctx: Context, args: AuditEventsArgs): Promise<Connection<AuditEvent>> {
-  const f = args.filter;
-  const where: Record<string, unknown> = {};
-  if (f?.kinds?.length) where.kind = { $in: f.kinds };
-  if (f?.subjectId) where.subjectId = isUuid(f.subjectId) ? f.subjectId.toLowerCase() : null;
-  if (f?.period) where.at = { $gte: periodStart(f.period) };
-  return pageOfAll(ctx.em, AuditEvent, where, AUDIT_NEWEST_FIRST, args);
 }
 
 /** An action's own history: its audit entries, oldest first. */

@@ -4,7 +4,8 @@
  * executor twice changes nothing the second time.
  */
 import { ActionType, BlockKind, EMAIL_ACTION_DESTINATION, movedFrom } from '../domain/action.js';
-import { sql, type ActionExecutor, type ExecutionContext, type ExecutorRegistry } from './executor.js';
+import { type ActionExecutor, type ExecutionContext, type ExecutorRegistry } from './executor.js';
+import { sql } from '../db/sql.js';
 
 /**
  * Move the cluster's messages still in mailboxes (domain `movedFrom`: the same set `Action.messages`

@@ -4,7 +4,6 @@
  * data this server holds and are the reference.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { CompiledQuery } from 'kysely';
 import type { Action } from './action.entity.js';
 import type { ActionType } from '../domain/action.js';
 
@@ -26,16 +25,3 @@ export interface ActionExecutor {
 }
 
 export type ExecutorRegistry = Record<ActionType, ActionExecutor>;
-
-/**
- * Raw SQL in the caller's transaction, `?` placeholders sent as real parameters. MikroORM's `execute`
- * inlines parameters and spreads arrays into lists, which `= any(?::uuid[])` cannot take; the
- * transaction's Kysely connection passes them to the driver as they are (as jobs/queue.ts does).
- */
-export async function sql<T = Record<string, unknown>>(tx: EntityManager, query: string, params: unknown[] = []): Promise<T[]> {
-  const ctx = tx.getTransactionContext<{ executeQuery(q: CompiledQuery): Promise<{ rows: unknown[] }> }>();
-  if (!ctx) throw new Error('sql(): call it inside em.transactional()');
-  let n = 0;
-  const text = query.replace(/\?/g, () => `$${++n}`);
-  return (await ctx.executeQuery(CompiledQuery.raw(text, params))).rows as T[];
-}

@@ -4,6 +4,8 @@ import { Entity, Enum, Index, ManyToOne, Property, Unique } from '@mikro-orm/dec
 import { Field, ObjectType } from 'type-graphql';
 import { AlertKind, Severity } from '../domain/alert.js';
 import { TenantOwned } from '../db/base.entity.js';
+// See investigation.entity.ts: the alert ↔ investigation pair is the one import cycle allowed.
+// eslint-disable-next-line import-x/no-cycle
 import { Investigation } from '../investigations/investigation.entity.js';
 
 @ObjectType({ description: 'A signal that starts an investigation, or is correlated to one.' })

@@ -1,6 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { v7 as uuidv7 } from 'uuid';
 import type { Viewer } from '../auth/viewer.js';
+import { badInput } from '../errors.js';
+import type { Context } from '../context.js';
+import { pageOfAll, type Order } from '../common/loaders.js';
+import type { Connection } from '../common/pagination.js';
+import { isUuid } from '../common/lookup.js';
+import { periodStart } from '../domain/action.js';
+import type { AuditEventsArgs } from './audit.types.js';
 import { AuditEvent } from './audit-event.entity.js';
 
 /** What the audit trail records. */
@@ -37,4 +44,26 @@ export async function recordAudit(tx: EntityManager, actor: Actor, entries: Audi
     AuditEvent,
     entries.map((e) => ({ id: uuidv7(), at, ...actor, ...e, details: e.details ?? {} })),
   );
+}
+
+/** The longest comment an audit entry keeps. */
+const MAX_COMMENT = 2000;
+
+/** An admin's comment on a decision, undo, cancel or settings change: trimmed, empty → none, too long → refused. */
+export function checkComment(comment: string | undefined): string | undefined {
+  if (comment !== undefined && comment.length > MAX_COMMENT)
+    throw badInput(`comment is ${comment.length} characters; at most ${MAX_COMMENT} are kept`);
+  return comment?.trim() || undefined;
+}
+
+const AUDIT_NEWEST_FIRST: Order = { key: 'at', direction: 'desc', isDate: true };
+
+/** The audit trail, newest first. */
+export async function listAuditEvents(ctx: Context, args: AuditEventsArgs): Promise<Connection<AuditEvent>> {
+  const f = args.filter;
+  const where: Record<string, unknown> = {};
+  if (f?.kinds?.length) where.kind = { $in: f.kinds };
+  if (f?.subjectId) where.subjectId = isUuid(f.subjectId) ? f.subjectId.toLowerCase() : null;
+  if (f?.period) where.at = { $gte: periodStart(f.period) };
+  return pageOfAll(ctx.em, AuditEvent, where, AUDIT_NEWEST_FIRST, args);
 }

@@ -127,7 +127,7 @@ function describeJoseError(e: unknown): string {
 /** `Authorization: Bearer <token>` → the token, or a clear reason why not. */
 export function bearerToken(header: string | undefined | null): string {
   if (!header) throw unauthenticated('send Authorization: Bearer <token>');
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (!match) throw unauthenticated('Authorization header must be "Bearer <token>"');
-  return match[1];
+  const token = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
+  if (!token) throw unauthenticated('Authorization header must be "Bearer <token>"');
+  return token;
 }

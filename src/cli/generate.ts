@@ -10,7 +10,7 @@
 import { once } from 'node:events';
 import fs, { type FileHandle } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { MAX_CAMPAIGNS, OrgGenerator } from '../telemetry/org-generator.js';
+import { MAX_CAMPAIGNS, OrgGenerator } from '../demo/generator/organisation.generator.js';
 
 const USAGE =
   'usage: npm run generate -- --mailboxes <n> --messages <n> --campaigns <0-' +

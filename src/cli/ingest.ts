@@ -16,6 +16,7 @@ import { connectDatabase } from '../db/database.js';
 import { startEmbeddedPostgres } from '../db/embedded.js';
 import { TenantDirectory } from '../tenants/tenant.service.js';
 import { coerceError } from '../errors.js';
+import { createLogger } from '../logger.js';
 import { ingestNdjson, type IngestReport } from '../telemetry/ingest.service.js';
 import { createIngestPool } from '../telemetry/ingest.pool.js';
 
@@ -37,7 +38,7 @@ try {
 }
 const { values, positionals } = parsed;
 if (positionals.length !== 1) fail(`give exactly one NDJSON file, but got ${positionals.length}`);
-const file = path.resolve(positionals[0]);
+const file = path.resolve(positionals[0] ?? '');
 if (!fs.existsSync(file)) fail(`no such file: ${file}`);
 
 function ingestUrl(base: string): string {
@@ -65,10 +66,12 @@ if (values.url || values.token) {
 } else {
   if (!values.tenant) fail('give --tenant NAME to ingest into the database directly, or --url and --token to use a server');
   const config = loadConfig();
+  // Its log goes to stderr: stdout is the report.
+  const logger = createLogger({ level: config.logLevel, pretty: config.env === 'development', fd: 2 });
   const embedded = config.databaseUrl
     ? undefined
-    : await startEmbeddedPostgres({ dir: path.join(config.dataDir, 'pg'), port: config.embeddedPgPort, logger: console });
-  const orm = await connectDatabase(config.databaseUrl ?? embedded!.url, { migrate: true, logger: console });
+    : await startEmbeddedPostgres({ dir: path.join(config.dataDir, 'pg'), port: config.embeddedPgPort, logger });
+  const orm = await connectDatabase(config.databaseUrl ?? embedded!.url, { migrate: true, logger });
   try {
     const tenantId = await new TenantDirectory(orm.em).idOf(values.tenant);
     const pool = config.ingestThreads > 0 ? createIngestPool(config.ingestThreads) : undefined;

@@ -40,7 +40,7 @@ const config = loadConfig();
 if (config.auth.oidcIssuer) fail('AIR_OIDC_ISSUER is set: tokens come from your identity provider, not from this key');
 const signer = createHmacSigner(await loadSigningSecret(config));
 const token = await signer.sign({
-  sub: values.sub ?? `${roles[0].toLowerCase()}@${values.tenant}`,
+  sub: values.sub ?? `${String(roles[0]).toLowerCase()}@${values.tenant}`,
   tenant: values.tenant,
   roles: roles as Role[],
   ttlSeconds: ttl,

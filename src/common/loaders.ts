@@ -64,8 +64,15 @@ export async function pageOfAll<T extends Row>(
   return toConnection(rows, size, cursorOf(order), () => em.count(entity, where as unknown as FilterQuery<T>));
 }
 
-/** A column name for SQL: every identifier here comes from entity metadata, never from input. */
-const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+/** The column a property is stored in (every identifier in the SQL here comes from metadata, never from input). */
+function columnOf(em: EntityManager, entity: EntityClass<object>, key: string): string {
+  const column = em
+    .getMetadata()
+    .get(entity)
+    .props.find((p) => p.name === key)?.fieldNames[0];
+  if (!column) throw new Error(`${entity.name} has no column for '${key}'`);
+  return column;
+}
 
 /**
  * The ids of the first `limit` rows of each parent (in `order`) among the rows matching `where`, as a
@@ -81,8 +88,7 @@ async function firstPerParent<T extends Row>(
   limit: number,
   where: Record<string, unknown>,
 ) {
-  const meta = em.getMetadata().get(entity);
-  const column = (key: string) => `e.${quote(meta.props.find((p) => p.name === key)!.fieldNames[0])}`;
+  const column = (key: string) => `e."${columnOf(em, entity as EntityClass<object>, key)}"`;
   const direction = order.direction === 'asc' ? 'asc' : 'desc';
   const rankBy = order.key === 'id' ? `e.id ${direction}` : `${column(order.key)} ${direction}, e.id ${direction}`;
   const qb = em
@@ -198,10 +204,7 @@ export function createLoaders(em: EntityManager) {
               .where({ [parentKey]: { $in: [...parents] }, ...where } as never)
               .groupBy(parentKey as never);
             const rows = await scopedRows(qb as never);
-            const column = em
-              .getMetadata()
-              .get(entity)
-              .props.find((p) => p.name === parentKey)!.fieldNames[0];
+            const column = columnOf(em, entity as EntityClass<object>, parentKey);
             const counts = new Map<string, number>();
             for (const r of rows) counts.set(String(r[column]), Number(r.n));
             return parents.map((p) => counts.get(p) ?? 0);

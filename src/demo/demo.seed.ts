@@ -1,11 +1,11 @@
 import type { Orm } from '../db/database.js';
-import type { Logger } from '../errors.js';
+import type { Logger } from '../logger.js';
 import type { JobQueue } from '../jobs/queue.js';
 import { tenantEntityManager } from '../context.js';
 import type { TenantDirectory } from '../tenants/tenant.service.js';
 import { EmailMessage } from '../telemetry/email-message.entity.js';
 import { ingestNdjson } from '../telemetry/ingest.service.js';
-import { OrgGenerator } from '../telemetry/org-generator.js';
+import { OrgGenerator } from './generator/organisation.generator.js';
 import { routeStoredAlerts } from '../investigations/intake.service.js';
 
 export const DEMO_TENANT = 'demo';
@@ -30,6 +30,7 @@ export async function seedDemoTenant(orm: Orm, tenants: TenantDirectory, queue: 
     onAlertsStored: (alertIds) => routeStoredAlerts(orm, queue, tenantId, alertIds, logger),
   });
   logger.info(
-    `demo tenant seeded: ${report.stored} records (${DEMO_ORGANISATION.messages} messages, ${DEMO_ORGANISATION.campaigns} campaigns); its alerts are being investigated`,
+    { tenant: tenantId, records: report.stored, messages: DEMO_ORGANISATION.messages, campaigns: DEMO_ORGANISATION.campaigns },
+    'demo tenant seeded; its alerts are being investigated',
   );
 }

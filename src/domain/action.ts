@@ -75,3 +75,15 @@ export enum TimePeriod {
   DAYS_30 = 'DAYS_30',
   MONTHS_6 = 'MONTHS_6',
 }
+
+/** Statuses in which an action still keeps its investigation waiting. */
+export const OPEN_ACTION_STATUSES: readonly ActionStatus[] = [ActionStatus.PENDING_APPROVAL, ActionStatus.APPROVED, ActionStatus.RUNNING];
+
+const PERIOD_MS: Record<TimePeriod, number> = {
+  DAY: 86_400_000,
+  WEEK: 7 * 86_400_000,
+  DAYS_30: 30 * 86_400_000,
+  MONTHS_6: 182 * 86_400_000,
+};
+/** When a period that ends now began. */
+export const periodStart = (p: TimePeriod) => new Date(Date.now() - PERIOD_MS[p]);

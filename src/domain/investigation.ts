@@ -70,3 +70,6 @@ export const ACTIVE_STATES: readonly InvestigationState[] = [
   InvestigationState.RUNNING,
   InvestigationState.QUEUED_BY_THROTTLING,
 ];
+
+/** States in which an investigation is open: still investigating, or waiting on its actions (can be joined or cancelled). */
+export const OPEN_STATES: readonly InvestigationState[] = [...ACTIVE_STATES, InvestigationState.PENDING_ACTION];

@@ -3,8 +3,10 @@ import { pipeline } from 'node:stream/promises';
 import type { Orm } from '../db/database.js';
 import type { Authenticate } from '../auth/authenticate.js';
 import { hasAnyRole } from '../auth/viewer.js';
-import { AppError, badInput, coerceError, ErrorCode, forbidden, notFound, type Logger } from '../errors.js';
-import { sendGraphQLError, sendJson } from '../server.js';
+import { AppError, badInput, coerceError, forbidden, notFound } from '../errors.js';
+import type { RequestScope } from '../http/request.js';
+import { isDisconnect, sendError, sendMethodNotAllowed, sendNoRoute } from '../http/respond.js';
+import type { Logger } from '../logger.js';
 import { InvestigationState, Playbook } from '../domain/investigation.js';
 import type { InvestigationFilter } from '../investigations/investigation.types.js';
 import { csvStringifier } from './csv.js';
@@ -15,7 +17,6 @@ import { READ_ROLES } from '../domain/role.js';
 export interface ExportHttpDeps {
   orm: Orm;
   authenticate: Authenticate;
-  logger: Logger;
 }
 
 const INVESTIGATION_FILE = /^\/export\/investigations\/([^/]+)\/(log|actions)\.csv$/;
@@ -42,7 +43,7 @@ function enumList<T extends string>(params: URLSearchParams, name: string, allow
 
 /** V8 rolls 2026-11-31 over to December 1st; a date that does not exist is refused instead. */
 function isCalendarDate(value: string): boolean {
-  const [y, m, d] = value.slice(0, 10).split('-').map(Number);
+  const [y = NaN, m = NaN, d = NaN] = value.slice(0, 10).split('-').map(Number);
   const date = new Date(Date.UTC(y, m - 1, d));
   return date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }
@@ -50,10 +51,11 @@ function isCalendarDate(value: string): boolean {
 function instant(params: URLSearchParams, name: string): Date | undefined {
   const values = params.getAll(name);
   if (values.length > 1) throw badInput(`${name}: expects one value, but got ${values.length}`, name);
-  if (values.length === 0 || values[0] === '') return undefined;
-  const date = new Date(values[0]);
-  if (!ISO_INSTANT.test(values[0]) || Number.isNaN(date.getTime()) || !isCalendarDate(values[0])) {
-    throw badInput(`${name}: expects an ISO 8601 date or date-time with offset (2026-11-23T08:00:00Z), but got ${shown(values[0])}`, name);
+  const [value] = values;
+  if (value === undefined || value === '') return undefined;
+  const date = new Date(value);
+  if (!ISO_INSTANT.test(value) || Number.isNaN(date.getTime()) || !isCalendarDate(value)) {
+    throw badInput(`${name}: expects an ISO 8601 date or date-time with offset (2026-11-23T08:00:00Z), but got ${shown(value)}`, name);
   }
   return date;
 }
@@ -83,29 +85,28 @@ export function parseInvestigationFilter(params: URLSearchParams): Investigation
 /**
  * `GET /export/investigations.csv` and `/export/investigations/:id/{log,actions}.csv`: the viewer's
  * tenant only, for the roles that read investigations. Errors before the first byte answer JSON in
- * the GraphQL error shape; a failure after it cuts the connection, so a client never takes a
- * truncated file for a whole one.
+ * the one error shape (http/respond.ts); a failure after it cuts the connection, so a client never
+ * takes a truncated file for a whole one.
  */
-export async function handleExport(req: IncomingMessage, res: ServerResponse, url: URL, deps: ExportHttpDeps): Promise<void> {
+export async function handleExport(
+  req: IncomingMessage,
+  res: ServerResponse,
+  { url, log }: RequestScope,
+  deps: ExportHttpDeps,
+): Promise<void> {
   const perInvestigation = INVESTIGATION_FILE.exec(url.pathname);
   if (url.pathname !== '/export/investigations.csv' && !perInvestigation) {
-    return sendJson(res, 404, { error: `no route ${url.pathname}; the exports are ${ROUTES}` });
+    return sendNoRoute(res, url.pathname, `the exports are ${ROUTES}`);
   }
-  if (req.method !== 'GET') {
-    return sendJson(
-      res,
-      405,
-      { errors: [{ message: `${url.pathname} takes GET, not ${req.method}`, extensions: { code: ErrorCode.BAD_USER_INPUT } }] },
-      { allow: 'GET' },
-    );
-  }
+  if (req.method !== 'GET') return sendMethodNotAllowed(res, url.pathname, req.method, 'GET');
   let csv: CsvExport<never>;
   try {
     const viewer = await deps.authenticate(req.headers.authorization);
+    log.setBindings({ tenant: viewer.tenantId });
     if (!hasAnyRole(viewer, READ_ROLES)) throw forbidden('Exporting investigations needs a security role');
     if (perInvestigation) {
       // Left encoded: a UUID has nothing to decode, and whatever else arrived is not found either way.
-      const [, id, file] = perInvestigation;
+      const [, id = '', file] = perInvestigation;
       if ([...url.searchParams.keys()].length) throw badInput(`${url.pathname} takes no parameters`);
       // A malformed id, a missing one and another tenant's all get the same answer.
       if (!isUuid(id) || !(await investigationExists(deps.orm, viewer.tenantId, id.toLowerCase()))) {
@@ -116,14 +117,14 @@ export async function handleExport(req: IncomingMessage, res: ServerResponse, ur
       csv = investigationsExport(viewer.tenantId, parseInvestigationFilter(url.searchParams)) as CsvExport<never>;
     }
   } catch (e) {
-    if (e instanceof AppError) return sendGraphQLError(res, e);
+    if (e instanceof AppError) return sendError(res, e);
     throw e;
   }
-  await streamCsv(res, csv, deps);
+  await streamCsv(res, csv, deps.orm, log);
 }
 
-async function streamCsv(res: ServerResponse, csv: CsvExport<never>, deps: ExportHttpDeps): Promise<void> {
-  const rows = cursorRows<never>(deps.orm, csv.query);
+async function streamCsv(res: ServerResponse, csv: CsvExport<never>, orm: Orm, log: Logger): Promise<void> {
+  const rows = cursorRows<never>(orm, csv.query);
   try {
     // The query runs before the status line goes out, so a failing query still answers a 500.
     const first = await rows.next();
@@ -133,20 +134,28 @@ async function streamCsv(res: ServerResponse, csv: CsvExport<never>, deps: Expor
       'cache-control': 'no-store',
       'x-content-type-options': 'nosniff',
     });
+    // Rows handed to the CSV writer, for the log line: close to what the client got when it leaves early.
+    let rowsSent = 0;
     const records = async function* () {
       if (first.done) return;
+      rowsSent++;
       yield csv.toRecord(first.value);
-      for await (const row of rows) yield csv.toRecord(row);
+      for await (const row of rows) {
+        rowsSent++;
+        yield csv.toRecord(row);
+      }
     };
     // pipeline waits on the socket's backpressure and destroys every stage when the client goes away.
-    await pipeline(records, csvStringifier(csv.header), res).catch((e: unknown) => {
-      if ((e as { code?: unknown }).code === 'ERR_STREAM_PREMATURE_CLOSE') {
-        deps.logger.info(`export ${csv.filename}: the client went away before the end`);
-        return;
-      }
-      deps.logger.error(`export ${csv.filename} failed mid-stream`, coerceError(e));
-      res.destroy();
-    });
+    await pipeline(records, csvStringifier(csv.header), res).then(
+      () => log.info({ file: csv.filename, rows: rowsSent }, 'export sent'),
+      (e: unknown) => {
+        if (isDisconnect(e))
+          return log.info({ file: csv.filename, rows: rowsSent }, 'export cut short: the client went away before the end');
+        const err = coerceError(e);
+        log.error({ err, file: csv.filename, rows: rowsSent }, 'export failed mid-stream');
+        res.destroy(err);
+      },
+    );
   } finally {
     // Closes the cursor and releases the connection however the pipeline ended, even if it never
     // started to pull (an async generator that was never iterated does not run its finally by itself).

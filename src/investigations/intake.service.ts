@@ -7,21 +7,14 @@ import { Alert } from '../alerts/alert.entity.js';
 import { EmailMessage } from '../telemetry/email-message.entity.js';
 import { estimateSimilarity } from '../telemetry/fingerprint.js';
 import { ingestNdjson } from '../telemetry/ingest.service.js';
-import { Tenant } from '../tenants/tenant.entity.js';
-import { appendEvents, EventType } from '../realtime/outbox.js';
 import type { JobQueue } from '../jobs/queue.js';
+import type { Logger } from '../logger.js';
 import { Investigation } from './investigation.entity.js';
 import { InvestigatedEntity } from './investigated-entity.entity.js';
-import { EntityKind, InvestigationState, Playbook } from '../domain/investigation.js';
+import { EntityKind, OPEN_STATES, type Playbook } from '../domain/investigation.js';
+import { lockLifecycle, openInvestigation } from './lifecycle.service.js';
 import { ALERT_KINDS, AlertKind, defaultAlertTitle, missingAlertField, Severity } from '../domain/alert.js';
 
-/** Open for merging: still investigating, or waiting on its actions. */
-const OPEN = [
-  InvestigationState.STARTING,
-  InvestigationState.RUNNING,
-  InvestigationState.QUEUED_BY_THROTTLING,
-  InvestigationState.PENDING_ACTION,
-];
 /** Reports of near-identical messages (MinHash similarity) belong to one investigation. */
 const SAME_CAMPAIGN_SIMILARITY = 0.5;
 /** How far back an open investigation can absorb a new alert. */
@@ -57,17 +50,19 @@ export interface IntakeResult {
 export async function raiseAlert(orm: Orm, queue: JobQueue, tenantId: string, input: AlertInput): Promise<IntakeResult> {
   validate(input);
   return tenantEntityManager(orm, tenantId).transactional(async (tx) => {
-    await lockIntake(tx, tenantId);
-    if (input.externalId) {
-      const existing = await tx.findOne(Alert, { externalId: input.externalId });
-      if (existing?.investigationId) {
-        return { alert: existing, investigation: await tx.findOneOrFail(Investigation, { id: existing.investigationId }), merged: true };
-      }
+    await lockLifecycle(tx, tenantId);
+    // Idempotent by alert id: the same alert raised again (or first stored by /ingest) answers what it started.
+    const existing = input.externalId ? await tx.findOne(Alert, { externalId: input.externalId }) : null;
+    if (existing?.investigationId) {
+      return { alert: existing, investigation: await tx.findOneOrFail(Investigation, { id: existing.investigationId }), merged: true };
     }
-    const message = input.messageExternalId ? await messageOf(tx, input.messageExternalId) : null;
-    if (input.messageExternalId && !message && (input.kind === AlertKind.USER_REPORTED || input.kind === AlertKind.MANUAL)) {
-      throw badInput(`messageId: no message '${input.messageExternalId}' has been ingested`, 'messageId');
+    if (existing) {
+      // Stored without an investigation (its message had not arrived): route it now, as it was stored.
+      const stored = inputOf(existing);
+      validate(stored);
+      return route(tx, queue, existing, stored, await messageFor(tx, stored));
     }
+    const message = await messageFor(tx, input);
     const alert = tx.create(Alert, {
       tenantId,
       externalId: input.externalId,
@@ -89,35 +84,43 @@ export async function raiseAlert(orm: Orm, queue: JobQueue, tenantId: string, in
  * raiseAlert does. One transaction per alert; an alert that cannot start a playbook (e.g. a report
  * of a message not ingested yet) stays stored without an investigation and the others go on.
  */
-export async function routeStoredAlerts(orm: Orm, queue: JobQueue, tenantId: string, alertIds: string[], logger?: Pick<Console, 'warn'>) {
+export async function routeStoredAlerts(orm: Orm, queue: JobQueue, tenantId: string, alertIds: string[], logger?: Logger) {
   for (const id of alertIds) {
     try {
       await tenantEntityManager(orm, tenantId).transactional(async (tx) => {
-        await lockIntake(tx, tenantId);
+        await lockLifecycle(tx, tenantId);
         const alert = await tx.findOne(Alert, { id });
         if (!alert || alert.investigationId) return;
-        const input: AlertInput = {
-          kind: alert.kind,
-          messageExternalId: alert.messageExternalId,
-          url: alert.url,
-          user: alert.user,
-          sha256: alert.sha256,
-          title: alert.title,
-        };
+        const input = inputOf(alert);
         validate(input);
-        await route(tx, queue, alert, input, input.messageExternalId ? await messageOf(tx, input.messageExternalId) : null);
+        await route(tx, queue, alert, input, await messageFor(tx, input));
       });
     } catch (e) {
-      logger?.warn(`alert ${id} was stored but starts no investigation: ${e instanceof Error ? e.message : String(e)}`);
+      logger?.warn({ alert: id, reason: e instanceof Error ? e.message : String(e) }, 'alert stored but starts no investigation');
     }
   }
 }
 
-const lockIntake = (tx: EntityManager, tenantId: string) =>
-  tx.getConnection().execute('select pg_advisory_xact_lock(hashtext(?))', [`air:intake:${tenantId}`], 'all', tx.getTransactionContext());
+/** The message an alert is about; refused when the alert is about a message that has not been ingested yet. */
+async function messageFor(tx: EntityManager, input: AlertInput) {
+  if (!input.messageExternalId) return null;
+  const message = await tx.findOne(
+    EmailMessage,
+    { externalId: input.messageExternalId },
+    { fields: ['id', 'externalId', 'subject', 'minhash', 'sender'] as never },
+  );
+  if (!message) throw badInput(`messageId: no message '${input.messageExternalId}' has been ingested`, 'messageId');
+  return message;
+}
 
-const messageOf = (tx: EntityManager, externalId: string) =>
-  tx.findOne(EmailMessage, { externalId }, { fields: ['id', 'externalId', 'subject', 'minhash', 'sender'] as never });
+const inputOf = (alert: Alert): AlertInput => ({
+  kind: alert.kind,
+  messageExternalId: alert.messageExternalId,
+  url: alert.url,
+  user: alert.user,
+  sha256: alert.sha256,
+  title: alert.title,
+});
 
 async function route(
   tx: EntityManager,
@@ -133,30 +136,15 @@ async function route(
     await tx.flush();
     return { alert, investigation: open, merged: true };
   }
-  const playbook = ALERT_KINDS[input.kind].playbook;
-  const tenant = await tx.findOneOrFail(Tenant, { id: tenantId });
-  const pending = await tx.count(Investigation, { state: InvestigationState.PENDING_ACTION });
-  const throttled = pending >= tenant.maxPendingInvestigations;
-  const investigation = tx.create(Investigation, {
+  const investigation = await openInvestigation(tx, queue, {
     tenantId,
-    playbook,
-    state: throttled ? InvestigationState.QUEUED_BY_THROTTLING : InvestigationState.STARTING,
+    playbook: ALERT_KINDS[input.kind].playbook,
     title: message?.subject ?? alert.title,
     subject: input.subject ?? (input.user && ALERT_KINDS[input.kind].correlated ? `user:${input.user.toLowerCase()}` : undefined),
     triggeringAlertId: alert.id,
-    createdAt: new Date(),
   });
   alert.investigationId = investigation.id;
   await tx.flush();
-  await appendEvents(tx, [
-    {
-      tenantId,
-      investigationId: investigation.id,
-      type: EventType.INVESTIGATION_CREATED,
-      payload: { id: investigation.id, playbook, state: investigation.state, title: investigation.title },
-    },
-  ]);
-  if (!throttled) await queue.enqueueInvestigation({ tenantId, investigationId: investigation.id }, tx);
   return { alert, investigation, merged: false };
 }
 
@@ -184,7 +172,7 @@ async function openInvestigationFor(
     const candidates = await tx.find(
       Investigation,
       {
-        state: { $in: OPEN },
+        state: { $in: [...OPEN_STATES] },
         createdAt: { $gte: since },
         $or: [{ subject: `user:${user}` }, ...(entity ? [{ id: entity.investigationId }] : [])],
       },
@@ -209,7 +197,7 @@ async function openInvestigationFor(
   // Same campaign: an open investigation of the same playbook whose reported message is a near-duplicate.
   const open = await tx.find(
     Investigation,
-    { playbook, state: { $in: OPEN }, createdAt: { $gte: since } },
+    { playbook, state: { $in: [...OPEN_STATES] }, createdAt: { $gte: since } },
     { orderBy: { createdAt: 'desc' }, limit: 500 },
   );
   if (!open.length) return null;
@@ -236,43 +224,9 @@ async function firstOpen(tx: EntityManager, ids: string[], playbook?: Playbook) 
   if (!ids.length) return null;
   return tx.findOne(
     Investigation,
-    { id: { $in: ids }, state: { $in: OPEN }, ...(playbook ? { playbook } : {}) },
+    { id: { $in: ids }, state: { $in: [...OPEN_STATES] }, ...(playbook ? { playbook } : {}) },
     { orderBy: { createdAt: 'desc' } },
   );
-}
-
-/**
- * Start throttled investigations while the tenant has room: called whenever an investigation stops
- * waiting on actions (finished, remediated, expired) and when a worker starts.
- */
-export async function releaseThrottled(orm: Orm, queue: JobQueue, tenantId: string): Promise<number> {
-  const em = tenantEntityManager(orm, tenantId);
-  return em.transactional(async (tx) => {
-    await lockIntake(tx, tenantId);
-    const tenant = await tx.findOneOrFail(Tenant, { id: tenantId });
-    const room = tenant.maxPendingInvestigations - (await tx.count(Investigation, { state: InvestigationState.PENDING_ACTION }));
-    if (room <= 0) return 0;
-    const queued = await tx.find(
-      Investigation,
-      { state: InvestigationState.QUEUED_BY_THROTTLING },
-      { orderBy: { createdAt: 'asc' }, limit: room },
-    );
-    for (const inv of queued) {
-      inv.state = InvestigationState.STARTING;
-      await queue.enqueueInvestigation({ tenantId, investigationId: inv.id }, tx);
-    }
-    await tx.flush();
-    await appendEvents(
-      tx,
-      queued.map((inv) => ({
-        tenantId,
-        investigationId: inv.id,
-        type: EventType.INVESTIGATION_STATE_CHANGED,
-        payload: { id: inv.id, state: InvestigationState.STARTING },
-      })),
-    );
-    return queued.length;
-  });
 }
 
 const ADDRESS = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

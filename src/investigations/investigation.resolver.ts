@@ -1,5 +1,6 @@
-import { Arg, Args, Ctx, FieldResolver, Float, ID, Info, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Float, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { GraphQLResolveInfo } from 'graphql';
+import { cancelInvestigation } from './lifecycle.service.js';
 import type { Context } from '../context.js';
 import { PageArgs } from '../common/pagination.js';
 import { selects } from '../common/selection.js';
@@ -94,6 +95,15 @@ export class InvestigationResolver {
   @FieldResolver(() => ActionConnection, { description: 'The actions tab.' })
   actions(@Root() investigation: Investigation, @Args(() => InvestigationActionsArgs) args: InvestigationActionsArgs, @Ctx() ctx: Context) {
     return actionsOf(ctx, investigation.id, args);
+  }
+
+  @Mutation(() => Investigation, { description: 'Stop an investigation at its next step boundary; its pending actions are rejected.' })
+  cancelInvestigation(
+    @Arg('id', () => ID) id: string,
+    @Arg('comment', () => String, { nullable: true }) comment: string | undefined,
+    @Ctx() ctx: Context,
+  ) {
+    return cancelInvestigation(ctx, id, comment);
   }
 }
 

@@ -1,19 +1,23 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { CompiledQuery } from 'kysely';
+import { sqlNumbered } from '../db/sql.js';
 import { PgBoss, type Db } from 'pg-boss';
-import { coerceError, type Logger } from '../errors.js';
+import { coerceError } from '../errors.js';
+import type { Logger } from '../logger.js';
 import { isUuid } from '../common/lookup.js';
 
 /** Queue names and the payload each carries: the one map from job to data. */
 export interface JobPayloads {
   'investigation-run': { tenantId: string; investigationId: string };
   'action-run': { tenantId: string; actionId: string };
-  'actions-expire': Record<string, never>;
+  'lifecycle-sweep': Record<string, never>;
 }
 export type JobName = keyof JobPayloads;
 export const RUN_INVESTIGATION: JobName = 'investigation-run';
 export const RUN_ACTION: JobName = 'action-run';
-export const EXPIRE_ACTIONS: JobName = 'actions-expire';
+/** Expire pending actions past their time, settle what a crash left unsettled, start throttled investigations. */
+export const SWEEP: JobName = 'lifecycle-sweep';
+/** The sweep's name before it also reconciled: unscheduled at start so old databases stop running it. */
+const OLD_EXPIRY_QUEUE = 'actions-expire';
 
 /** Validate a job payload at the trust boundary: a job may have been written by another version. */
 export function parseRunInvestigation(data: unknown): JobPayloads['investigation-run'] {
@@ -40,15 +44,11 @@ export function parseRunAction(data: unknown): JobPayloads['action-run'] {
 /**
  * pg-boss writing through the caller's MikroORM transaction, so a job is created in the same commit
  * as the row that causes it: no investigation without its job, no job for a rolled-back one.
- * pg-boss speaks `$1` placeholders; MikroORM's `execute` inlines `?` ones, so go one level down to
- * the transaction's Kysely connection, which passes parameters to the driver as they are.
+ * pg-boss speaks `$1` placeholders, passed to the driver as they are (db/sql.ts).
  */
 export function transactionDb(tx: EntityManager): Db {
-  const ctx = tx.getTransactionContext<{ executeQuery(q: CompiledQuery): Promise<{ rows: unknown[] }> }>();
-  if (!ctx) throw new Error('transactionDb: call it inside em.transactional()');
-  return {
-    executeSql: async (text: string, values: unknown[] = []) => ({ rows: (await ctx.executeQuery(CompiledQuery.raw(text, values))).rows }),
-  };
+  if (!tx.isInTransaction()) throw new Error('transactionDb: call it inside em.transactional()');
+  return { executeSql: async (text: string, values: unknown[] = []) => ({ rows: await sqlNumbered(tx, text, values) }) };
 }
 
 export interface QueueOptions {
@@ -81,7 +81,7 @@ export class JobQueue {
       superviseIntervalSeconds: opts.superviseIntervalSeconds ?? 10,
       monitorIntervalSeconds: opts.superviseIntervalSeconds ?? 10,
     });
-    boss.on('error', (e) => opts.logger.error('job queue error', coerceError(e)));
+    boss.on('error', (e) => opts.logger.error({ err: coerceError(e) }, 'job queue error'));
     await boss.start();
     // singleton + singletonKey = investigation id: one investigation never runs in two workers at once.
     // Heartbeats: a worker killed mid-investigation gives its job back within ~heartbeatSeconds, and the
@@ -106,9 +106,10 @@ export class JobQueue {
       expireInSeconds: 900,
       heartbeatSeconds: opts.heartbeatSeconds ?? 20,
     });
-    // Pending actions past their time expire: one sweep a minute, whichever node's scheduler fires.
-    await boss.createQueue(EXPIRE_ACTIONS, { policy: 'singleton', retryLimit: 0 });
-    await boss.schedule(EXPIRE_ACTIONS, '* * * * *');
+    // One sweep a minute, whichever node's scheduler fires: expiry, and the lifecycle's reconciliation.
+    await boss.createQueue(SWEEP, { policy: 'singleton', retryLimit: 0 });
+    await boss.schedule(SWEEP, '* * * * *');
+    if (await boss.getQueue(OLD_EXPIRY_QUEUE)) await boss.unschedule(OLD_EXPIRY_QUEUE);
     return new JobQueue(boss, opts.logger);
   }
 
@@ -120,7 +121,7 @@ export class JobQueue {
   /** Run investigations with `concurrency` at a time in this process. */
   async workInvestigations(concurrency: number, run: (payload: JobPayloads['investigation-run']) => Promise<unknown>): Promise<void> {
     await this.boss.work(RUN_INVESTIGATION, { localConcurrency: concurrency, batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
-      await run(parseRunInvestigation(job.data));
+      await run(parseRunInvestigation(job?.data));
     });
   }
 
@@ -141,14 +142,15 @@ export class JobQueue {
       RUN_ACTION,
       { localConcurrency: concurrency, batchSize: 1, pollingIntervalSeconds: 1, includeMetadata: true },
       async ([job]) => {
+        if (!job) return;
         await run(parseRunAction(job.data), job.retryCount >= job.retryLimit);
       },
     );
   }
 
-  /** Sweep expired pending actions when the schedule fires. */
-  async workExpiry(sweep: () => Promise<unknown>): Promise<void> {
-    await this.boss.work(EXPIRE_ACTIONS, { pollingIntervalSeconds: 5 }, async () => {
+  /** Run the lifecycle sweep when the schedule fires. */
+  async workSweep(sweep: () => Promise<unknown>): Promise<void> {
+    await this.boss.work(SWEEP, { pollingIntervalSeconds: 5 }, async () => {
       await sweep();
     });
   }

@@ -2,29 +2,32 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { v7 as uuidv7 } from 'uuid';
 import type { Orm } from '../db/database.js';
 import { tenantEntityManager } from '../context.js';
-import { coerceError, type Logger } from '../errors.js';
+import { coerceError } from '../errors.js';
+import type { Logger } from '../logger.js';
 import { Investigation } from '../investigations/investigation.entity.js';
 import { LogStep } from '../investigations/log-step.entity.js';
-import { InvestigatedEntity, GraphEdge } from '../investigations/investigated-entity.entity.js';
-import { EmailCluster, EmailClusterMember } from '../investigations/email-cluster.entity.js';
 import { ACTIVE_STATES, InvestigationState, StepStatus, type Playbook } from '../domain/investigation.js';
 import { Action } from '../actions/action.entity.js';
-import { Tenant } from '../tenants/tenant.entity.js';
-import { settleInvestigations } from '../actions/decision.service.js';
-import { appendEvents, EventType, type EventInput } from '../realtime/outbox.js';
-import type { EntityFinding, NodeRef, PlaybookDefinition, StepDefinition, StepOutcome } from './playbook.types.js';
+import { finishRun, markRunning } from '../investigations/lifecycle.service.js';
+import type { JobQueue } from '../jobs/queue.js';
+import { isTransientDatabaseError } from '../db/transient.js';
+import { appendEvents, EventType } from '../realtime/outbox.js';
+import { persistOutcome, type ApproveByPolicy } from './step-outcome.writer.js';
+import type { PlaybookDefinition, StepDefinition, StepOutcome } from './playbook.types.js';
 
 export interface EngineDeps<L> {
   orm: Orm;
   definitionOf(playbook: Playbook): PlaybookDefinition<L>;
   /** The typed look-ups steps get, over a tenant-scoped EntityManager. */
-  lookupsFor(em: EntityManager): L;
+  portsFor(em: EntityManager): L;
   logger: Logger;
+  /** The job queue: finishing a run can settle the investigation and start throttled ones. */
+  queue: JobQueue;
   /**
    * Called in the transaction that recommends actions: the tenant's automation policy approves the ones it
    * covers (actions/decision.service.ts approveByPolicy). Absent: every action waits for approval.
    */
-  approveByPolicy?(tx: EntityManager, tenantId: string, actionIds: string[]): Promise<unknown>;
+  approveByPolicy?: ApproveByPolicy;
 }
 
 const DONE = new Set<StepStatus>([StepStatus.COMPLETED, StepStatus.SKIPPED]);
@@ -83,14 +86,15 @@ export async function runInvestigation<L>(
     const steps = await em.fork().find(LogStep, { investigationId }, { orderBy: { seq: 'asc' } });
     const status = new Map(steps.map((s) => [s.key, s.status]));
     const failed = steps.find((s) => s.status === StepStatus.FAILED);
-    if (failed) return finish(em, current, InvestigationState.FAILED, `step '${failed.key}' failed: ${failed.error ?? 'unknown error'}`);
+    if (failed)
+      return finish(em, deps.queue, current, InvestigationState.FAILED, `step '${failed.key}' failed: ${failed.error ?? 'unknown error'}`);
     if (steps.every((s) => DONE.has(s.status))) {
       const actions = await em.fork().count(Action, { investigationId });
-      return finish(em, current, actions > 0 ? InvestigationState.PENDING_ACTION : InvestigationState.NO_THREATS_FOUND);
+      return finish(em, deps.queue, current, actions > 0 ? InvestigationState.PENDING_ACTION : InvestigationState.NO_THREATS_FOUND);
     }
     const runnable = def.steps.filter((d) => !DONE.has(status.get(d.key)!) && (d.dependsOn ?? []).every((k) => DONE.has(status.get(k)!)));
     if (runnable.length === 0) {
-      return finish(em, current, InvestigationState.FAILED, 'no step can run: the playbook graph is blocked');
+      return finish(em, deps.queue, current, InvestigationState.FAILED, 'no step can run: the playbook graph is blocked');
     }
     const findings = new Map(steps.map((s) => [s.key, s.findings]));
     await Promise.all(
@@ -129,15 +133,7 @@ async function start(em: EntityManager, investigation: Investigation, def: Playb
       })),
       { onConflictFields: ['investigationId', 'key'], onConflictAction: 'ignore' },
     );
-    if (investigation.state !== InvestigationState.RUNNING) {
-      const now = new Date();
-      await tx.nativeUpdate(
-        Investigation,
-        { id: investigation.id, tenantId: investigation.tenantId },
-        { state: InvestigationState.RUNNING, startedAt: investigation.startedAt ?? now },
-      );
-      await appendEvents(tx, [stateEvent(investigation, InvestigationState.RUNNING)]);
-    }
+    await markRunning(tx, investigation);
   });
 }
 
@@ -186,7 +182,7 @@ async function runStep<L>(
           ]);
         });
       },
-      lookups: deps.lookupsFor(lookupsEm),
+      ...deps.portsFor(lookupsEm),
     });
   } catch (e) {
     return failStep(deps, em, investigation, step, log, startedAt, e);
@@ -194,7 +190,7 @@ async function runStep<L>(
   try {
     await em.fork().transactional((tx) => persistOutcome(tx, investigation, log, startedAt, outcome, deps.approveByPolicy));
   } catch (e) {
-    // Writing the outcome failed, and rolled back whole: that is the step's failure.
+    // Writing the outcome failed, and rolled back whole: that is the step's failure (unless the database was away).
     await failStep(deps, em, investigation, step, log, startedAt, e);
   }
 }
@@ -210,7 +206,10 @@ async function failStep<L>(
 ) {
   const { tenantId, id: investigationId } = investigation;
   const error = coerceError(e);
-  deps.logger.error(`investigation ${investigationId}: step '${step.key}' failed`, error);
+  // A dropped connection, a restarting or overloaded database is not the step's fault: the job goes back
+  // to the queue (retried with backoff like a crash) and the step runs again from the start.
+  if (isTransientDatabaseError(error)) throw error;
+  deps.logger.error({ err: error, investigationId, step: step.key }, 'step failed');
   const endedAt = new Date();
   await em.fork().transactional(async (tx) => {
     await tx.nativeUpdate(LogStep, { id: log.id, tenantId }, { status: StepStatus.FAILED, endedAt, error: error.message });
@@ -225,203 +224,13 @@ async function failStep<L>(
   });
 }
 
-/** Everything a step produced, and its completion, in the caller's transaction. */
-async function persistOutcome(
-  tx: EntityManager,
+async function finish(
+  em: EntityManager,
+  queue: JobQueue,
   investigation: Investigation,
-  log: LogStep,
-  startedAt: Date,
-  outcome: StepOutcome,
-  approveByPolicy?: EngineDeps<unknown>['approveByPolicy'],
+  state: InvestigationState.NO_THREATS_FOUND | InvestigationState.FAILED | InvestigationState.PENDING_ACTION,
+  reason?: string,
 ) {
-  const { tenantId, id: investigationId } = investigation;
-  const events: EventInput[] = [];
-  const nodeIds = new Map<string, string>();
-  const entityKey = (kind: string, value: string) => `${kind}\u0000${value}`;
-
-  // One row per (kind, value): a step may report an entity twice (a sender that is also an
-  // indicator); the later report refines the earlier, threats accumulate.
-  const unique = new Map<string, EntityFinding>();
-  for (const e of outcome.entities ?? []) {
-    const key = entityKey(e.kind, e.value);
-    const prev = unique.get(key);
-    unique.set(
-      key,
-      prev
-        ? {
-            ...prev,
-            ...e,
-            threats: [...new Set([...(prev.threats ?? []), ...(e.threats ?? [])])],
-            details: { ...prev.details, ...e.details },
-          }
-        : e,
-    );
-  }
-  const entities = [...unique.values()];
-  if (entities.length) {
-    // Later findings about the same entity refine it: verdict, threats and details are merged.
-    const rows = await tx.upsertMany(
-      InvestigatedEntity,
-      entities.map((e) => ({
-        id: uuidv7(),
-        tenantId,
-        investigationId,
-        kind: e.kind,
-        value: e.value,
-        externalId: e.externalId,
-        displayName: e.displayName,
-        verdict: e.verdict,
-        threats: e.threats ?? [],
-        details: e.details ?? {},
-        createdAt: new Date(),
-      })),
-      {
-        onConflictFields: ['investigationId', 'kind', 'value'],
-        onConflictAction: 'merge',
-        onConflictMergeFields: ['verdict', 'threats', 'details', 'displayName'],
-      },
-    );
-    for (const row of rows) {
-      nodeIds.set(entityKey(row.kind, row.value), row.id);
-      events.push({
-        tenantId,
-        investigationId,
-        type: EventType.ENTITY_FOUND,
-        payload: { id: row.id, kind: row.kind, value: row.value, verdict: row.verdict },
-      });
-    }
-  }
-
-  const clusterIds = new Map<string, string>();
-  for (const c of outcome.clusters ?? []) {
-    const cluster = tx.create(EmailCluster, {
-      tenantId,
-      investigationId,
-      name: c.name,
-      query: c.query,
-      queryValue: c.queryValue,
-      verdict: c.verdict,
-      threats: c.threats ?? [],
-      messageCount: new Set(c.messageIds).size,
-      createdAt: new Date(),
-      refreshedAt: new Date(),
-    });
-    clusterIds.set(c.key, cluster.id);
-    events.push({
-      tenantId,
-      investigationId,
-      type: EventType.CLUSTER_FOUND,
-      payload: { id: cluster.id, name: c.name, verdict: c.verdict, messageCount: cluster.messageCount },
-    });
-  }
-  await tx.flush();
-  for (const c of outcome.clusters ?? []) {
-    const clusterId = clusterIds.get(c.key)!;
-    const messageIds = [...new Set(c.messageIds)];
-    if (messageIds.length) {
-      await tx.insertMany(
-        EmailClusterMember,
-        messageIds.map((messageId) => ({ id: uuidv7(), tenantId, clusterId, message: messageId })),
-      );
-    }
-    // Counts by verdict and location come from the members themselves, in one aggregate.
-    await tx.getConnection().execute(
-      `update email_clusters c set
-         counts_by_verdict = coalesce((select jsonb_object_agg(v, n) from (select coalesce(m.verdict::text, 'UNKNOWN') v, count(*) n
-           from email_cluster_members cm join email_messages m on m.id = cm.message_id where cm.cluster_id = c.id group by 1) s), '{}'),
-         counts_by_location = coalesce((select jsonb_object_agg(l, n) from (select m.location::text l, count(*) n
-           from email_cluster_members cm join email_messages m on m.id = cm.message_id where cm.cluster_id = c.id group by 1) s), '{}')
-       where c.id = ? and c.tenant_id = ?`,
-      [clusterId, tenantId],
-      'run',
-      tx.getTransactionContext(),
-    );
-  }
-
-  const resolve = async (ref: NodeRef): Promise<string | undefined> => {
-    if ('cluster' in ref) return clusterIds.get(ref.cluster);
-    const key = entityKey(ref.kind, ref.value);
-    if (!nodeIds.has(key)) {
-      const found = await tx.findOne(InvestigatedEntity, { investigationId, kind: ref.kind, value: ref.value });
-      if (found) nodeIds.set(key, found.id);
-    }
-    return nodeIds.get(key);
-  };
-  const edges = [];
-  for (const edge of outcome.edges ?? []) {
-    const [from, to] = [await resolve(edge.from), await resolve(edge.to)];
-    if (from && to) edges.push({ id: uuidv7(), tenantId, investigationId, fromNodeId: from, toNodeId: to, relation: edge.relation });
-  }
-  if (edges.length)
-    await tx.upsertMany(GraphEdge, edges, {
-      onConflictFields: ['investigationId', 'fromNodeId', 'toNodeId', 'relation'],
-      onConflictAction: 'ignore',
-    });
-
-  const recommended: string[] = [];
-  if (outcome.actions?.length) {
-    const tenant = await tx.findOneOrFail(Tenant, { id: tenantId });
-    const expiresAt = new Date(Date.now() + tenant.pendingActionTtlHours * 3600_000);
-    for (const a of outcome.actions) {
-      const earlier = a.clusterRef
-        ? await tx.findOne(EmailCluster, { investigationId, query: a.clusterRef.query, queryValue: a.clusterRef.queryValue })
-        : null;
-      const action = tx.create(Action, {
-        tenantId,
-        investigationId,
-        type: a.type,
-        clusterId: a.cluster ? clusterIds.get(a.cluster) : earlier?.id,
-        targets: a.targets ?? [],
-        rationale: a.rationale,
-        evidence: a.evidence ?? {},
-        createdAt: new Date(),
-        expiresAt,
-      });
-      events.push({
-        tenantId,
-        investigationId,
-        type: EventType.ACTION_RECOMMENDED,
-        payload: { id: action.id, type: a.type, rationale: a.rationale },
-      });
-      recommended.push(action.id);
-    }
-    await tx.flush();
-  }
-
-  const endedAt = new Date();
-  const status = outcome.skipped ? StepStatus.SKIPPED : StepStatus.COMPLETED;
-  await tx.nativeUpdate(LogStep, { id: log.id, tenantId }, { status, progress: 100, endedAt, findings: outcome.findings ?? {} });
-  // durationMs: this run of the step (a resumed step's earlier attempt is not counted).
-  const durationMs = endedAt.getTime() - startedAt.getTime();
-  events.push({
-    tenantId,
-    investigationId,
-    type: EventType.STEP_COMPLETED,
-    payload: { stepId: log.id, key: log.key, status, endedAt, durationMs },
-  });
-  await appendEvents(tx, events);
-  // After the ACTION_RECOMMENDED events, so a watcher sees each action recommended before it is decided.
-  if (recommended.length && approveByPolicy) await approveByPolicy(tx, tenantId, recommended);
-}
-
-async function finish(em: EntityManager, investigation: Investigation, state: InvestigationState, reason?: string) {
-  await em.fork().transactional(async (tx) => {
-    const ends = state !== InvestigationState.PENDING_ACTION;
-    const changed = await tx.nativeUpdate(
-      Investigation,
-      { id: investigation.id, tenantId: investigation.tenantId, state: { $in: [...ACTIVE_STATES] } },
-      { state, stateReason: reason, ...(ends ? { endedAt: new Date() } : {}) },
-    );
-    if (changed) await appendEvents(tx, [stateEvent(investigation, state, reason)]);
-    // Actions the automation policy ran while the playbook finished: the investigation may be done already.
-    if (changed && state === InvestigationState.PENDING_ACTION) await settleInvestigations(tx, investigation.tenantId, [investigation.id]);
-  });
+  await em.fork().transactional((tx) => finishRun(tx, queue, investigation, state, reason));
   return state;
 }
-
-const stateEvent = (investigation: Investigation, state: InvestigationState, reason?: string): EventInput => ({
-  tenantId: investigation.tenantId,
-  investigationId: investigation.id,
-  type: EventType.INVESTIGATION_STATE_CHANGED,
-  payload: { id: investigation.id, state, ...(reason ? { stateReason: reason } : {}) },
-});

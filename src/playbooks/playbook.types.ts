@@ -1,5 +1,4 @@
 import type { ActionType } from '../domain/action.js';
-import type { ActionTarget } from '../actions/action.entity.js';
 import type { ClusterQuery, EntityKind, Phase, Playbook } from '../domain/investigation.js';
 import type { Verdict } from '../domain/telemetry.js';
 
@@ -35,6 +34,13 @@ export interface EdgeFinding {
   relation: string;
 }
 
+/** What an action acts on; the same shape as the action row's `targets` (actions/action.entity.ts ActionTarget). */
+export interface ActionTarget {
+  kind: EntityKind;
+  value: string;
+  externalId?: string;
+}
+
 export interface ActionFinding {
   type: ActionType;
   rationale: string;
@@ -47,9 +53,12 @@ export interface ActionFinding {
 }
 
 /** What a step returns. The engine writes all of it, and the step's completion, in one transaction. */
-export interface StepOutcome {
-  /** Shown in the log and readable by later steps through `ctx.results(key)`. */
-  findings?: Record<string, unknown>;
+export interface StepOutcome<F extends Record<string, unknown> = Record<string, unknown>> {
+  /**
+   * Shown in the log and readable by later steps through `ctx.results(key)`. Stored as JSON
+   * (`log_steps.findings`): a later step reads back what JSON.stringify made of it (a Date becomes a string).
+   */
+  findings?: F;
   entities?: EntityFinding[];
   clusters?: ClusterFinding[];
   edges?: EdgeFinding[];
@@ -58,27 +67,32 @@ export interface StepOutcome {
   skipped?: boolean;
 }
 
-/** The narrow world a step sees: its investigation, earlier findings, progress, and typed look-ups. */
-export interface StepContext<L = unknown> {
+/** What every step sees, whatever its playbook: its investigation, earlier findings and progress. */
+export interface StepBasics {
   readonly investigation: { id: string; tenantId: string; playbook: Playbook; subject?: string; triggeringAlertId?: string };
-  /** Findings of a completed step this one depends on. */
+  /** Findings of a completed (or skipped) step this one depends on. */
   results(stepKey: string): Record<string, unknown>;
   /** Report progress (0–100) with a message; throttled by the engine. */
   progress(percent: number, message?: string): Promise<void>;
-  readonly lookups: L;
 }
 
-export interface StepDefinition<L = unknown> {
+/**
+ * The narrow world a step sees: the basics and the ports `P` (for the playbooks: `ctx.mail`, `ctx.intel`,
+ * `ctx.identity`, `ctx.devices`, `ctx.alerts` — see ports.ts), never the ORM.
+ */
+export type StepContext<P = unknown> = StepBasics & P;
+
+export interface StepDefinition<P = unknown> {
   key: string;
   name: string;
   description: string;
   phase: Phase;
   /** Keys of steps that must be COMPLETED or SKIPPED first. Steps without a path between them run concurrently. */
   dependsOn?: string[];
-  run(ctx: StepContext<L>): Promise<StepOutcome>;
+  run(ctx: StepContext<P>): Promise<StepOutcome>;
 }
 
-export interface PlaybookDefinition<L = unknown> {
+export interface PlaybookDefinition<P = unknown> {
   playbook: Playbook;
-  steps: StepDefinition<L>[];
+  steps: StepDefinition<P>[];
 }

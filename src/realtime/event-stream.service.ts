@@ -1,68 +1,9 @@
 import pg from 'pg';
-import { badInput, coerceError, type Logger } from '../errors.js';
+import { badInput, coerceError } from '../errors.js';
+import type { Logger } from '../logger.js';
 import { EVENTS_CHANNEL, EventType } from './outbox.js';
-
-/**
- * A place in the outbox: the writing transaction's id, then the row id. Rows are read in this
- * order and only below the oldest transaction still in flight (the snapshot's xmin), because ids
- * from the sequence can commit out of order: tx A takes id 10, tx B takes 11 and commits first; a
- * reader walking ids alone would pass 11 and never see 10. Every transaction that has not finished
- * has an xid ≥ xmin, and any transaction that has not yet written gets a larger one, so once the
- * reader has passed (xmin − 1, ∞) nothing can appear behind it.
- */
-export interface Position {
-  readonly tx: bigint;
-  readonly id: bigint;
-}
-
-const MAX_ID = 9223372036854775807n;
-export const compare = (a: Position, b: Position) => (a.tx !== b.tx ? (a.tx < b.tx ? -1 : 1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-/** Everything written by transactions older than `horizon` is behind this position. */
-const below = (horizon: bigint): Position => ({ tx: horizon - 1n, id: MAX_ID });
-
-/** One outbox row as every subscriber of this node shares it (one object per row per node). */
-export interface StreamEvent {
-  /** The row id, as clients pass it back in `after`. */
-  readonly cursor: string;
-  readonly position: Position;
-  readonly tenantId: string;
-  readonly investigationId: string | null;
-  readonly type: EventType;
-  readonly payload: Readonly<Record<string, unknown>>;
-  readonly at: Date;
-  /** The GraphQL view of the event, built once per node by the resolver layer. */
-  view?: unknown;
-}
-
-/** Why a stream ended without the client asking. */
-export enum StreamEndReason {
-  /** The client read too slowly: the queue reached its bound. */
-  SLOW_CONSUMER = 'SLOW_CONSUMER',
-  /** The token the socket was opened with expired. */
-  TOKEN_EXPIRED = 'TOKEN_EXPIRED',
-}
-
-/** The last thing a stream yields when it ends on the server's side. */
-export interface StreamEnd {
-  readonly end: StreamEndReason;
-  /** The cursor of the last event this stream delivered, for `after`; null when it delivered none. */
-  readonly resumeAfter: string | null;
-}
-
-export type Delivery = StreamEvent | StreamEnd;
-export const isStreamEnd = (d: Delivery): d is StreamEnd => 'end' in d;
-
-export interface StreamFilter {
-  tenantId: string;
-  /** Only this investigation's events; otherwise the tenant's. */
-  investigationId?: string;
-  /** Only these types; all when absent. */
-  types?: readonly EventType[];
-  /** Replay what follows this position, then continue live; absent: live only. */
-  after?: Position;
-  /** Seconds since the epoch: the stream ends when the viewer's token does. */
-  expiresAt: number;
-}
+import { below, type Delivery, type Position, type StreamEvent, type StreamFilter } from './stream.types.js';
+import { Subscription, type SubscriptionSource } from './subscription.queue.js';
 
 export interface EventStreamOptions {
   /** The database of the outbox: one LISTEN connection and a small pool of its own for the reads. */
@@ -122,7 +63,7 @@ const toEvent = (r: Row): StreamEvent => ({
  * that want it. Nothing lives only in memory: a subscription that ends, on whichever side, resumes
  * from its last cursor out of the table.
  */
-export class EventStream {
+export class EventStream implements SubscriptionSource {
   private readonly databaseUrl: string;
   private readonly logger: Logger;
   private readonly pollIntervalMs: number;
@@ -163,7 +104,8 @@ export class EventStream {
   /** Start at the outbox's current end: subscriptions replay anything older themselves. */
   async start(): Promise<void> {
     const [row] = await this.query<{ horizon: string }>(`select pg_snapshot_xmin(pg_current_snapshot())::text as horizon`, []);
-    this.position = below(BigInt(row.horizon));
+    // A select without FROM returns exactly one row.
+    this.position = below(BigInt(row!.horizon));
     await this.connectListener().catch((e: unknown) => this.listenerLost(e));
     this.pollTimer = setInterval(() => this.wake(), this.pollIntervalMs);
     this.pollTimer.unref();
@@ -223,7 +165,7 @@ export class EventStream {
     ]);
     if (!rows.length)
       throw badInput(`after: no event '${cursor}' is kept for your tenant; subscribe without after and reload what is on screen`, 'after');
-    return { tx: BigInt(rows[0].tx_id), id: BigInt(cursor) };
+    return { tx: BigInt(rows[0]!.tx_id), id: BigInt(cursor) };
   }
 
   /** A stream of the events `filter` selects: what follows `after` first, then live, each once, in order. */
@@ -264,7 +206,8 @@ export class EventStream {
       ? await this.query<Row>(READ_INVESTIGATION, [filter.tenantId, filter.investigationId, ...tail])
       : await this.query<Row>(READ_TENANT, [filter.tenantId, ...tail]);
     const events = rows.filter((r) => r.id !== null).map(toEvent);
-    const passed = events.length === limit ? events[events.length - 1].position : below(BigInt(rows[0].horizon));
+    // The read always answers at least its horizon row (an outer join on the snapshot).
+    const passed = events.length === limit ? events[events.length - 1]!.position : below(BigInt(rows[0]!.horizon));
     return { events, passed, hubPosition };
   }
 
@@ -297,7 +240,8 @@ export class EventStream {
     lost?.on('error', () => undefined);
     lost?.end().catch(() => undefined);
     this.logger.warn(
-      `events: LISTEN connection lost (${coerceError(e).message}); reconnecting, polling every ${this.pollIntervalMs} ms meanwhile`,
+      { reason: coerceError(e).message, pollIntervalMs: this.pollIntervalMs },
+      'events: LISTEN connection lost; reconnecting, polling meanwhile',
     );
     const retry = (delay: number) => {
       this.reconnectTimer = setTimeout(() => {
@@ -345,7 +289,7 @@ export class EventStream {
         const events = rows.filter((r) => r.id !== null).map(toEvent);
         for (const event of events) this.dispatch(event);
         if (events.length < this.batchSize) {
-          this.position = below(BigInt(rows[0].horizon));
+          this.position = below(BigInt(rows[0]!.horizon));
           break;
         }
       }
@@ -358,7 +302,7 @@ export class EventStream {
     } catch (e) {
       // The database is away (restart, failover): the poll tries again; nothing is lost, the
       // position has not moved past anything undelivered.
-      if (!this.failing) this.logger.warn(`events: reading the outbox failed (${coerceError(e).message}); retrying`);
+      if (!this.failing) this.logger.warn({ reason: coerceError(e).message }, 'events: reading the outbox failed; retrying');
       this.failing = true;
     }
   }
@@ -369,7 +313,8 @@ export class EventStream {
    * rather than at the next poll.
    */
   private async retryIfBlocked() {
-    const [{ blocked }] = await this.query<{ blocked: boolean }>(BLOCKED, [String(this.position.tx), String(this.position.id)]);
+    const [row] = await this.query<{ blocked: boolean }>(BLOCKED, [String(this.position.tx), String(this.position.id)]);
+    const blocked = row?.blocked ?? false;
     clearTimeout(this.retryTimer);
     if (!blocked) {
       this.blockedDelay = 0;
@@ -384,136 +329,5 @@ export class EventStream {
     this.position = event.position;
     if (event.investigationId) for (const sub of this.byInvestigation.get(event.investigationId) ?? []) sub.push(event);
     for (const sub of this.byTenant.get(event.tenantId) ?? []) sub.push(event);
-  }
-}
-
-/**
- * One subscription's bounded queue. Live events that arrive while it replays wait in `held` and
- * join once the replay has reached the reader's position; anything at or before the last delivered
- * position is dropped, so the seam has neither a gap nor a duplicate.
- */
-class Subscription implements AsyncIterableIterator<Delivery> {
-  private queue: Delivery[] = [];
-  private held: StreamEvent[] | undefined;
-  private waiting: ((r: IteratorResult<Delivery>) => void) | undefined;
-  private drained: (() => void) | undefined;
-  private done = false;
-  private lastCursor: string | null = null;
-  private readonly types: ReadonlySet<EventType> | undefined;
-
-  constructor(
-    private readonly stream: EventStream,
-    readonly filter: StreamFilter,
-    private last: Position,
-    private readonly limit: number,
-  ) {
-    this.types = filter.types?.length ? new Set(filter.types) : undefined;
-  }
-
-  [Symbol.asyncIterator]() {
-    return this;
-  }
-
-  /** From the reader: one event of this subscription's tenant or investigation. */
-  push(event: StreamEvent) {
-    if (this.done || (this.types && !this.types.has(event.type))) return;
-    if (this.held) {
-      if (this.held.length >= this.limit) return this.end(StreamEndReason.SLOW_CONSUMER);
-      this.held.push(event);
-      return;
-    }
-    this.accept(event);
-  }
-
-  private accept(event: StreamEvent) {
-    if (compare(event.position, this.last) <= 0) return;
-    if (this.queue.length >= this.limit) return this.end(StreamEndReason.SLOW_CONSUMER);
-    this.last = event.position;
-    this.deliver(event);
-  }
-
-  private deliver(d: Delivery) {
-    if (!this.waiting) {
-      this.queue.push(d);
-      return;
-    }
-    const w = this.waiting;
-    this.waiting = undefined;
-    if (!isStreamEnd(d)) this.lastCursor = d.cursor;
-    w({ value: d, done: false });
-  }
-
-  /**
-   * Read what follows `after` from the table, a batch at a time as the client takes them (so a
-   * long history never sits in memory), then go live. A failed read (the database restarting) is
-   * retried from where it stopped: the stream promises completeness, not speed.
-   */
-  replay() {
-    this.held = [];
-    const run = async () => {
-      for (;;) {
-        if (this.queue.length > this.limit / 2) await new Promise<void>((r) => (this.drained = r));
-        if (this.done) return;
-        const want = Math.max(1, this.limit - this.queue.length);
-        let batch;
-        try {
-          batch = await this.stream.readFor(this.filter, this.last, want);
-        } catch {
-          await new Promise((r) => setTimeout(r, this.stream.retryDelayMs).unref());
-          continue;
-        }
-        if (this.done) return;
-        for (const e of batch.events) if (!this.types || this.types.has(e.type)) this.accept(e);
-        if (this.done) return;
-        if (compare(batch.passed, this.last) > 0) this.last = batch.passed;
-        // Caught up with the node's reader: every later event reaches us live (held meanwhile).
-        if (compare(this.last, batch.hubPosition) >= 0) break;
-      }
-      const held = this.held ?? [];
-      this.held = undefined;
-      for (const e of held) this.accept(e);
-    };
-    void run();
-  }
-
-  private end(reason: StreamEndReason) {
-    if (this.done) return;
-    this.queue = [];
-    this.held = undefined;
-    this.deliver({ end: reason, resumeAfter: this.lastCursor });
-    this.close();
-  }
-
-  /** Unregister; a pending next() resolves done, what is queued (an end marker) is still read. */
-  close() {
-    if (this.done) return;
-    this.done = true;
-    this.stream.index(this, false);
-    this.drained?.();
-    const w = this.waiting;
-    this.waiting = undefined;
-    w?.({ value: undefined, done: true });
-  }
-
-  async next(): Promise<IteratorResult<Delivery>> {
-    if (!this.done && this.filter.expiresAt * 1000 <= Date.now()) this.end(StreamEndReason.TOKEN_EXPIRED);
-    const d = this.queue.shift();
-    if (d) {
-      if (!isStreamEnd(d)) this.lastCursor = d.cursor;
-      if (this.drained && this.queue.length <= this.limit / 2) {
-        const r = this.drained;
-        this.drained = undefined;
-        r();
-      }
-      return { value: d, done: false };
-    }
-    if (this.done) return { value: undefined, done: true };
-    return new Promise((resolve) => (this.waiting = resolve));
-  }
-
-  async return(): Promise<IteratorResult<Delivery>> {
-    this.queue = [];
-    this.close();
-    return { value: undefined, done: true };
   }
 }

@@ -4,7 +4,7 @@ import { InvestigationState, Playbook, StepStatus, EntityKind } from '../domain/
 import { Verdict } from '../domain/telemetry.js';
 import { ActionSource, ActionStatus, ActionType } from '../domain/action.js';
 import { EventType } from './outbox.js';
-import type { StreamEvent } from './event-stream.service.js';
+import { type StreamEvent } from './stream.types.js';
 
 /**
  * What every live event carries. Events are deltas: the changed object's id and the fields that

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { sql } from '../db/sql.js';
 import { OutboxEvent } from './outbox-event.entity.js';
 
 /** Every change a client may watch. Names are the subscription event types. */
@@ -45,5 +46,5 @@ export async function appendEvents(tx: EntityManager, events: EventInput[]): Pro
       createdAt: new Date(),
     })),
   );
-  await tx.getConnection().execute(`select pg_notify('${EVENTS_CHANNEL}', '')`, [], 'all', tx.getTransactionContext());
+  await sql(tx, `select pg_notify(?, '')`, [EVENTS_CHANNEL]);
 }

@@ -4,9 +4,10 @@ import { AppError, ErrorCode, forbidden, unauthenticated } from '../errors.js';
 import { hasAnyRole } from '../auth/viewer.js';
 import { getInvestigation } from '../investigations/investigation.service.js';
 import { InvestigationEvent, TenantEvent, TenantEventType, TENANT_EVENT_TYPES, viewOf, type LiveEvent } from './event.types.js';
-import { isStreamEnd, StreamEndReason, type Delivery, type EventStream } from './event-stream.service.js';
+import { type EventStream } from './event-stream.service.js';
 import type { EventType } from './outbox.js';
 import { READ_ROLES } from '../domain/role.js';
+import { isStreamEnd, StreamEndReason, type Delivery } from './stream.types.js';
 
 /**
  * graphql-shield does not guard subscriptions on its own, so the fine checks are here, at subscribe

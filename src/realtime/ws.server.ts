@@ -21,9 +21,11 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Config } from '../config.js';
 import type { Authenticate } from '../auth/authenticate.js';
 import { hasAnyRole, type Viewer } from '../auth/viewer.js';
-import { createContext, type Services } from '../context.js';
-import { AppError, coerceError, forbidden, type Logger } from '../errors.js';
 import { READ_ROLES } from '../domain/role.js';
+import { createContext, type Context, type Services } from '../context.js';
+import { AppError, coerceError, forbidden, logUnexpected } from '../errors.js';
+import { requestIdOf } from '../http/request.js';
+import { requestLogger, type Logger } from '../logger.js';
 
 export interface GraphQLWsDeps {
   httpServer: http.Server;
@@ -49,6 +51,14 @@ interface Extra extends Record<PropertyKey, unknown> {
   readonly request: http.IncomingMessage;
   viewer?: Viewer;
   expiry?: NodeJS.Timeout;
+  /** The socket's logger: the upgrade request's id, then the tenant once authenticated. */
+  log?: Logger;
+}
+
+/** The socket's logger, made on first use (graphql-ws gives no hook before onConnect). */
+function socketLog(extra: Extra, root: Logger): Logger {
+  extra.log ??= requestLogger(root, requestIdOf(extra.request)).child({ transport: 'ws' });
+  return extra.log;
 }
 
 /** A close reason is at most 123 bytes (RFC 6455 §5.5). */
@@ -172,23 +182,29 @@ export function attachGraphQLWs(deps: GraphQLWsDeps): GraphQLWsServer {
       async onConnect(ctx) {
         const params = ctx.connectionParams ?? {};
         const header = params.authorization ?? params.Authorization;
+        const log = socketLog(ctx.extra, logger);
         try {
           const viewer = await authenticate(typeof header === 'string' ? header : undefined);
           ctx.extra.viewer = viewer;
+          log.setBindings({ tenant: viewer.tenantId });
+          log.info('socket opened');
           armExpiry(ctx.extra, viewer);
           return true;
         } catch (e) {
-          if (!(e instanceof AppError)) logger.error('WebSocket authentication failed', coerceError(e));
+          if (e instanceof AppError) log.info({ reason: e.message }, 'socket refused');
+          else log.error({ err: coerceError(e) }, 'WebSocket authentication failed');
           const reason = e instanceof AppError ? e.message : 'Not authenticated';
           // 4401 rather than graphql-ws's 4403 for `false`: the client should fetch a token, not give up.
           ctx.extra.socket.close(CloseCode.Unauthorized, closeReason(reason));
           return false;
         }
       },
-      onClose(ctx) {
+      onClose(ctx, code, reason) {
         clearTimeout(ctx.extra.expiry);
+        // Closing is how a WebSocket conversation ends, whoever ends it: no error, and no stack.
+        socketLog(ctx.extra, logger).info({ code, reason: reason || undefined }, 'socket closed');
       },
-      onSubscribe(ctx, _id, payload) {
+      onSubscribe(ctx, id, payload) {
         const viewer = ctx.extra.viewer!;
         let document: DocumentNode;
         try {
@@ -210,22 +226,30 @@ export function attachGraphQLWs(deps: GraphQLWsDeps): GraphQLWsServer {
         if (operation.operation === 'subscription' && !hasAnyRole(viewer, READ_ROLES)) {
           return [forbidden('Watching investigations needs a security role')];
         }
+        const log = socketLog(ctx.extra, logger).child({
+          operation: operation.name?.value ?? `(anonymous ${operation.operation})`,
+          opId: id,
+        });
+        log.debug('operation started');
         return {
           schema,
           document,
           operationName: payload.operationName,
           variableValues: payload.variables,
-          contextValue: createContext(services, viewer),
+          contextValue: createContext(services, viewer, log),
         };
       },
       subscribe: subscribeShared,
-      onNext(_ctx, _id, _payload, _args, result) {
+      onNext(_ctx, _id, _payload, args, result) {
         if (!result.errors?.length) return undefined;
+        for (const e of result.errors) logUnexpected((args.contextValue as Context).log, e);
         return { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) };
       },
-      onError(_ctx, _id, _payload, errors) {
+      onError(ctx, id, payload, errors) {
+        const log = socketLog(ctx.extra, logger).child({ operation: payload.operationName ?? undefined, opId: id });
         // graphql-armor's blockFieldSuggestion is an Apollo plugin: here the suggestions are cut by hand.
         return errors.map((e) => {
+          logUnexpected(log, e);
           const formatted = formatError(e.toJSON(), e);
           return { ...formatted, message: formatted.message.replace(/ Did you mean .*\?$/, '') };
         });
@@ -234,7 +258,7 @@ export function attachGraphQLWs(deps: GraphQLWsDeps): GraphQLWsServer {
     wss,
     config.realtime.keepAliveMs,
   );
-  wss.on('error', (e) => logger.error('WebSocket server error', e));
+  wss.on('error', (err) => logger.error({ err }, 'WebSocket server error'));
 
   return {
     get connections() {

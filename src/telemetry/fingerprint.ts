@@ -33,6 +33,11 @@
  * loop runs at ~11 ns an iteration; the test prints the figure.
  */
 
+import { domainOf, normaliseUrl } from '../domain/url.js';
+
+// Hunting compares URLs and domains the way ingestion keys them: one rule, in domain/url.ts.
+export { domainOf, normaliseUrl };
+
 /** MinHash slots per message: exactly the BANDS × ROWS the bands need (each slot costs a multiply per shingle). */
 export const SLOTS = 40;
 /** LSH bands; each band hashes {@link ROWS} consecutive slots into one key. */
@@ -100,7 +105,7 @@ function wordHashes(text: string): number[] {
       isWord = isDigit || (c >= 97 && c <= 122);
     } else {
       // Astral letters arrive as surrogate halves: count them as word characters.
-      isWord = (c >= 0xd800 && c <= 0xdfff) || WORD_CHAR.test(s[i]);
+      isWord = (c >= 0xd800 && c <= 0xdfff) || WORD_CHAR.test(s.charAt(i));
     }
     if (isWord) {
       if (isDigit) {
@@ -129,12 +134,8 @@ function wordHashes(text: string): number[] {
  * slot; a full murmur finaliser per slot cost 5× as much for no measurable gain in the estimate (see the
  * fingerprint tests: variants vs. unrelated mail).
  */
-const MUL = new Int32Array(SLOTS);
-const ADD = new Int32Array(SLOTS);
-for (let i = 0; i < SLOTS; i++) {
-  MUL[i] = SEEDS[i] | 1;
-  ADD[i] = fmix32(SEEDS[i] ^ 0x5bd1e995);
-}
+const MUL = Int32Array.from(SEEDS, (seed) => seed | 1);
+const ADD = Int32Array.from(SEEDS, (seed) => fmix32(seed ^ 0x5bd1e995));
 
 /**
  * The MinHash signature of the word shingles of `text`; undefined when it has no words. Slot values are
@@ -146,13 +147,15 @@ function minhashOf(text: string): Int32Array | undefined {
   if (wh.length === 0) return undefined;
   const sig = new Int32Array(SLOTS).fill(0x7fffffff);
   const shingles = Math.max(1, wh.length - SHINGLE + 1);
+  // The hot loop: every index is below its array's length by the loop bounds (wh is non-empty and
+  // shingles ≤ wh.length; MUL, ADD and sig have SLOTS entries), so the assertions cost nothing.
   for (let i = 0; i < shingles; i++) {
-    let h = wh[i];
-    for (let k = 1; k < SHINGLE && i + k < wh.length; k++) h = Math.imul(h ^ wh[i + k], 0x9e3779b1);
+    let h = wh[i]!;
+    for (let k = 1; k < SHINGLE && i + k < wh.length; k++) h = Math.imul(h ^ wh[i + k]!, 0x9e3779b1);
     h = fmix32(h >>> 0) | 0;
     for (let s = 0; s < SLOTS; s++) {
-      const v = ((Math.imul(h, MUL[s]) + ADD[s]) ^ 0x80000000) | 0;
-      if (v < sig[s]) sig[s] = v;
+      const v = ((Math.imul(h, MUL[s]!) + ADD[s]!) ^ 0x80000000) | 0;
+      if (v < sig[s]!) sig[s] = v;
     }
   }
   return sig;
@@ -166,7 +169,8 @@ function bandsOf(sig: Int32Array): string[] {
   const out = new Array<string>(BANDS);
   for (let b = 0; b < BANDS; b++) {
     let h = b + 1;
-    for (let r = 0; r < ROWS; r++) h = fmix32((Math.imul(h, 0x01000193) ^ sig[b * ROWS + r]) >>> 0);
+    // sig has SLOTS = BANDS × ROWS slots, so b * ROWS + r is always in range.
+    for (let r = 0; r < ROWS; r++) h = fmix32((Math.imul(h, 0x01000193) ^ sig[b * ROWS + r]!) >>> 0);
     out[b] = `b${b < 10 ? '0' : ''}${b}:${hex8(h)}`;
   }
   return out;
@@ -178,63 +182,6 @@ export function estimateSimilarity(a: number[], b: number[]): number {
   let same = 0;
   for (let i = 0; i < a.length; i++) if (a[i] === b[i]) same++;
   return same / a.length;
-}
-
-/** Query parameters that only ever track. */
-const TRACKING_PARAM =
-  /^(utm_.*|fbclid|gclid|dclid|msclkid|mc_eid|mc_cid|_hsenc|_hsmi|mkt_tok|yclid|igshid|oly_enc_id|oly_anon_id|vero_id|trk|ref_?id)$/i;
-/** Values that identify a recipient or a send rather than a page: e-mail addresses, UUIDs, hex/base64 tokens, long numbers. */
-function looksLikeId(value: string): boolean {
-  if (value.length < 6) return false;
-  if (/@/.test(value)) return true;
-  if (/^\d{6,}$/.test(value)) return true;
-  if (/^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i.test(value)) return true;
-  if (/^[0-9a-f]{8,}$/i.test(value)) return true;
-  // Base64/base64url tokens: long, and mixing letters with digits.
-  return value.length >= 12 && /^[A-Za-z0-9_\-+/=.%]+$/.test(value) && /\d/.test(value) && /[A-Za-z]/.test(value);
-}
-
-function parseLooseUrl(raw: string): URL | undefined {
-  const s = raw.trim();
-  try {
-    return new URL(/^[a-z][a-z0-9+.-]*:/i.test(s) ? s : `http://${s}`);
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * A URL as hunting compares it: scheme and host lower-cased (WHATWG parsing also drops default ports
- * and resolves dot segments), fragment removed, tracking parameters and per-recipient id values removed,
- * the remaining parameters sorted. The path keeps its case: paths are case-sensitive. Unparseable input
- * is returned trimmed and lower-cased.
- */
-export function normaliseUrl(url: string): string {
-  const u = parseLooseUrl(url);
-  if (!u || !u.host) return url.trim().toLowerCase();
-  const kept = [...u.searchParams].filter(([k, v]) => !TRACKING_PARAM.test(k) && !looksLikeId(v) && !looksLikeId(k));
-  kept.sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
-  const query = kept.length ? '?' + new URLSearchParams(kept).toString() : '';
-  const host = u.host.replace(/\.$/, '');
-  return `${u.protocol}//${host}${u.pathname}${query}`;
-}
-
-/** The lower-case host of a URL, or the domain of an address, without a leading `www.`, a port or a trailing dot. */
-export function domainOf(urlOrAddress: string): string {
-  const s = urlOrAddress.trim();
-  if (!s) return '';
-  if (!s.includes('://')) {
-    const at = s.lastIndexOf('@');
-    if (at >= 0)
-      return s
-        .slice(at + 1)
-        .replace(/[>\s].*$/, '')
-        .toLowerCase()
-        .replace(/\.$/, '');
-  }
-  const u = parseLooseUrl(s);
-  const host = u ? u.hostname : s.toLowerCase();
-  return host.replace(/^www\./, '').replace(/\.$/, '');
 }
 
 const REPLY_PREFIX = /^\s*(?:(?:re|fw|fwd|aw|wg|sv|vs|tr|rif|enc)\s*(?:\[\d+\])?\s*:\s*)+/i;

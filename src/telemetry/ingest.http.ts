@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Orm } from '../db/database.js';
 import type { Authenticate } from '../auth/authenticate.js';
 import { AppError, ErrorCode, forbidden } from '../errors.js';
-import { sendGraphQLError, sendJson } from '../server.js';
+import type { RequestScope } from '../http/request.js';
+import { sendError, sendJson, sendMethodNotAllowed } from '../http/respond.js';
 import { ingestNdjson, type IngestOptions } from './ingest.service.js';
 import { Role } from '../domain/role.js';
 
@@ -21,21 +22,13 @@ export interface IngestHttpDeps {
  * line into batched writes (no total size cap; each line is capped); the answer is the IngestReport,
  * 200 even when some lines failed, 400 only when no line could be used at all.
  */
-export async function handleIngest(req: IncomingMessage, res: ServerResponse, deps: IngestHttpDeps): Promise<void> {
+export async function handleIngest(req: IncomingMessage, res: ServerResponse, { log }: RequestScope, deps: IngestHttpDeps): Promise<void> {
   // An early refusal does not read the upload: close the connection rather than drain a large body.
-  const refuse = (error: AppError, headers: Record<string, string> = {}) => {
+  const refuse = (error: AppError, status?: number) => {
     res.setHeader('connection', 'close');
-    for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
-    sendGraphQLError(res, error);
+    sendError(res, error, { status });
   };
-  if (req.method !== 'POST') {
-    return sendJson(
-      res,
-      405,
-      { errors: [{ message: `/ingest takes POST, not ${req.method}`, extensions: { code: ErrorCode.BAD_USER_INPUT } }] },
-      { allow: 'POST' },
-    );
-  }
+  if (req.method !== 'POST') return sendMethodNotAllowed(res, '/ingest', req.method, 'POST');
   let viewer;
   try {
     viewer = await deps.authenticate(req.headers.authorization);
@@ -43,15 +36,15 @@ export async function handleIngest(req: IncomingMessage, res: ServerResponse, de
     if (e instanceof AppError) return refuse(e);
     throw e;
   }
+  log.setBindings({ tenant: viewer.tenantId });
   if (!viewer.roles.includes(Role.SERVICE)) return refuse(forbidden('Only a SERVICE token may ingest telemetry'));
-  const mediaType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  const mediaType = (req.headers['content-type'] ?? '').split(';', 1)[0]!.trim().toLowerCase();
   if (!ACCEPTED_TYPES.includes(mediaType)) {
     const error = new AppError(
       ErrorCode.BAD_USER_INPUT,
       `/ingest takes ${ACCEPTED_TYPES.join(', ')} (one JSON record a line), but got ${mediaType ? `'${mediaType}'` : 'no content-type'}`,
     );
-    res.setHeader('connection', 'close');
-    return sendJson(res, 415, { errors: [{ message: error.message, extensions: { code: error.code } }] });
+    return refuse(error, 415);
   }
   const tenantId = viewer.tenantId;
   const report = await ingestNdjson(deps.orm, tenantId, req, {
@@ -59,6 +52,7 @@ export async function handleIngest(req: IncomingMessage, res: ServerResponse, de
     onAlertsStored: deps.routeAlerts && ((alertIds) => deps.routeAlerts!(tenantId, alertIds)),
   });
   const usable = report.stored + report.duplicates;
+  log.info({ received: report.received, stored: report.stored, duplicates: report.duplicates, failed: report.failed }, 'ingested');
   if (report.received === 0) report.errors.push({ line: 0, message: 'the body has no records (one JSON object a line)' });
   sendJson(res, usable === 0 ? 400 : 200, report);
 }

@@ -119,8 +119,7 @@ const opt = (check: Check): Field => ({ check, required: false });
 
 function checkFields(raw: Record<string, unknown>, fields: Record<string, Field>, prefix: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const name in fields) {
-    const spec = fields[name];
+  for (const [name, spec] of Object.entries(fields)) {
     const value = raw[name];
     if (value === undefined || (value === null && !spec.required)) {
       if (spec.required) throw new RecordError(`${prefix}.${name} is missing`);

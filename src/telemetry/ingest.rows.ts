@@ -32,9 +32,9 @@ export interface Row {
 function pgTextArray(items: readonly string[]): string {
   if (items.length === 0) return '{}';
   let s = '{';
-  for (let i = 0; i < items.length; i++) {
+  for (const [i, item] of items.entries()) {
     if (i) s += ',';
-    s += '"' + items[i].replace(/["\\]/g, '\\$&') + '"';
+    s += '"' + item.replace(/["\\]/g, '\\$&') + '"';
   }
   return s + '}';
 }

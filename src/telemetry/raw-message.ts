@@ -42,7 +42,8 @@ function headerStrings(value: HeaderValue | undefined): string[] {
 /** Loopback, private, link-local, CGNAT and documentation-free internal ranges: hops inside an organisation. */
 function isInternalIp(ip: string): boolean {
   if (net.isIPv4(ip)) {
-    const [a, b] = ip.split('.').map(Number);
+    // net.isIPv4 has just checked that there are four dotted parts.
+    const [a, b] = ip.split('.').map(Number) as [number, number, number, number];
     return (
       a === 10 ||
       a === 127 ||
@@ -67,10 +68,10 @@ const RECEIVED_FROM_IP = /\[(?:IPv6:)?([0-9a-fA-F:.]+)\]/g;
 export function senderIpOf(received: string[]): string | undefined {
   let fallback: string | undefined;
   for (const header of received) {
-    const fromPart = header.split(/\bby\b/i)[0];
+    const [fromPart = ''] = header.split(/\bby\b/i);
     for (const m of fromPart.matchAll(RECEIVED_FROM_IP)) {
       const ip = m[1];
-      if (!net.isIP(ip)) continue;
+      if (ip === undefined || !net.isIP(ip)) continue;
       if (!isInternalIp(ip)) return ip;
       fallback ??= ip;
     }

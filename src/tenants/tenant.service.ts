@@ -30,6 +30,7 @@ export class TenantDirectory {
         `insert into tenants (id, name) values (?, ?) on conflict (name) do update set name = excluded.name returning id`,
         [fresh.id, name],
       );
-    return rows[0].id;
+    // An upsert with RETURNING answers its one row, inserted or not.
+    return rows[0]!.id;
   }
 }

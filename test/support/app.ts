@@ -6,33 +6,42 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { PostgreSqlConnection } from '@mikro-orm/postgresql';
 import { bootstrap, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import type { Logger } from '../../src/errors.js';
+import { createLogger, LogLevel, type Logger } from '../../src/logger.js';
 import { createTestDatabase } from './database.js';
 import { Role } from '../../src/domain/role.js';
+import type { ExecutorRegistry } from '../../src/actions/executor.js';
 
 export const TEST_SECRET = 'test-secret-that-is-at-least-32-characters-long';
 
+/** One JSON log line as pino wrote it: `level` (its name), `msg`, the bindings and the fields. */
+export interface LogLine {
+  level: string;
+  msg: string;
+  err?: { type: string; message: string; stack: string; [key: string]: unknown };
+  [field: string]: unknown;
+}
+
 /**
- * A logger that keeps what it was told, so tests can check that masked errors were logged.
- * AIR_TEST_LOG=1 also prints it.
+ * A pino logger whose lines the test can read back, so tests can check what was logged and at which
+ * level (masked errors, request lines). AIR_TEST_LOG=1 also prints them.
  */
-export function recordingLogger() {
-  const lines: { level: string; args: unknown[] }[] = [];
-  const record =
-    (level: 'info' | 'warn' | 'error') =>
-    (...args: unknown[]) => {
-      lines.push({ level, args });
-      if (process.env.AIR_TEST_LOG) console[level](...args);
-    };
-  const logger: Logger = { info: record('info'), warn: record('warn'), error: record('error') };
-  return { logger, lines };
+export function recordingLogger(level: LogLevel = LogLevel.DEBUG): { logger: Logger; lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  const destination = {
+    write(text: string) {
+      lines.push(JSON.parse(text) as LogLine);
+      if (process.env.AIR_TEST_LOG) process.stdout.write(text);
+    },
+  };
+  return { logger: createLogger({ level, destination }), lines };
 }
 
 export interface TestApp {
   app: App;
   url: string;
   databaseUrl: string;
-  log: ReturnType<typeof recordingLogger>['lines'];
+  /** Every line the app logged, debug included. */
+  log: LogLine[];
   token(tenant: string, roles: Role[] | Role, opts?: { sub?: string; ttlSeconds?: number }): Promise<string>;
   stop(): Promise<void>;
 }
@@ -57,6 +66,8 @@ export async function startTestApp(
     onQuery?: (sql: string) => void;
     /** Join this database (a second API node beside another app) instead of a fresh clone; it is left in place at stop. */
     databaseUrl?: string;
+    /** What approved actions do on this node (bootstrap's registry); the built-in executors when absent. */
+    executors?: ExecutorRegistry;
   } = {},
 ): Promise<TestApp> {
   const db = opts.databaseUrl ? { url: opts.databaseUrl, drop: async () => {} } : await createTestDatabase();
@@ -72,7 +83,7 @@ export async function startTestApp(
     ...opts.env,
   });
   const { logger, lines } = recordingLogger();
-  const app = await bootstrap(config, logger, { onQuery: opts.onQuery });
+  const app = await bootstrap(config, logger, { onQuery: opts.onQuery, executors: opts.executors });
   // The pool itself, taken now: asking the connection for it after close() would open a new one.
   const pool = await (app.orm.em.getConnection() as unknown as PostgreSqlConnection).getNativeClient();
   const tracked: TrackedApp = {

@@ -36,7 +36,7 @@ validatePlaybook(def);
 const logger = { info() {}, warn: console.warn, error: console.error };
 const queue = await JobQueue.start(url, { logger, heartbeatSeconds: 10, superviseIntervalSeconds: 1 });
 await queue.workInvestigations(2, ({ tenantId, investigationId }) =>
-  runInvestigation({ orm, definitionOf: () => def, lookupsFor: () => ({}), logger }, tenantId, investigationId),
+  runInvestigation({ orm, queue, definitionOf: () => def, portsFor: () => ({}), logger }, tenantId, investigationId),
 );
 process.stdout.write('ready\n');
 process.on('SIGTERM', async () => {

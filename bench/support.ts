@@ -1,7 +1,7 @@
 /** What the benchmark scripts share: the machine line they print, and the config of the server they measure. */
 import crypto from 'node:crypto';
 import os from 'node:os';
-import { loadConfig, type Config } from '../config.js';
+import { loadConfig, type Config } from '../src/config.js';
 
 /** Figures mean little without the machine: every benchmark prints this first. */
 export const machineLine = () =>

@@ -12,7 +12,7 @@ import { transformFileSync, type Options } from '@swc/core';
  * Compiles src/ the way `npm run build` does (swc with .swcrc), in memory: swc drops type-only
  * imports, so what remains is exactly what Node loads from dist/.
  */
-const root = path.resolve(import.meta.dirname, '..');
+const root = path.resolve(import.meta.dirname, '../..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
   dependencies: Record<string, string>;
 };
@@ -20,7 +20,7 @@ const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))
 /** `@scope/name/sub` → `@scope/name`; `name/sub` → `name`; builtins and relative paths → undefined. */
 function packageOf(specifier: string): string | undefined {
   if (specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('node:')) return undefined;
-  const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0];
+  const name = specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : (specifier.split('/')[0] ?? specifier);
   return builtinModules.includes(name) ? undefined : name;
 }
 
@@ -42,7 +42,7 @@ test('every package src/ imports at run time is listed in dependencies, not devD
     const { code } = transformFileSync(path.join(root, 'src', file), { ...swcrc, swcrc: false, sourceMaps: false });
     for (const pattern of IMPORTS) {
       for (const [, specifier] of code.matchAll(pattern)) {
-        const name = packageOf(specifier);
+        const name = specifier === undefined ? undefined : packageOf(specifier);
         if (name) seen.add(name);
         if (name && !(name in pkg.dependencies)) missing.push(`src/${file} imports ${name}`);
       }

@@ -16,16 +16,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { bootstrap } from '../app.js';
-import { loadConfig } from '../config.js';
-import { machineLine } from './bench.support.js';
-import { OrgGenerator, MAX_CAMPAIGNS } from '../telemetry/org-generator.js';
-import { tenantEntityManager } from '../context.js';
-import { TenantDirectory } from '../tenants/tenant.service.js';
-import { Investigation } from '../investigations/investigation.entity.js';
-import { Tenant } from '../tenants/tenant.entity.js';
-import { ACTIVE_STATES } from '../domain/investigation.js';
-import { Role } from '../domain/role.js';
+import { bootstrap } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { machineLine } from './support.js';
+import { OrgGenerator, MAX_CAMPAIGNS } from '../src/demo/generator/organisation.generator.js';
+import { tenantEntityManager } from '../src/context.js';
+import { TenantDirectory } from '../src/tenants/tenant.service.js';
+import { Investigation } from '../src/investigations/investigation.entity.js';
+import { Tenant } from '../src/tenants/tenant.entity.js';
+import { ACTIVE_STATES } from '../src/domain/investigation.js';
+import { Role } from '../src/domain/role.js';
+import { createLogger, LogLevel } from '../src/logger.js';
 
 const { values } = parseArgs({
   options: {
@@ -41,7 +42,7 @@ const TENANT = 'bench';
 
 const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'air-bench-investigate-'));
 await fsp.chmod(dir, 0o755);
-const quiet = { info() {}, warn: console.warn, error: console.error };
+const quiet = createLogger({ level: LogLevel.WARN });
 const config = loadConfig({
   ...process.env,
   PORT: '0',
@@ -100,8 +101,10 @@ try {
       body: JSON.stringify({ query, variables }),
     });
     const json = (await r.json()) as { data?: Record<string, { investigationId: string }>; errors?: { message: string }[] };
-    if (json.errors) throw new Error(json.errors[0].message);
-    return Object.values(json.data!)[0].investigationId;
+    if (json.errors) throw new Error(json.errors.map((e) => e.message).join('; '));
+    const [result] = Object.values(json.data ?? {});
+    if (!result) throw new Error(`the response has no data: ${JSON.stringify(json)}`);
+    return result.investigationId;
   };
   const until = async (id: string) => {
     for (;;) {
@@ -120,17 +123,22 @@ try {
 
   const timings: { kind: string; ms: number; state: string }[] = [];
   const extra = truth.campaigns.flatMap((c) => c.messageIds.filter((id) => id !== c.reportedMessageId));
+  const extraAt = (n: number) => {
+    const id = extra[n % extra.length];
+    if (id === undefined) throw new Error('the organisation has no campaign message besides the reported ones: raise --messages');
+    return id;
+  };
   for (let i = 0; i < reports; i++) {
-    const kind = i < truth.campaigns.length ? 'reportMessage' : 'startInvestigation';
+    const campaign = truth.campaigns[i];
+    const kind = campaign ? 'reportMessage' : 'startInvestigation';
     const start = performance.now();
-    const id =
-      kind === 'reportMessage' ? await report(truth.campaigns[i].reportedMessageId) : await manual(extra[(i * 7919) % extra.length]);
+    const id = campaign ? await report(campaign.reportedMessageId) : await manual(extraAt(i * 7919));
     const state = await until(id);
     timings.push({ kind, ms: performance.now() - start, state });
   }
   const stats = (xs: number[]) => {
     const s = [...xs].sort((a, b) => a - b);
-    const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
+    const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] ?? NaN;
     return `median ${(at(0.5) / 1000).toFixed(2)} s, p95 ${(at(0.95) / 1000).toFixed(2)} s (n=${s.length})`;
   };
   const states = timings.reduce<Record<string, number>>((acc, t) => ({ ...acc, [t.state]: (acc[t.state] ?? 0) + 1 }), {});
@@ -139,7 +147,7 @@ try {
   if (reported.length) console.log(`  of which reportMessage (one per campaign): ${stats(reported.map((t) => t.ms))}`);
 
   const burstStart = performance.now();
-  const ids = await Promise.all(Array.from({ length: reports }, (_, i) => manual(extra[(i * 104_729 + 13) % extra.length])));
+  const ids = await Promise.all(Array.from({ length: reports }, (_, i) => manual(extraAt(i * 104_729 + 13))));
   await Promise.all(ids.map(until));
   const minutes = (performance.now() - burstStart) / 60_000;
   console.log(

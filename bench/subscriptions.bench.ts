@@ -16,9 +16,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import WebSocket, { WebSocketServer } from 'ws';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../db/embedded.js';
-import { createHmacSigner } from '../auth/token.service.js';
-import { Role } from '../domain/role.js';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded.js';
+import { createHmacSigner } from '../src/auth/token.service.js';
+import { Role } from '../src/domain/role.js';
+import { createLogger, LogLevel } from '../src/logger.js';
 
 const SECRET = 'bench-secret-that-is-at-least-32-characters-long';
 const now = () => performance.timeOrigin + performance.now();
@@ -52,7 +53,7 @@ function rssOf(pid: number): Promise<{ rssMb: number; peakMb: number }> {
   }));
 }
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
 interface Side {
   setupPerSec: number;
@@ -133,7 +134,7 @@ async function benchBare(n: number, events: number, interval: number, message: (
 }
 
 async function startAirNode(databaseUrl: string, dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'main.js')], {
+  const child = spawn(process.execPath, [path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'src', 'main.js')], {
     env: {
       ...process.env,
       NODE_ENV: 'production',
@@ -150,10 +151,10 @@ async function startAirNode(databaseUrl: string, dataDir: string): Promise<{ chi
   let out = '';
   for await (const chunk of child.stdout!) {
     out += String(chunk);
-    const ready = /AIR server ready at (\S+)/.exec(out);
-    if (ready) {
+    const url = /AIR server ready at ([^\s"]+)/.exec(out)?.[1];
+    if (url) {
       child.stdout!.resume();
-      return { child, url: ready[1] };
+      return { child, url };
     }
   }
   throw new Error(`the AIR node exited before it was ready:\n${out}`);
@@ -280,7 +281,7 @@ async function main() {
   const interval = arg('interval', 500);
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'air-bench-subs-'));
   await fs.chmod(dir, 0o755);
-  const quiet = { info() {}, warn: console.warn, error: console.error };
+  const quiet = createLogger({ level: LogLevel.WARN });
   let embedded: EmbeddedDatabase | undefined;
   let node: ChildProcess | undefined;
   try {

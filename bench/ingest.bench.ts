@@ -2,7 +2,7 @@
  * `npm run bench:ingest [-- --messages 1000000] [--mailboxes N] [--campaigns N] [--seed N]`
  *
  * Throughput of `POST /ingest` against a bare PostgreSQL COPY of the same message rows, in one run:
- * 1. generate a synthetic organisation (telemetry/org-generator.ts) into an NDJSON file (untimed);
+ * 1. generate a synthetic organisation (src/demo/generator/) into an NDJSON file (untimed);
  * 2. start the server through bootstrap() on a fresh embedded PostgreSQL (or DATABASE_URL) and stream the
  *    file through `POST /ingest` with a SERVICE token (timed: messages/s over the whole body);
  * 3. precompute the same message rows with their fingerprints as COPY text (untimed), then COPY them into
@@ -22,13 +22,14 @@ import { parseArgs } from 'node:util';
 import type { PostgreSqlConnection } from '@mikro-orm/postgresql';
 import { from as copyFrom } from 'pg-copy-streams';
 import { v7 as uuidv7 } from 'uuid';
-import { bootstrap } from '../app.js';
-import { benchConfig, machineLine } from './bench.support.js';
-import { TenantDirectory } from '../tenants/tenant.service.js';
-import { generateOrganisation, MAX_CAMPAIGNS } from '../telemetry/org-generator.js';
-import { copyFields, MESSAGE_COLUMN_NAMES, messageRow, type IngestReport } from '../telemetry/ingest.service.js';
-import { checkRecord } from '../telemetry/ingest.records.js';
-import { Role } from '../domain/role.js';
+import { bootstrap } from '../src/app.js';
+import { benchConfig, machineLine } from './support.js';
+import { TenantDirectory } from '../src/tenants/tenant.service.js';
+import { generateOrganisation, MAX_CAMPAIGNS } from '../src/demo/generator/organisation.generator.js';
+import { copyFields, MESSAGE_COLUMN_NAMES, messageRow, type IngestReport } from '../src/telemetry/ingest.service.js';
+import { checkRecord } from '../src/telemetry/ingest.records.js';
+import { Role } from '../src/domain/role.js';
+import { createLogger, LogLevel } from '../src/logger.js';
 
 const { values } = parseArgs({
   options: {
@@ -43,7 +44,7 @@ const mailboxes = Number(values.mailboxes ?? Math.min(200_000, Math.max(10, Math
 const campaigns = Number(values.campaigns ?? Math.min(MAX_CAMPAIGNS, Math.floor(messages / 4000), 12));
 const seed = Number(values.seed);
 
-const quiet = { info() {}, warn: console.warn, error: console.error };
+const quiet = createLogger({ level: LogLevel.WARN });
 const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'air-bench-'));
 await fsp.chmod(dir, 0o755);
 const ndjsonFile = path.join(dir, 'org.ndjson');
@@ -149,10 +150,11 @@ try {
       for (const g of gin) await client.query(`select gin_clean_pending_list($1::regclass)`, [g.indexname]);
       const copySeconds = seconds(t);
       const { rows } = await client.query<{ n: number }>(`select count(*)::int as n from "${table}"`);
-      const copyRate = rows[0].n / copySeconds;
+      const copied = rows[0]!.n; // count(*) always returns one row
+      const copyRate = copied / copySeconds;
       console.log(
-        `bare COPY: ${fmt(rows[0].n)} message rows in ${copySeconds.toFixed(1)} s → ${fmt(copyRate)} rows/s (same columns and indexes; ` +
-          `${fmt(rows[0].n / copyOnlySeconds)} rows/s before the final GIN pending-list merge)`,
+        `bare COPY: ${fmt(copied)} message rows in ${copySeconds.toFixed(1)} s → ${fmt(copyRate)} rows/s (same columns and indexes; ` +
+          `${fmt(copied / copyOnlySeconds)} rows/s before the final GIN pending-list merge)`,
       );
       const { rows: idx } = await client.query<{ indexdef: string }>(`select indexdef from pg_indexes where tablename = $1`, [table]);
       console.log(`  indexes: ${idx.map((i) => i.indexdef.replace(/^CREATE (UNIQUE )?INDEX \S+ ON \S+ USING /, '$1')).join('; ')}`);

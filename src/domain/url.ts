@@ -1,0 +1,62 @@
+/**
+ * How hunting compares URLs and domains. Ingestion keys every message by these (fingerprint.ts) and
+ * playbook steps look messages up by them, so both sides must apply the same rule: it lives here,
+ * WORKER-SAFE (node builtins only), for ingest worker threads and playbook steps alike.
+ */
+
+/** Query parameters that only ever track. */
+const TRACKING_PARAM =
+  /^(utm_.*|fbclid|gclid|dclid|msclkid|mc_eid|mc_cid|_hsenc|_hsmi|mkt_tok|yclid|igshid|oly_enc_id|oly_anon_id|vero_id|trk|ref_?id)$/i;
+/** Values that identify a recipient or a send rather than a page: e-mail addresses, UUIDs, hex/base64 tokens, long numbers. */
+function looksLikeId(value: string): boolean {
+  if (value.length < 6) return false;
+  if (/@/.test(value)) return true;
+  if (/^\d{6,}$/.test(value)) return true;
+  if (/^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i.test(value)) return true;
+  if (/^[0-9a-f]{8,}$/i.test(value)) return true;
+  // Base64/base64url tokens: long, and mixing letters with digits.
+  return value.length >= 12 && /^[A-Za-z0-9_\-+/=.%]+$/.test(value) && /\d/.test(value) && /[A-Za-z]/.test(value);
+}
+
+function parseLooseUrl(raw: string): URL | undefined {
+  const s = raw.trim();
+  try {
+    return new URL(/^[a-z][a-z0-9+.-]*:/i.test(s) ? s : `http://${s}`);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A URL as hunting compares it: scheme and host lower-cased (WHATWG parsing also drops default ports
+ * and resolves dot segments), fragment removed, tracking parameters and per-recipient id values removed,
+ * the remaining parameters sorted. The path keeps its case: paths are case-sensitive. Unparseable input
+ * is returned trimmed and lower-cased.
+ */
+export function normaliseUrl(url: string): string {
+  const u = parseLooseUrl(url);
+  if (!u || !u.host) return url.trim().toLowerCase();
+  const kept = [...u.searchParams].filter(([k, v]) => !TRACKING_PARAM.test(k) && !looksLikeId(v) && !looksLikeId(k));
+  kept.sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
+  const query = kept.length ? '?' + new URLSearchParams(kept).toString() : '';
+  const host = u.host.replace(/\.$/, '');
+  return `${u.protocol}//${host}${u.pathname}${query}`;
+}
+
+/** The lower-case host of a URL, or the domain of an address, without a leading `www.`, a port or a trailing dot. */
+export function domainOf(urlOrAddress: string): string {
+  const s = urlOrAddress.trim();
+  if (!s) return '';
+  if (!s.includes('://')) {
+    const at = s.lastIndexOf('@');
+    if (at >= 0)
+      return s
+        .slice(at + 1)
+        .replace(/[>\s].*$/, '')
+        .toLowerCase()
+        .replace(/\.$/, '');
+  }
+  const u = parseLooseUrl(s);
+  const host = u ? u.hostname : s.toLowerCase();
+  return host.replace(/^www\./, '').replace(/\.$/, '');
+}

@@ -1,0 +1,145 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import type { Config } from '../config.js';
+import type { Authenticate } from '../auth/authenticate.js';
+import { createContext, type Context, type Services } from '../context.js';
+import { AppError, badInput, logUnexpected } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import { readBody } from './body.js';
+import type { RequestScope, Route } from './request.js';
+import { sendError } from './respond.js';
+
+/** The query limits, shared by HTTP and WebSocket operations. `exposeLimits: false` keeps the numbers private. */
+export function createArmor(limits: Config['limits']) {
+  // The limits stay private (exposeLimits: false); the messages still say what to change.
+  return new ApolloArmor({
+    maxDepth: {
+      n: limits.maxDepth,
+      exposeLimits: false,
+      flattenFragments: true,
+      errorMessage: 'Query is too deep: request fewer nested levels',
+    },
+    maxAliases: { n: limits.maxAliases, exposeLimits: false, errorMessage: 'Query has too many aliases: split it into several requests' },
+    costLimit: {
+      maxCost: limits.maxCost,
+      exposeLimits: false,
+      objectCost: 2,
+      scalarCost: 1,
+      depthCostFactor: 1.5,
+      errorMessage: 'Query is too costly: select fewer fields or nested lists, or split it into several requests',
+    },
+    maxTokens: { n: limits.maxTokens, exposeLimits: false, errorMessage: 'Query document is too large: send a shorter query' },
+    maxDirectives: { n: 20, exposeLimits: false, errorMessage: 'Query has too many directives' },
+    blockFieldSuggestion: { enabled: true },
+  }).protect();
+}
+
+/**
+ * The request's logger learns the operation's name once Apollo has resolved it, and logs what will
+ * be masked as "Unexpected error." with its stack: formatError, which masks, has no context to log with.
+ */
+const requestLogPlugin: ApolloServerPlugin<Context> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ contextValue, operationName, operation }) {
+        contextValue.log.setBindings({ operation: operationName ?? `(anonymous ${operation?.operation ?? 'operation'})` });
+      },
+      async didEncounterErrors({ contextValue, errors }) {
+        for (const error of errors) logUnexpected(contextValue.log, error);
+      },
+    };
+  },
+};
+
+export interface ApolloOptions {
+  schema: GraphQLSchema;
+  armor: ReturnType<typeof createArmor>;
+  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  metrics: Metrics;
+  logger: Logger;
+}
+
+export async function startApollo({ schema, armor, formatError, metrics, logger }: ApolloOptions): Promise<ApolloServer<Context>> {
+  const apollo = new ApolloServer<Context>({
+    schema,
+    formatError,
+    includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    introspection: true,
+    csrfPrevention: true,
+    // Shutdown is ours (main.ts: HTTP, then the pool, then PostgreSQL). Apollo's own SIGINT/SIGTERM
+    // handler would stop it first and re-raise the signal, leaving our ordered stop waiting.
+    stopOnTerminationSignals: false,
+    validationRules: armor.validationRules,
+    plugins: [
+      ...(armor.plugins as ApolloServerPlugin<Context>[]),
+      metrics.apolloPlugin,
+      requestLogPlugin,
+      ApolloServerPluginLandingPageDisabled(),
+    ],
+    logger: {
+      debug: (m) => logger.debug(String(m)),
+      info: (m) => logger.debug(String(m)),
+      warn: (m) => logger.warn(String(m)),
+      error: (m) => logger.error(String(m)),
+    },
+  });
+  await apollo.start();
+  return apollo;
+}
+
+export interface GraphQLRouteDeps {
+  apollo: ApolloServer<Context>;
+  services: Services;
+  authenticate: Authenticate;
+  /** Largest request body accepted, in bytes. */
+  maxBodyBytes: number;
+}
+
+/** `/graphql` over HTTP: the body is capped before parsing, the token read before Apollo runs. */
+export function graphqlRoute({ apollo, services, authenticate, maxBodyBytes }: GraphQLRouteDeps): Route {
+  return async (req: IncomingMessage, res: ServerResponse, { url, log }: RequestScope) => {
+    let rawBody = '';
+    let context: Context;
+    try {
+      if (req.method === 'POST') rawBody = await readBody(req, maxBodyBytes);
+      const viewer = await authenticate(req.headers.authorization);
+      log.setBindings({ tenant: viewer.tenantId });
+      context = createContext(services, viewer, log);
+    } catch (e) {
+      if (e instanceof AppError) return sendError(res, e);
+      throw e;
+    }
+    let body: unknown = undefined;
+    const contentType = req.headers['content-type'] ?? '';
+    if (req.method === 'POST' && contentType.includes('application/json')) {
+      try {
+        body = rawBody === '' ? undefined : JSON.parse(rawBody);
+      } catch {
+        return sendError(res, badInput('request body is not valid JSON'));
+      }
+    } else if (req.method === 'POST') {
+      body = rawBody;
+    }
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const result = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+      context: async () => context,
+    });
+    for (const [key, value] of result.headers) res.setHeader(key, value);
+    res.statusCode = result.status ?? 200;
+    if (result.body.kind === 'complete') {
+      res.end(result.body.string);
+    } else {
+      for await (const chunk of result.body.asyncIterator) res.write(chunk);
+      res.end();
+    }
+  };
+}

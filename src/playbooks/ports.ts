@@ -1,0 +1,162 @@
+import type { AlertKind } from '../domain/alert.js';
+import type {
+  ClickAction,
+  DeliveryLocation,
+  DetectionVerdict,
+  IndicatorKind,
+  SignInResult,
+  SignInRisk,
+  Verdict,
+  ZapReason,
+} from '../domain/telemetry.js';
+
+/*
+ * The ports playbook steps see, one per source of evidence. WORKER-SAFE: plain data in and out — no
+ * ORM entities, no GraphQL, no pg — so a step runs as well against the in-memory fakes of its unit
+ * tests as against ports.orm.ts, the database-backed implementation the engine hands it. Every
+ * look-up is scoped to the investigation's tenant by the implementation, never by the step.
+ */
+
+/** The fields of a message steps reason about (no bodies: clusters can hold thousands). */
+export interface MessageFacts {
+  /** Internal id: what cluster members point at. */
+  id: string;
+  /** The id the message was ingested with. */
+  externalId: string;
+  recipient: string;
+  sender: string;
+  senderIp?: string;
+  subject: string;
+  urls: string[];
+  receivedAt: Date;
+  location: DeliveryLocation;
+  /** What the mail filter decided on arrival. */
+  verdict?: DetectionVerdict;
+  auth?: { spf?: string; dkim?: string; dmarc?: string };
+  zappedAt?: Date;
+  /** Ingestion's fingerprints (telemetry/fingerprint.ts): normalised URLs, their domains, attachment SHA-256s. */
+  urlKeys: string[];
+  domains: string[];
+  attachmentHashes: string[];
+  senderDomain: string;
+  subjectKey: string;
+}
+
+/** A message's content fingerprint: MinHash slots and the LSH band keys indexed for look-up. */
+export interface ContentFingerprint {
+  minhash: number[];
+  lshBands: string[];
+}
+
+export interface ZapFacts {
+  messageExternalId: string;
+  reason: ZapReason;
+}
+
+export interface ClickFacts {
+  /** The URL as the message carried it (not normalised). */
+  url: string;
+  user: string;
+  at: Date;
+  action: ClickAction;
+  messageExternalId?: string;
+}
+
+export interface InboxRuleFacts {
+  externalId: string;
+  mailbox: string;
+  name: string;
+  forwardTo?: string;
+  deleteMessages: boolean;
+  enabled: boolean;
+  createdAt: Date;
+  createdFromIp?: string;
+}
+
+/** Mail: messages and their fingerprints, zaps, Safe Links clicks, mailboxes' rules, the organisation's domains. */
+export interface MailPort {
+  /** A message by the id it was ingested with, with its content fingerprint. */
+  message(externalId: string): Promise<(MessageFacts & ContentFingerprint) | null>;
+  /** Messages whose subject and body are near-duplicates of `of` (MinHash similarity ≥ 0.5). */
+  similarTo(of: ContentFingerprint): Promise<MessageFacts[]>;
+  bySender(sender: string): Promise<MessageFacts[]>;
+  bySenderIpAndSubject(senderIp: string, subjectKey: string): Promise<MessageFacts[]>;
+  /** Messages carrying any of these normalised URLs. */
+  byUrlKeys(urlKeys: string[]): Promise<MessageFacts[]>;
+  byAttachmentHashes(sha256s: string[]): Promise<MessageFacts[]>;
+  /** Mail a user sent. */
+  sentBy(user: string): Promise<MessageFacts[]>;
+  /** Has this sender (or IP) mailed the organisation before `before`? */
+  seenBefore(where: { sender?: string; senderIp?: string }, before: Date): Promise<boolean>;
+  zapsOf(messageExternalIds: string[]): Promise<ZapFacts[]>;
+  /** Clicks on any of these URLs (raw, as the messages carried them) or on links of these messages. */
+  clicksOn(urls: string[], messageExternalIds: string[]): Promise<ClickFacts[]>;
+  inboxRules(mailboxes: string[]): Promise<InboxRuleFacts[]>;
+  /** The organisation's own mail domains: those of its mailboxes. */
+  internalDomains(): Promise<Set<string>>;
+}
+
+export interface IndicatorFacts {
+  externalId: string;
+  kind: IndicatorKind;
+  value: string;
+  verdict: Verdict;
+  campaign?: string;
+  source?: string;
+}
+
+/** Threat intelligence. */
+export interface IntelPort {
+  /** The indicators of this kind known for any of these values. */
+  indicators(kind: IndicatorKind, values: string[]): Promise<IndicatorFacts[]>;
+}
+
+export interface SignInFacts {
+  externalId: string;
+  user: string;
+  ip: string;
+  country?: string;
+  at: Date;
+  risk: SignInRisk;
+  result: SignInResult;
+}
+
+/** Identity: who signed in, from where. */
+export interface IdentityPort {
+  /** Sign-ins of these users at or after `after`. */
+  signIns(users: string[], after: Date): Promise<SignInFacts[]>;
+  /** Sign-ins of these users before `before`, to learn where they usually come from (a bounded sample). */
+  usualSignIns(users: string[], before: Date): Promise<SignInFacts[]>;
+}
+
+export interface FileSighting {
+  device: { externalId: string; name: string; user?: string; os?: string };
+  file: { sha256: string; path?: string };
+}
+
+/** Endpoint protection: the devices and the files seen on them. */
+export interface DevicesPort {
+  /** Every device file with one of these SHA-256s, with its device. */
+  filesSeen(sha256s: string[]): Promise<FileSighting[]>;
+}
+
+export interface AlertFacts {
+  kind: AlertKind;
+  messageExternalId?: string;
+  url?: string;
+  user?: string;
+}
+
+/** The alerts that start investigations. */
+export interface AlertsPort {
+  byId(id: string): Promise<AlertFacts | null>;
+}
+
+/** Everything the email and user-compromise playbooks' steps may look up: `ctx.mail`, `ctx.intel`, … */
+export interface PlaybookPorts {
+  mail: MailPort;
+  intel: IntelPort;
+  identity: IdentityPort;
+  devices: DevicesPort;
+  alerts: AlertsPort;
+}
