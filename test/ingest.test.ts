@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import { Readable } from 'node:stream';
 import { startTestApp, type TestApp } from './support/app.js';
+import { eventually } from './support/eventually.js';
 import { tenantId } from './support/fixtures.js';
 import type { IngestReport } from '../src/telemetry/ingest.service.js';
 import {
@@ -84,7 +85,9 @@ describe('authorization and protocol', () => {
     req.write('{"type":"message","id":"cut');
     await new Promise((r) => setTimeout(r, 200));
     req.destroy();
-    await until(() => t.log.some((l) => l.reqId === 'aborted-upload' && l.msg.startsWith('request aborted')));
+    await eventually('the aborted upload logged', () =>
+      t.log.some((l) => l.reqId === 'aborted-upload' && l.msg.startsWith('request aborted')),
+    );
     const lines = t.log.slice(before).filter((l) => l.reqId === 'aborted-upload');
     expect(lines.find((l) => l.msg.startsWith('request aborted'))).toMatchObject({
       level: 'info',
@@ -524,8 +527,3 @@ describe('fingerprints', () => {
     console.log(`fingerprintMessage: ${us.toFixed(1)} µs per ${body.split(/\s+/).length}-word message`);
   });
 });
-
-/** Wait for a condition the server reaches asynchronously; the test's own timeout bounds it. */
-async function until(condition: () => boolean) {
-  while (!condition()) await new Promise((r) => setTimeout(r, 20));
-}

@@ -1,4 +1,5 @@
 import { codes, gql, startTestApp, type TestApp } from './support/app.js';
+import { eventually } from './support/eventually.js';
 import { seedInvestigation } from './support/fixtures.js';
 import { BUILTIN_EXECUTORS } from '../src/actions/builtin.executor.js';
 import type { ExecutorRegistry } from '../src/actions/executor.js';
@@ -40,16 +41,6 @@ interface InvestigationRow {
 const sql = <T = Record<string, unknown>>(query: string, params: unknown[] = []) =>
   t.app.orm.em.fork().transactional((tx) => rawSql<T>(tx, query, params));
 
-async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 async function investigation(tenant: string, id: string): Promise<InvestigationRow> {
   const res = await gql(t.url, await admin(tenant), STATE, { id });
   expect(res.errors).toBeUndefined();
@@ -72,10 +63,14 @@ async function throttledTenant(tenant: string) {
 }
 
 const started = (tenant: string, id: string) =>
-  until(`investigation ${id} to leave the throttling queue`, async () => {
-    const row = await investigation(tenant, id);
-    return row.state !== 'QUEUED_BY_THROTTLING' && row.startedAt ? row : undefined;
-  });
+  eventually(
+    `investigation ${id} to leave the throttling queue`,
+    async () => {
+      const row = await investigation(tenant, id);
+      return row.state !== 'QUEUED_BY_THROTTLING' && row.startedAt ? row : undefined;
+    },
+    { timeoutMs: 60_000, intervalMs: 200 },
+  );
 
 beforeAll(async () => {
   t = await startTestApp({ env: { AIR_WORKERS: '2' } });
@@ -266,10 +261,14 @@ describe('one executor registry, given to bootstrap, for running and undoing', (
     const token = await plugged.token('plugged', Role.SECURITY_ADMIN);
     const res = await gql(plugged.url, token, APPROVE, { ids: actions.map((a) => a.id) });
     expect(res.errors).toBeUndefined();
-    const state = await until('the investigation to settle', async () => {
-      const s = (await investigation('plugged', inv.id)).state;
-      return s !== 'PENDING_ACTION' && s;
-    });
+    const state = await eventually(
+      'the investigation to settle',
+      async () => {
+        const s = (await investigation('plugged', inv.id)).state;
+        return s !== 'PENDING_ACTION' && s;
+      },
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
     expect(state).toBe('REMEDIATED');
     // Settled by the transaction that completed the last action, not later by the reconciliation sweep:
     // the REMEDIATED event was written in the same transaction as one of the COMPLETED events.
