@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { simpleParser } from 'mailparser';
 import { authResultsOf, firstAddress, headerStrings, senderIpOf, type AuthResults } from './mail/headers.js';
-import { urlsOf } from './mail/body.js';
+import { readBody, type MessageLink } from './mail/body.js';
 
 /** What a whole RFC 5322 message yields for the `email_messages` row (the `raw_message` record; `reportMessage(raw)`). */
 export interface ParsedRawMessage {
@@ -9,8 +9,13 @@ export interface ParsedRawMessage {
   returnPath?: string;
   senderIp?: string;
   subject: string;
+  /** The message's own text (mail/quotes.ts: what it quotes is in `quoted`). */
   body: string;
+  quoted: string;
+  /** Link targets, unwrapped (mail/links.ts). */
   urls: string[];
+  /** Each link with its display text and its wrapped form. */
+  links: MessageLink[];
   attachments: { name: string; sha256: string; size: number }[];
   auth?: AuthResults;
   internetMessageId?: string;
@@ -18,9 +23,10 @@ export interface ParsedRawMessage {
 
 /** Parse an RFC 5322 / MIME message with mailparser. Addresses are lower-cased. */
 export async function parseRawMessage(eml: string | Buffer): Promise<ParsedRawMessage> {
-  const parsed = await simpleParser(eml, { skipTextToHtml: true, skipImageLinks: true });
+  // skipHtmlToText: mail/body.ts converts every message's HTML itself (mailparser misses nested HTML).
+  const parsed = await simpleParser(eml, { skipTextToHtml: true, skipImageLinks: true, skipHtmlToText: true });
   const html = typeof parsed.html === 'string' ? parsed.html : undefined;
-  const body = parsed.text ?? '';
+  const { body, quoted, links, urls } = readBody(parsed.text, html);
   const sender = (firstAddress(parsed.from) ?? firstAddress(parsed.headers.get('sender')) ?? '').toLowerCase();
   const returnPath = firstAddress(parsed.headers.get('return-path'))?.toLowerCase();
   return {
@@ -29,7 +35,9 @@ export async function parseRawMessage(eml: string | Buffer): Promise<ParsedRawMe
     senderIp: senderIpOf(headerStrings(parsed.headers.get('received'))),
     subject: parsed.subject ?? '',
     body,
-    urls: urlsOf(body, html),
+    quoted,
+    urls,
+    links,
     attachments: parsed.attachments.map((a) => ({
       name: a.filename ?? 'attachment',
       sha256: createHash('sha256').update(a.content).digest('hex'),
