@@ -75,3 +75,8 @@ export function skeletonOf(host: string): string {
   const u = unicodeHost(host) || host.trim().toLowerCase();
   return unhomoglyph(u.normalize('NFD')).normalize('NFD').toLowerCase();
 }
+
+/** The values a DOMAIN indicator look-up searches for these hosts: each as given, and its {@link hostCandidates}. */
+export function domainIndicatorKeys(hosts: string[]): string[] {
+  return [...new Set(hosts.flatMap((h) => [h, ...hostCandidates(h)]))];
+}

@@ -63,8 +63,8 @@ const MEMBER_ORDER: Order = { key: 'id', direction: 'asc' };
 
 /**
  * A page of a cluster's messages, one statement for every cluster on the page. `locations` keeps only
- * messages that sit there (an action's `movedFrom`); `withBody` loads the lazy `body` in the same
- * statement, only when the client selects it.
+ * messages that sit there (an action's `movedFrom`); `withBody` loads the lazy `body` and `quoted` in
+ * the same statement, only when the client selects one of them.
  */
 export async function clusterMessages(
   ctx: Context,
@@ -73,7 +73,7 @@ export async function clusterMessages(
   opts: { withBody: boolean; locations?: DeliveryLocation[] },
 ): Promise<Connection<EmailMessage>> {
   const where = opts.locations ? { message: { location: { $in: opts.locations } } } : {};
-  const populate = opts.withBody ? ['message', 'message.body'] : ['message'];
+  const populate = opts.withBody ? ['message', 'message.body', 'message.quoted'] : ['message'];
   const members = await ctx.loaders.pageOf(EmailClusterMember, 'clusterId', MEMBER_ORDER, args, where, populate).load(clusterId);
   const edges = members.edges.map((edge) => ({ node: edge.node.message, cursor: edge.cursor }));
   return withEdges({ edges, pageInfo: members.pageInfo }, () => members.totalCount);

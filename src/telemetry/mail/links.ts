@@ -24,18 +24,16 @@ const MAX_URL = 8192;
 
 // Only http(s) links, and bare `www.` names; other schemes (mailto:, ftp:, protocol-relative) are not
 // what a reader clicks in mail, and bare domain names in prose ("Microsoft.com") are not links.
-const linkify = new LinkifyIt({ 'ftp:': null, '//': null, 'mailto:': null }).set({ fuzzyEmail: false, fuzzyIP: false, fuzzyLink: true });
+const linkify = new LinkifyIt({ fuzzyEmail: false, fuzzyIP: false, fuzzyLink: true, maxLength: MAX_URL });
 
 /** http(s) URLs written in text, in order. */
 export function urlsInText(text: string): string[] {
   if (!text || !(text.includes('http') || text.includes('www.') || text.includes('HTTP') || text.includes('WWW.'))) return [];
   const out: string[] = [];
   for (const m of linkify.match(text) ?? []) {
-    if (m.schema === '') {
-      if (/^www\./i.test(m.raw)) out.push(`http://${m.raw}`);
-    } else {
-      out.push(m.url);
-    }
+    const schema = m.schema.toLowerCase();
+    if (schema === 'http:' || schema === 'https:') out.push(m.url);
+    else if (schema === '' && /^www\./i.test(m.raw)) out.push(`http://${m.raw}`);
   }
   return out;
 }
