@@ -111,7 +111,8 @@ function unwrapOnce(url: string): string | undefined {
 }
 
 /** Cheap pre-check: every wrapper above has one of these in its host, so most links cost one regex test. */
-const MAYBE_WRAPPED = /safelinks|urldefense|google\.|facebook\.com|instagram\.com|youtube\.com|linkedin\.com|slack-redir|steamcommunity|cudasvc|trendmicro|bing\.com/i;
+const MAYBE_WRAPPED =
+  /safelinks|urldefense|google\.|facebook\.com|instagram\.com|youtube\.com|linkedin\.com|slack-redir|steamcommunity|cudasvc|trendmicro|bing\.com/i;
 
 /**
  * The URL a link leads to, through known wrappers and redirectors, to the end (at most {@link MAX_DEPTH}

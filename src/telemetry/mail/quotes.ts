@@ -31,7 +31,8 @@ const ATTRIBUTION_END = /\b(?:wrote|a écrit|schrieb|escribió|ha scritto|schree
 const SEPARATOR =
   /^\s*(?:-{2,}\s*(?:original message|forwarded message|message d'origine|ursprüngliche nachricht|mensaje original|messaggio originale|oorspronkelijk bericht|mensagem original)\s*-{2,}|begin forwarded message:)\s*$/i;
 const HEADER_FROM = /^\s*\*?(?:from|de|von|da|van|från|od)\s*:\*?\s*\S/i;
-const HEADER_OTHER = /^\s*\*?(?:sent|date|to|cc|subject|envoyé|à|objet|gesendet|an|betreff|enviado|para|asunto|inviato|a|oggetto|verzonden|aan|onderwerp|assunto|skickat|till|ämne|data|temat)\s*:\*?/i;
+const HEADER_OTHER =
+  /^\s*\*?(?:sent|date|to|cc|subject|envoyé|à|objet|gesendet|an|betreff|enviado|para|asunto|inviato|a|oggetto|verzonden|aan|onderwerp|assunto|skickat|till|ämne|data|temat)\s*:\*?/i;
 /** Outlook's plain-text rule above its header block, and underscores or dashes alone on a line. */
 const RULE_LINE = /^\s*(?:_{8,}|-{8,})\s*$/;
 
@@ -103,12 +104,12 @@ export function splitQuoted(text: string): SplitText {
     }
     if (restQuotedFrom(lines, i)) {
       rest = true;
-      // Outlook's rule line just above the header block belongs to the quote.
-      while (own.length && (RULE_LINE.test(own[own.length - 1]!) || own[own.length - 1]!.trim() === '')) own.pop();
       quoted.push(line);
       continue;
     }
     own.push(line);
   }
+  // A rule (Outlook's `<hr>` or underscores) left at the end of the own text separated it from the quote.
+  if (quoted.length) while (own.length && (RULE_LINE.test(own[own.length - 1]!) || own[own.length - 1]!.trim() === '')) own.pop();
   return { own: tidy(own), quoted: tidy(quoted) };
 }
