@@ -27,7 +27,14 @@ export interface MessageBody {
 }
 
 const WORD = /[\p{L}\p{N}]+/gu;
-const wordCount = (s: string) => (s ? (s.match(WORD)?.length ?? 0) : 0);
+/** Words in `s`, counting no further than `limit` (the comparison below needs no more). */
+function wordCount(s: string, limit = Infinity): number {
+  let n = 0;
+  WORD.lastIndex = 0;
+  while (n < limit && WORD.exec(s)) n++;
+  WORD.lastIndex = 0;
+  return n;
+}
 // eslint-disable-next-line no-control-regex -- html.ts's quote markers are control characters on purpose
 const MARKERS = /[\u0001-\u0003]/g;
 
@@ -40,8 +47,9 @@ export function readBody(text: string | undefined, html: string | undefined): Me
   const plain = text ? text.replace(MARKERS, '') : '';
   const converted = html ? readHtml(html) : undefined;
   const htmlText = converted?.text ?? '';
-  const plainWords = wordCount(plain);
-  const useHtml = converted !== undefined && (plainWords === 0 || plainWords * 2 < wordCount(htmlText.replace(MARKERS, ' ')));
+  const plainWords = wordCount(plain, 10_000);
+  const useHtml =
+    converted !== undefined && (plainWords === 0 || plainWords * 2 < wordCount(htmlText.replace(MARKERS, ' '), plainWords * 2 + 1));
   const { own, quoted } = splitQuoted(useHtml ? htmlText : plain);
   const links = linksOf(converted?.links ?? [], [plain, htmlText.replace(MARKERS, '\n')]);
   return { body: own, quoted, links, urls: targetsOf(links) };

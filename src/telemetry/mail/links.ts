@@ -26,14 +26,22 @@ const MAX_URL = 8192;
 // what a reader clicks in mail, and bare domain names in prose ("Microsoft.com") are not links.
 const linkify = new LinkifyIt({ fuzzyEmail: false, fuzzyIP: false, fuzzyLink: true, maxLength: MAX_URL });
 
-/** http(s) URLs written in text, in order. */
+const MAY_HOLD_LINK = /https?:|www\./i;
+
+/**
+ * http(s) URLs written in text, in order. linkify-it scans only the lines that may hold one (a link
+ * never spans lines): scanning whole converted HTML bodies cost 0.2 ms a message, most of the budget.
+ */
 export function urlsInText(text: string): string[] {
-  if (!text || !(text.includes('http') || text.includes('www.') || text.includes('HTTP') || text.includes('WWW.'))) return [];
+  if (!text || !MAY_HOLD_LINK.test(text)) return [];
   const out: string[] = [];
-  for (const m of linkify.match(text) ?? []) {
-    const schema = m.schema.toLowerCase();
-    if (schema === 'http:' || schema === 'https:') out.push(m.url);
-    else if (schema === '' && /^www\./i.test(m.raw)) out.push(`http://${m.raw}`);
+  for (const line of text.split('\n')) {
+    if (!MAY_HOLD_LINK.test(line)) continue;
+    for (const m of linkify.match(line) ?? []) {
+      const schema = m.schema.toLowerCase();
+      if (schema === 'http:' || schema === 'https:') out.push(m.url);
+      else if (schema === '' && /^www\./i.test(m.raw)) out.push(`http://${m.raw}`);
+    }
   }
   return out;
 }
