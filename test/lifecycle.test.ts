@@ -209,10 +209,10 @@ describe('alerts: one table of defaults for both entry paths; raiseAlert idempot
       investigationId: receipt.investigationId,
       merged: true,
     });
-    const [{ n }] = await sql<{ n: number }>(
+    const rows = await sql<{ n: number }>(
       `select count(*)::int n from alerts a join tenants t on t.id = a.tenant_id where t.name = 'alerts-2' and a.external_id = 'early-report'`,
     );
-    expect(n).toBe(1);
+    expect(rows).toEqual([{ n: 1 }]);
   });
 });
 
