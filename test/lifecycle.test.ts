@@ -48,6 +48,16 @@ async function investigation(tenant: string, id: string): Promise<InvestigationR
   return (res.data as { investigation: InvestigationRow }).investigation;
 }
 
+/** POST records to /ingest with a SERVICE token; the report. */
+async function ingestAs(token: string, records: object[]) {
+  const res = await fetch(t.url.replace(/\/graphql$/, '/ingest'), {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' },
+    body: records.map((r) => JSON.stringify(r)).join('\n'),
+  });
+  return (await res.json()) as { stored: number; failed: number; errors: { line: number; id: string; message: string }[] };
+}
+
 async function raise(tenant: string, input: Record<string, unknown>, token?: string) {
   return gql(t.url, token ?? (await admin(tenant)), RAISE, { input });
 }
@@ -156,12 +166,7 @@ describe('alerts: one table of defaults for both entry paths; raiseAlert idempot
       { type: 'alert', id: 'no-url', kind: 'URL_VERDICT_CHANGE', at: new Date().toISOString() },
       { type: 'alert', id: 'with-url', kind: 'URL_VERDICT_CHANGE', at: new Date().toISOString(), url: 'https://bad.example/x' },
     ];
-    const res = await fetch(t.url.replace(/\/graphql$/, '/ingest'), {
-      method: 'POST',
-      headers: { authorization: `Bearer ${service}`, 'content-type': 'application/x-ndjson' },
-      body: lines.map((l) => JSON.stringify(l)).join('\n'),
-    });
-    const report = (await res.json()) as { stored: number; failed: number; errors: { line: number; id: string; message: string }[] };
+    const report = await ingestAs(service, lines);
     expect(report.failed).toBe(1);
     expect(report.errors[0]).toMatchObject({ line: 1, id: 'no-url' });
     expect(report.errors[0]!.message).toMatch(/url/);
@@ -177,14 +182,10 @@ describe('alerts: one table of defaults for both entry paths; raiseAlert idempot
 
   test('raiseAlert with the id of an alert /ingest stored (its message not yet there) routes it, then answers the same', async () => {
     const service = await t.token('alerts-2', Role.SERVICE);
-    const ingest = (records: object[]) =>
-      fetch(t.url.replace(/\/graphql$/, '/ingest'), {
-        method: 'POST',
-        headers: { authorization: `Bearer ${service}`, 'content-type': 'application/x-ndjson' },
-        body: records.map((r) => JSON.stringify(r)).join('\n'),
-      }).then((r) => r.json() as Promise<{ failed: number }>);
     const at = new Date().toISOString();
-    expect((await ingest([{ type: 'alert', id: 'early-report', kind: 'USER_REPORTED', at, messageId: 'late-message' }])).failed).toBe(0);
+    expect(
+      (await ingestAs(service, [{ type: 'alert', id: 'early-report', kind: 'USER_REPORTED', at, messageId: 'late-message' }])).failed,
+    ).toBe(0);
     const input = { id: 'early-report', kind: 'USER_REPORTED', messageId: 'late-message', user: 'reporter@alerts-2.example' };
     // The message is still missing: a clear refusal, not "Unexpected error." from a duplicate insert.
     const early = await raise('alerts-2', input, service);
@@ -199,7 +200,7 @@ describe('alerts: one table of defaults for both entry paths; raiseAlert idempot
       receivedAt: at,
       location: 'INBOX',
     };
-    expect((await ingest([message])).failed).toBe(0);
+    expect((await ingestAs(service, [message])).failed).toBe(0);
     const first = await raise('alerts-2', input, service);
     expect(first.errors).toBeUndefined();
     const receipt = (first.data as { raiseAlert: Receipt }).raiseAlert;
@@ -220,14 +221,10 @@ describe('alerts: one table of defaults for both entry paths; raiseAlert idempot
 describe('an alert that arrives before its message', () => {
   test('waits, and starts its playbook once the message is ingested (the lifecycle sweep routes it)', async () => {
     const service = await t.token('early-alerts', Role.SERVICE);
-    const ingest = (records: object[]) =>
-      fetch(t.url.replace(/\/graphql$/, '/ingest'), {
-        method: 'POST',
-        headers: { authorization: `Bearer ${service}`, 'content-type': 'application/x-ndjson' },
-        body: records.map((r) => JSON.stringify(r)).join('\n'),
-      }).then((r) => r.json() as Promise<{ failed: number }>);
     const at = new Date().toISOString();
-    expect((await ingest([{ type: 'alert', id: 'zap-first', kind: 'PHISH_ZAPPED', at, messageId: 'zapped-later' }])).failed).toBe(0);
+    expect(
+      (await ingestAs(service, [{ type: 'alert', id: 'zap-first', kind: 'PHISH_ZAPPED', at, messageId: 'zapped-later' }])).failed,
+    ).toBe(0);
     const waiting = () =>
       sql<{ investigation_id: string | null }>(
         `select a.investigation_id from alerts a join tenants t on t.id = a.tenant_id where t.name = 'early-alerts' and a.external_id = 'zap-first'`,
@@ -246,7 +243,7 @@ describe('an alert that arrives before its message', () => {
       receivedAt: at,
       location: 'QUARANTINE',
     };
-    expect((await ingest([message])).failed).toBe(0);
+    expect((await ingestAs(service, [message])).failed).toBe(0);
     // The sweep's work, run now instead of at the next minute.
     expect(await routeWaitingAlerts(t.app.orm, t.app.queue)).toBeGreaterThanOrEqual(1);
     const [row] = await waiting();
