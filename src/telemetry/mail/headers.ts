@@ -87,11 +87,7 @@ export interface SenderIdentity {
  * envelope sender). Phishing often breaks From (a display name alone, `<>`, a domain typed with a comma)
  * while the other two still name the sending account; only a message with none of the three has no sender.
  */
-export function senderOf(headers: {
-  from?: AddressObject;
-  sender?: HeaderValue;
-  returnPath?: HeaderValue;
-}): SenderIdentity | undefined {
+export function senderOf(headers: { from?: AddressObject; sender?: HeaderValue; returnPath?: HeaderValue }): SenderIdentity | undefined {
   const candidates: [SenderSource, HeaderValue | AddressObject | undefined][] = [
     [SenderSource.FROM, headers.from],
     [SenderSource.SENDER, headers.sender],
