@@ -6,6 +6,7 @@ import type { ExecutorRegistry } from '../src/actions/executor.js';
 import { expirePendingActions } from '../src/actions/expiry.service.js';
 import { reconcile, settleInvestigations } from '../src/investigations/lifecycle.service.js';
 import { tenantEntityManager } from '../src/context.js';
+import { routeWaitingAlerts } from '../src/investigations/intake.service.js';
 import { Role } from '../src/domain/role.js';
 import { sql as rawSql } from '../src/db/sql.js';
 
@@ -209,10 +210,48 @@ describe('alerts: one table of defaults for both entry paths; raiseAlert idempot
       investigationId: receipt.investigationId,
       merged: true,
     });
-    const [{ n }] = await sql<{ n: number }>(
+    const rows = await sql<{ n: number }>(
       `select count(*)::int n from alerts a join tenants t on t.id = a.tenant_id where t.name = 'alerts-2' and a.external_id = 'early-report'`,
     );
-    expect(n).toBe(1);
+    expect(rows).toEqual([{ n: 1 }]);
+  });
+});
+
+describe('an alert that arrives before its message', () => {
+  test('waits, and starts its playbook once the message is ingested (the lifecycle sweep routes it)', async () => {
+    const service = await t.token('early-alerts', Role.SERVICE);
+    const ingest = (records: object[]) =>
+      fetch(t.url.replace(/\/graphql$/, '/ingest'), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${service}`, 'content-type': 'application/x-ndjson' },
+        body: records.map((r) => JSON.stringify(r)).join('\n'),
+      }).then((r) => r.json() as Promise<{ failed: number }>);
+    const at = new Date().toISOString();
+    expect((await ingest([{ type: 'alert', id: 'zap-first', kind: 'PHISH_ZAPPED', at, messageId: 'zapped-later' }])).failed).toBe(0);
+    const waiting = () =>
+      sql<{ investigation_id: string | null }>(
+        `select a.investigation_id from alerts a join tenants t on t.id = a.tenant_id where t.name = 'early-alerts' and a.external_id = 'zap-first'`,
+      );
+    expect((await waiting())[0]?.investigation_id).toBeNull();
+    // Nothing to route while the message is missing.
+    await routeWaitingAlerts(t.app.orm, t.app.queue);
+    expect((await waiting())[0]?.investigation_id).toBeNull();
+    const message = {
+      type: 'message',
+      id: 'zapped-later',
+      recipient: 'someone@early-alerts.example',
+      sender: 'billing@elsewhere.example',
+      subject: 'Your invoice',
+      body: 'Open the attachment.',
+      receivedAt: at,
+      location: 'QUARANTINE',
+    };
+    expect((await ingest([message])).failed).toBe(0);
+    // The sweep's work, run now instead of at the next minute.
+    expect(await routeWaitingAlerts(t.app.orm, t.app.queue)).toBeGreaterThanOrEqual(1);
+    const [row] = await waiting();
+    expect(row?.investigation_id).toBeTruthy();
+    expect((await investigation('early-alerts', row!.investigation_id!)).state).not.toBe('FAILED');
   });
 });
 
