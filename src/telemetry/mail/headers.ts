@@ -311,7 +311,9 @@ export function senderIpOf(fields: readonly HeaderField[], receiver = receiverAu
       .map((f) => receivedFromIp(f.value))
       .filter((ip): ip is string => ip !== undefined);
   // Hops above the receiver's results are the organisation's own relays (Exchange Online's carry public
-  // IPv6 addresses of Microsoft's): never read, even when nothing below them names an IP.
-  candidates.push(...hops(Number.isFinite(entry) ? entry : 0));
+  // IPv6 addresses of Microsoft's): not read while any Received stands below the results. A receiver that
+  // appends its results under every Received (some milters do) leaves none below: then all hops are read.
+  const below = Number.isFinite(entry) && fields.slice(entry).some((f) => f.name === 'received');
+  candidates.push(...hops(below ? entry : 0));
   return candidates.find((ip) => !isInternalIp(ip)) ?? candidates[0];
 }
