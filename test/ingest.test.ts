@@ -349,6 +349,7 @@ describe('records', () => {
       'Received: from relay.evil.example (relay.evil.example [203.0.113.7]) by mail.contoso.com (Postfix) with ESMTPS id 4F; Fri, 20 Nov 2026 09:00:01 +0000',
       'Received: from [192.168.1.10] (unknown [192.168.1.10]) by relay.evil.example; Fri, 20 Nov 2026 09:00:00 +0000',
       'Authentication-Results: mx.contoso.com; spf=fail smtp.mailfrom=evil.example; dkim=none; dmarc=fail action=quarantine header.from=contoso-payroll.example',
+      'X-Spam-Status: Yes, score=9.1 required=5.0 tests=DMARC_REJECT',
       'Return-Path: <Bounce@Evil.Example>',
       'From: "Payroll" <Payroll@Contoso-Payroll.Example>',
       'To: alice@contoso.com',
@@ -399,6 +400,8 @@ describe('records', () => {
       attachments: [{ name: 'statement.pdf', sha256: sha, size: pdf.length }],
       attachment_hashes: [sha],
       sender_domain: 'contoso-payroll.example',
+      sender_source: 'FROM',
+      upstream: [{ source: 'SPAMASSASSIN', verdict: 'SPAM', score: 9.1, threshold: 5, raw: { status: 'Yes' } }],
     });
     expect(m!.body).toMatch(/Please review your statement/);
     expect([...(m!.urls as string[])].sort()).toEqual([
