@@ -47,6 +47,7 @@ export const READABLE_TYPES = [
   'Attachment',
   'AuthenticationResults',
   'MessageLink',
+  'UpstreamFilterResult',
   'LogStep',
   'Alert',
   'AlertConnection',

@@ -78,6 +78,8 @@ export const MESSAGE_COLUMNS = [
   col('attachment_hashes', 'text', 'text[]'),
   col('sender_domain'),
   col('subject_key'),
+  col('sender_source', 'text', 'sender_source'),
+  col('upstream', 'jsonb'),
   col('quoted'),
   col('links', 'jsonb'),
 ];
@@ -106,6 +108,8 @@ export function messageRow(m: {
   auth?: object;
   direction?: string;
   internetMessageId?: string;
+  senderSource?: string;
+  upstream?: readonly { raw?: Record<string, string> }[];
 }): unknown[] {
   const { own: body, quoted } = m.quoted === undefined ? splitQuoted(m.body) : { own: m.body, quoted: m.quoted };
   const links = m.links ?? linksOfUrls(m.urls ?? []);
@@ -134,6 +138,8 @@ export function messageRow(m: {
     pgTextArray(fp.attachmentHashes),
     fp.senderDomain,
     fp.subjectKey,
+    m.senderSource ?? null,
+    JSON.stringify(m.upstream?.map((u) => (u.raw ? u : { ...u, raw: {} })) ?? []),
     quoted,
     JSON.stringify(links),
   ];
@@ -285,7 +291,7 @@ export async function parseLines({ lines, maxLineBytes }: ParseTask): Promise<Pa
     if (record.type === 'raw_message') {
       try {
         const parsed = await parseRawMessage(record.eml as string);
-        if (!parsed.sender) throw new RecordError('raw_message.eml has no From or Sender address');
+        if (!parsed.sender) throw new RecordError('raw_message.eml names no sender address in From, Sender or Return-Path');
         const values = messageRow({
           ...parsed,
           recipient: record.recipient as string,

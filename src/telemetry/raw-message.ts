@@ -1,11 +1,17 @@
 import { createHash } from 'node:crypto';
 import { simpleParser } from 'mailparser';
-import { authResultsOf, firstAddress, headerStrings, senderIpOf, type AuthResults } from './mail/headers.js';
+import type { SenderSource } from '../domain/telemetry.js';
+import type { UpstreamVerdictFacts } from '../domain/upstream.js';
+import { firstAddress, headerFieldsOf, receiverAuthenticationOf, senderIpOf, senderOf, type AuthResults } from './mail/headers.js';
+import { upstreamVerdictsOf } from './mail/upstream.js';
 import { readBody, type MessageLink } from './mail/body.js';
 
 /** What a whole RFC 5322 message yields for the `email_messages` row (the `raw_message` record; `reportMessage(raw)`). */
 export interface ParsedRawMessage {
+  /** The sender address, lower-cased; empty when no header names one (the record is then refused). */
   sender: string;
+  /** Which header the sender came from (From, else Sender, else Return-Path). */
+  senderSource?: SenderSource;
   returnPath?: string;
   senderIp?: string;
   subject: string;
@@ -18,6 +24,8 @@ export interface ParsedRawMessage {
   links: MessageLink[];
   attachments: { name: string; sha256: string; size: number }[];
   auth?: AuthResults;
+  /** The receiving service's own verdicts (Microsoft 365, SpamAssassin, rspamd), one per filter. */
+  upstream: UpstreamVerdictFacts[];
   internetMessageId?: string;
 }
 
@@ -27,12 +35,15 @@ export async function parseRawMessage(eml: string | Buffer): Promise<ParsedRawMe
   const parsed = await simpleParser(eml, { skipTextToHtml: true, skipImageLinks: true, skipHtmlToText: true });
   const html = typeof parsed.html === 'string' ? parsed.html : undefined;
   const { body, quoted, links, urls } = readBody(parsed.text, html);
-  const sender = (firstAddress(parsed.from) ?? firstAddress(parsed.headers.get('sender')) ?? '').toLowerCase();
-  const returnPath = firstAddress(parsed.headers.get('return-path'))?.toLowerCase();
+  const fields = headerFieldsOf(parsed.headerLines);
+  const returnPath = parsed.headers.get('return-path');
+  const identity = senderOf({ from: parsed.from, sender: parsed.headers.get('sender'), returnPath });
+  const receiver = receiverAuthenticationOf(fields);
   return {
-    sender,
-    returnPath,
-    senderIp: senderIpOf(headerStrings(parsed.headers.get('received'))),
+    sender: identity?.address ?? '',
+    ...(identity ? { senderSource: identity.source } : {}),
+    returnPath: firstAddress(returnPath),
+    senderIp: senderIpOf(fields, receiver),
     subject: parsed.subject ?? '',
     body,
     quoted,
@@ -43,7 +54,8 @@ export async function parseRawMessage(eml: string | Buffer): Promise<ParsedRawMe
       sha256: createHash('sha256').update(a.content).digest('hex'),
       size: a.content.length,
     })),
-    auth: authResultsOf(headerStrings(parsed.headers.get('authentication-results'))),
+    auth: receiver?.auth,
+    upstream: upstreamVerdictsOf(fields),
     internetMessageId: parsed.messageId,
   };
 }
