@@ -43,8 +43,8 @@ export interface Config {
     /**
      * Highest query cost accepted (src/common/query-cost.ts: about one point per value returned). The
      * investigation page with every tab and `__typename` everywhere costs 25,858 at 50 items a tab (16,828
-     * at the default 20; its graph alone, 500 nodes and 2,000 edges, is 13,000); nested default pages of
-     * messages under 100 investigations cost over 200,000. @default 50000
+     * at the default 20; its graph alone, 500 nodes and 2,000 edges, is 13,000); message bodies in nested
+     * default pages (20 investigations × 20 clusters × 20 messages) cost over 100,000. @default 50000
      */
     readonly maxCost: number;
     /** @default 2000 */

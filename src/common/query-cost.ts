@@ -1,11 +1,4 @@
-import {
-  getNamedType,
-  getNullableType,
-  GraphQLError,
-  isListType,
-  type DocumentNode,
-  type GraphQLSchema,
-} from 'graphql';
+import { getNamedType, getNullableType, GraphQLError, isListType, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { createRequire } from 'node:module';
 import type { ComplexityEstimator } from 'graphql-query-complexity';
 import { AppError, badInput, ErrorCode } from '../errors.js';

@@ -49,7 +49,10 @@ function costLimitPlugin(maxCost: number): ApolloServerPlugin<Context> {
         async didResolveOperation({ schema, document, operationName, request }) {
           const refusal = costRefusal({ schema, document, operationName, variables: request.variables }, maxCost);
           if (refusal) {
-            throw new GraphQLError(refusal.message, { originalError: refusal, extensions: { ...refusal.extensions, http: { status: 400 } } });
+            throw new GraphQLError(refusal.message, {
+              originalError: refusal,
+              extensions: { ...refusal.extensions, http: { status: 400 } },
+            });
           }
         },
       };

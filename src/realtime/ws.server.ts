@@ -231,7 +231,10 @@ export function attachGraphQLWs(deps: GraphQLWsDeps): GraphQLWsServer {
         if (errors.length) return errors.map(requestError);
         const operation = getOperationAST(document, payload.operationName);
         if (!operation) return [requestError(new GraphQLError('Unable to identify the operation: name one with operationName'))];
-        const tooCostly = costRefusal({ schema, document, operationName: payload.operationName, variables: payload.variables }, limits.maxCost);
+        const tooCostly = costRefusal(
+          { schema, document, operationName: payload.operationName, variables: payload.variables },
+          limits.maxCost,
+        );
         if (tooCostly) return [tooCostly];
         if (operation.operation === 'subscription' && !hasAnyRole(viewer, READ_ROLES)) {
           return [forbidden('Watching investigations needs a security role')];
