@@ -10,14 +10,19 @@ import { EmailCluster, EmailClusterMember } from './email-cluster.entity.js';
 import { LogStep } from './log-step.entity.js';
 import { EntityKind, Phase } from '../domain/investigation.js';
 import type { DeliveryLocation } from '../domain/telemetry.js';
-import type { EntitiesArgs, InvestigationFilter, InvestigationGraph, InvestigationTimings } from './investigation.types.js';
+import {
+  GRAPH_EDGE_LIMIT,
+  GRAPH_NODE_LIMIT,
+  type EntitiesArgs,
+  type InvestigationFilter,
+  type InvestigationGraph,
+  type InvestigationTimings,
+} from './investigation.types.js';
 
 /** Newest first, as the main investigation page shows them. */
 export const INVESTIGATION_ORDER: Order = { key: 'createdAt', direction: 'desc', isDate: true };
 const CREATION_ORDER: Order = { key: 'createdAt', direction: 'asc', isDate: true };
 const STEP_ORDER: Order = { key: 'seq', direction: 'asc' };
-/** Past this many nodes the graph page points to the entity tabs instead of drawing everything. */
-export const GRAPH_NODE_LIMIT = 500;
 
 export function investigationWhere(filter: InvestigationFilter | undefined): Record<string, unknown> {
   const where: Record<string, unknown> = {};
@@ -103,7 +108,7 @@ export async function graphOf(ctx: Context, investigationId: string): Promise<In
   const [entities, clusters, edges] = await Promise.all([
     ctx.em.find(InvestigatedEntity, { investigationId }, { orderBy: { createdAt: 'asc', id: 'asc' }, limit: GRAPH_NODE_LIMIT + 1 }),
     ctx.em.find(EmailCluster, { investigationId }, { orderBy: { createdAt: 'asc', id: 'asc' }, limit: GRAPH_NODE_LIMIT + 1 }),
-    ctx.em.find(GraphEdge, { investigationId }, { limit: GRAPH_NODE_LIMIT * 4 }),
+    ctx.em.find(GraphEdge, { investigationId }, { limit: GRAPH_EDGE_LIMIT }),
   ]);
   const nodes = [
     ...clusters.map((c) => ({ id: c.id, kind: EntityKind.EMAIL_CLUSTER, label: c.name, verdict: c.verdict })),
