@@ -2,7 +2,16 @@ import { createHash } from 'node:crypto';
 import { simpleParser } from 'mailparser';
 import type { SenderSource } from '../domain/telemetry.js';
 import type { UpstreamVerdictFacts } from '../domain/upstream.js';
-import { firstAddress, headerFieldsOf, receiverAuthenticationOf, senderIpOf, senderOf, type AuthResults } from './mail/headers.js';
+import {
+  decodeWords,
+  firstAddress,
+  headerFieldsOf,
+  receiverAuthenticationOf,
+  senderIpOf,
+  senderOf,
+  valuesOf,
+  type AuthResults,
+} from './mail/headers.js';
 import { upstreamVerdictsOf } from './mail/upstream.js';
 import { readBody, type MessageLink } from './mail/body.js';
 
@@ -37,7 +46,8 @@ export async function parseRawMessage(eml: string | Buffer): Promise<ParsedRawMe
   const { body, quoted, links, urls } = readBody(parsed.text, html);
   const fields = headerFieldsOf(parsed.headerLines);
   const returnPath = parsed.headers.get('return-path');
-  const identity = senderOf({ from: parsed.from, sender: parsed.headers.get('sender'), returnPath });
+  const raw = { from: decodeWords(valuesOf(fields, 'from')[0] ?? ''), sender: decodeWords(valuesOf(fields, 'sender')[0] ?? '') };
+  const identity = senderOf({ from: parsed.from, sender: parsed.headers.get('sender'), returnPath, raw });
   const receiver = receiverAuthenticationOf(fields);
   return {
     sender: identity?.address ?? '',
