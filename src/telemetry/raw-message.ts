@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { simpleParser } from 'mailparser';
+import { simpleParser, type Attachment } from 'mailparser';
 import type { SenderSource } from '../domain/telemetry.js';
 import type { UpstreamVerdictFacts } from '../domain/upstream.js';
 import {
@@ -42,8 +42,12 @@ export interface ParsedRawMessage {
 export async function parseRawMessage(eml: string | Buffer): Promise<ParsedRawMessage> {
   // skipHtmlToText: mail/body.ts converts every message's HTML itself (mailparser misses nested HTML).
   const parsed = await simpleParser(eml, { skipTextToHtml: true, skipImageLinks: true, skipHtmlToText: true });
-  const html = typeof parsed.html === 'string' ? parsed.html : undefined;
-  const { body, quoted, links, urls } = readBody(parsed.text, html);
+  const [misdeclared, files] = partitionParts(parsed.attachments);
+  const strayHtml = misdeclared.filter((p) => p.html).map((p) => p.text);
+  const strayText = misdeclared.filter((p) => !p.html).map((p) => p.text);
+  const html = [typeof parsed.html === 'string' ? parsed.html : '', ...strayHtml].filter(Boolean).join('\n') || undefined;
+  const text = [parsed.text ?? '', ...strayText].filter(Boolean).join('\n\n') || undefined;
+  const { body, quoted, links, urls } = readBody(text, html);
   const fields = headerFieldsOf(parsed.headerLines);
   const returnPath = parsed.headers.get('return-path');
   const raw = { from: decodeWords(valuesOf(fields, 'from')[0] ?? ''), sender: decodeWords(valuesOf(fields, 'sender')[0] ?? '') };
@@ -59,7 +63,7 @@ export async function parseRawMessage(eml: string | Buffer): Promise<ParsedRawMe
     quoted,
     urls,
     links,
-    attachments: parsed.attachments.map((a) => ({
+    attachments: files.map((a) => ({
       name: a.filename ?? 'attachment',
       sha256: createHash('sha256').update(a.content).digest('hex'),
       size: a.content.length,
@@ -68,4 +72,35 @@ export async function parseRawMessage(eml: string | Buffer): Promise<ParsedRawMe
     upstream: upstreamVerdictsOf(fields),
     internetMessageId: parsed.messageId,
   };
+}
+
+/**
+ * mailparser's attachments, split into the body parts it could not recognise and the real files. Phishing
+ * kits write broken part headers (`Content-Type: text; charset=…`, `text/html charset=…` without the `;`)
+ * that make a message's only body an "attachment": a text-typed part without a file name that is not
+ * marked `attachment` is the body. An empty part is no file at all (every empty part has the same SHA-256,
+ * which would join unrelated mail on "same attachment"), so it is dropped.
+ */
+function partitionParts(parts: Attachment[]): [{ text: string; html: boolean }[], Attachment[]] {
+  const body: { text: string; html: boolean }[] = [];
+  const files: Attachment[] = [];
+  for (const part of parts) {
+    if (part.content.length === 0) continue;
+    if (!part.filename && part.contentDisposition !== 'attachment' && /^text(\/|\s|;|$)/i.test(part.contentType)) {
+      const header = part.headers.get('content-type') as { params?: { charset?: string } } | undefined;
+      const charset = header?.params?.charset ?? /charset\s*=\s*["']?([\w.:-]+)/i.exec(part.contentType)?.[1];
+      const text = decodeText(part.content, charset);
+      body.push({ text, html: /^text\/html/i.test(part.contentType) || /<(html|body|div|p|table|a)\b/i.test(text) });
+    } else files.push(part);
+  }
+  return [body, files];
+}
+
+/** Bytes in a named charset (WHATWG names: utf-8, windows-1252, iso-8859-x, …); UTF-8 when the name is unknown. */
+function decodeText(bytes: Buffer, charset = 'utf-8'): string {
+  try {
+    return new TextDecoder(charset).decode(bytes);
+  } catch {
+    return bytes.toString('utf8');
+  }
 }

@@ -19,6 +19,46 @@ const ANNOUNCEMENT =
   'completion rates for their teams every Monday morning until the deadline has passed.';
 
 describe('message bodies', () => {
+  it('reads a body part whose Content-Type is broken (`text` alone, a missing `;`) as the body, not as a file', async () => {
+    for (const contentType of ['Content-Type: text; charset=utf-8', 'Content-Type: text/html charset=windows-1252']) {
+      const m = await parseRawMessage(eml(contentType, `<html><body><p>${ANNOUNCEMENT}</p></body></html>`));
+      expect({ contentType, attachments: m.attachments, starts: m.body.slice(0, 31) }).toEqual({
+        contentType,
+        attachments: [],
+        starts: 'All staff are asked to complete',
+      });
+    }
+  });
+
+  it('keeps no empty part as an attachment (every empty file has the same SHA-256)', async () => {
+    const m = await parseRawMessage(
+      eml(
+        'Content-Type: multipart/mixed; boundary="b"',
+        [
+          '--b',
+          'Content-Type: text/plain',
+          '',
+          ANNOUNCEMENT,
+          '--b',
+          'Content-Type: application/pdf; name="invoice.pdf"',
+          'Content-Disposition: attachment; filename="invoice.pdf"',
+          'Content-Transfer-Encoding: base64',
+          '',
+          '',
+          '--b',
+          'Content-Type: application/pdf; name="receipt.pdf"',
+          'Content-Disposition: attachment; filename="receipt.pdf"',
+          'Content-Transfer-Encoding: base64',
+          '',
+          'JVBERi0xLjQK',
+          '--b--',
+          '',
+        ].join('\n'),
+      ),
+    );
+    expect(m.attachments.map((a) => [a.name, a.size])).toEqual([['receipt.pdf', 9]]);
+  });
+
   it('reads the text of an HTML-only message', async () => {
     const m = await parseRawMessage(
       eml(
