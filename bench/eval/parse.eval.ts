@@ -5,9 +5,10 @@
  * How well AIR reads real mail, and how fast and in how much memory it ingests it:
  * 1. reference.py (Python's standard `email` package, the intended rules written independently)
  *    extracts the fields from every file's bytes (untimed);
- * 2. AIR starts through bootstrap() on a fresh embedded PostgreSQL (AIR_WORKERS=0, AIR_DEMO=0) and every
- *    file goes through `POST /ingest` as a `raw_message` with `emlBase64` (timed: messages/s; the
- *    process's RSS sampled every 50 ms: server, parser threads and this small streaming client);
+ * 2. AIR starts through bootstrap() on a fresh embedded PostgreSQL (AIR_WORKERS=0, AIR_DEMO=0) in a child
+ *    process (air-node.ts) and every file goes through `POST /ingest` as a `raw_message` with `emlBase64`
+ *    (timed: messages/s; the server process's peak RSS, parser threads included, from the kernel's
+ *    high-water mark; its CPU seconds, since the machine may be shared);
  *    `--repeat N` sends the corpus N times under distinct ids (a large upload), `--resend` sends the
  *    first copy again and times the re-upload (every line a duplicate);
  * 3. AIR's stored rows are read back with SQL and compared field by field (compare.ts), against the
@@ -15,19 +16,17 @@
  *    verdict, a sender-source flag) are found in information_schema and reported n/a until they exist.
  * The corpus is read from the directory given, never copied into the repository.
  */
-import 'reflect-metadata';
-import { spawn } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import http from 'node:http';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { PostgreSqlConnection } from '@mikro-orm/postgresql';
-import { bootstrap } from '../../src/app.js';
-import { benchConfig, machineLine } from '../support.js';
-import { Role } from '../../src/domain/role.js';
-import { createLogger, LogLevel } from '../../src/logger.js';
+import { machineLine } from '../support.js';
 import type { IngestReport } from '../../src/telemetry/ingest.service.js';
 import { compare, met, table, type Reference, type Stored } from './compare.js';
 import { syntheticMessages } from './synthetic.js';
@@ -71,73 +70,93 @@ if (files.length) {
   say(`reference (python3 email): ${references.length} messages in ${seconds(t).toFixed(1)} s`);
 }
 
-// 2. AIR.
-const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'air-eval-'));
-await fsp.chmod(dir, 0o755);
-const env: Record<string, string> = values.threads ? { AIR_INGEST_THREADS: values.threads } : {};
-const config = benchConfig(dir, env);
-const app = await bootstrap(config, createLogger({ level: LogLevel.WARN }));
-app.server.httpServer.requestTimeout = 0;
+// 2. AIR, in a child process (air-node.ts) so that the RSS measured is the server's alone.
+const node = fork(path.join(path.dirname(fileURLToPath(import.meta.url)), 'air-node.js'), [], {
+  env: { ...process.env, ...(values.threads ? { EVAL_INGEST_THREADS: values.threads } : {}) },
+  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+});
+const [{ url, token, threads }] = (await once(node, 'message')) as [{ url: string; token: string; threads: number }];
+async function query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+  node.send({ sql, params });
+  const [{ rows }] = (await once(node, 'message')) as [{ rows: T[] }];
+  return rows;
+}
 const idOf = (file: string, copy: number) => (copy === 0 ? `eval-${file}` : `eval-${copy}-${file}`);
 
 /** The upload, generated as it is sent: one file in memory at a time. */
 async function* upload(copies: number): AsyncGenerator<string> {
   const receivedAt = '2026-01-01T00:00:00Z';
+  const line = (id: string, eml: Buffer) =>
+    JSON.stringify({ type: 'raw_message', id, recipient: 'phishing@pot', receivedAt, emlBase64: eml.toString('base64') }) + '\n';
   if (synthetic) {
-    for (const [i, eml] of syntheticMessages(synthetic, Number(values['attachment-mb']))) {
-      yield JSON.stringify({ type: 'raw_message', id: `synthetic-${i}`, recipient: 'phishing@pot', receivedAt, emlBase64: eml.toString('base64') }) + '\n';
-    }
+    for (const [i, eml] of syntheticMessages(synthetic, Number(values['attachment-mb']))) yield line(`synthetic-${i}`, eml);
     return;
   }
   for (let copy = 0; copy < copies; copy++) {
-    for (const file of files) {
-      const bytes = await fsp.readFile(path.join(corpus!, file));
-      yield JSON.stringify({ type: 'raw_message', id: idOf(file, copy), recipient: 'phishing@pot', receivedAt, emlBase64: bytes.toString('base64') }) + '\n';
-    }
+    for (const file of files) yield line(idOf(file, copy), await fsp.readFile(path.join(corpus!, file)));
   }
 }
 
-let peakRss = 0;
-const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 50);
-const token = await app.signer!.sign({ sub: 'eval', tenant: 'eval', roles: [Role.SERVICE], ttlSeconds: 6 * 3600 });
-async function post(copies: number): Promise<{ report: IngestReport; seconds: number; bytes: number }> {
+/** Peak resident memory of the server process so far (the kernel's high-water mark: no sampling gaps). */
+async function peakRssOf(pid: number): Promise<number> {
+  const status = await fsp.readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+}
+
+/** POST the upload with stream backpressure (http.request + pipeline), timed; CPU is the server's. */
+async function post(copies: number): Promise<{ report: IngestReport; seconds: number; bytes: number; cpuSeconds: number }> {
   let bytes = 0;
-  const counted = Readable.from(
+  const body = Readable.from(
     (async function* () {
       for await (const line of upload(copies)) {
         bytes += line.length;
         yield line;
       }
     })(),
+    { highWaterMark: 1 },
   );
+  const cpuBefore = await cpuSecondsOf(node.pid!);
   const t = process.hrtime.bigint();
-  const res = await fetch(app.url.replace(/\/graphql$/, '/ingest'), {
+  const req = http.request(url, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' },
-    body: Readable.toWeb(counted) as ReadableStream,
-    duplex: 'half',
-  } as RequestInit & { duplex: 'half' });
-  const report = (await res.json()) as IngestReport;
-  if (res.status >= 500) throw new Error(`POST /ingest answered ${res.status}: ${JSON.stringify(report).slice(0, 500)}`);
-  return { report, seconds: seconds(t), bytes };
+  });
+  const response = once(req, 'response') as Promise<[http.IncomingMessage]>;
+  await pipeline(body, req);
+  const [res] = await response;
+  let text = '';
+  for await (const chunk of res) text += chunk;
+  const elapsed = seconds(t);
+  const report = JSON.parse(text) as IngestReport;
+  if (res.statusCode! >= 500) throw new Error(`POST /ingest answered ${res.statusCode}: ${text.slice(0, 500)}`);
+  return { report, seconds: elapsed, bytes, cpuSeconds: (await cpuSecondsOf(node.pid!)) - cpuBefore };
 }
 
-const output: Record<string, unknown> = { machine: machineLine(), threads: config.ingestThreads };
+/** User + system CPU of a process, all its threads (/proc/<pid>/stat fields 14 and 15, in clock ticks of 1/100 s). */
+async function cpuSecondsOf(pid: number): Promise<number> {
+  const stat = await fsp.readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+const output: Record<string, unknown> = { machine: machineLine(), threads };
 try {
-  const rssBefore = process.memoryUsage.rss();
-  peakRss = rssBefore;
-  const { report, seconds: s, bytes } = await post(repeat);
+  const rssBefore = await peakRssOf(node.pid!);
+  const { report, seconds: s, bytes, cpuSeconds } = await post(repeat);
+  const peakRss = await peakRssOf(node.pid!);
+  const load = os.loadavg()[0]!.toFixed(1);
   const sent = synthetic || files.length * repeat;
   const rate = sent / s;
   say(
     `POST /ingest: ${sent} messages (${mib(bytes)} NDJSON) in ${s.toFixed(1)} s → ${rate.toFixed(0)} messages/s; ` +
       `stored ${report.stored}, duplicates ${report.duplicates}, rejected ${report.failed}; ` +
-      `peak RSS ${mib(peakRss)} (${mib(rssBefore)} before; ${config.ingestThreads} parser threads)`,
+      `server peak RSS ${mib(peakRss)} (${mib(rssBefore)} before the upload; ${threads} parser threads)`,
   );
-  Object.assign(output, { messages: sent, bytes, seconds: s, messagesPerSecond: rate, peakRss, rssBefore, report: { ...report, errors: undefined } });
+  // The machine is shared: CPU seconds (all of this process's threads) and the load say what the wall time means.
+  say(`  server CPU ${cpuSeconds.toFixed(1)} s (${(cpuSeconds / s).toFixed(2)} cores busy on average); load average ${load}`);
+  Object.assign(output, { messages: sent, bytes, seconds: s, messagesPerSecond: rate, cpuSeconds, loadAverage: Number(load), peakRss, rssBefore, report: { ...report, errors: undefined } });
 
   if (values.resend) {
-    peakRss = process.memoryUsage.rss();
     const again = await post(1);
     say(
       `re-upload of the first ${files.length || synthetic}: ${again.seconds.toFixed(2)} s → ${((files.length || synthetic) / again.seconds).toFixed(0)} messages/s; ` +
@@ -158,8 +177,7 @@ try {
 
   // 3. AIR's rows against the reference.
   if (references.length) {
-    const pool = await (app.orm.em.getConnection() as unknown as PostgreSqlConnection).getNativeClient();
-    const { rows: cols } = await pool.query<{ column_name: string }>(
+    const cols = await query<{ column_name: string }>(
       `select column_name from information_schema.columns where table_name = 'email_messages'`,
     );
     const names = cols.map((c) => c.column_name);
@@ -169,7 +187,7 @@ try {
       upstreamColumn ? `, "${upstreamColumn}" as upstream` : '',
       sourceColumn ? `, "${sourceColumn}" as sender_source` : '',
     ].join('');
-    const { rows } = await pool.query<Record<string, unknown>>(
+    const rows = await query<Record<string, unknown>>(
       `select external_id, sender, host(sender_ip) as sender_ip, body, urls, auth, attachments${optional} from email_messages where external_id = any($1)`,
       [files.map((f) => idOf(f, 0))],
     );
@@ -213,8 +231,7 @@ try {
     }
   }
 } finally {
-  clearInterval(sampler);
-  await app.stop();
-  await fsp.rm(dir, { recursive: true, force: true });
+  node.send('stop');
+  await once(node, 'exit');
 }
 if (values.json) process.stdout.write(JSON.stringify(output, null, 2) + '\n');

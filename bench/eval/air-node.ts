@@ -1,0 +1,38 @@
+/**
+ * The AIR node that `npm run eval:parse` measures, in a child process of its own so that its RSS is the
+ * server's alone (parser threads included), not the uploading client's. Started with fork(): it boots on
+ * a fresh embedded PostgreSQL (benchConfig: AIR_WORKERS=0, AIR_DEMO=0), answers `{ url, token, threads }`,
+ * then runs the evaluation's read-back SQL on request (`{ sql, params }` → `{ rows }`) until `'stop'`.
+ */
+import 'reflect-metadata';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { PostgreSqlConnection } from '@mikro-orm/postgresql';
+import { bootstrap } from '../../src/app.js';
+import { benchConfig } from '../support.js';
+import { Role } from '../../src/domain/role.js';
+import { createLogger, LogLevel } from '../../src/logger.js';
+
+const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'air-eval-'));
+await fsp.chmod(dir, 0o755);
+const threads = process.env.EVAL_INGEST_THREADS;
+const config = benchConfig(dir, threads ? { AIR_INGEST_THREADS: threads } : {});
+const app = await bootstrap(config, createLogger({ level: LogLevel.WARN }));
+// A large upload streams for longer than the server's 5-minute request limit (slow-loris protection).
+app.server.httpServer.requestTimeout = 0;
+const token = await app.signer!.sign({ sub: 'eval', tenant: 'eval', roles: [Role.SERVICE], ttlSeconds: 6 * 3600 });
+const pool = await (app.orm.em.getConnection() as unknown as PostgreSqlConnection).getNativeClient();
+
+process.on('message', (message: 'stop' | { sql: string; params: unknown[] }) => {
+  void (async () => {
+    if (message === 'stop') {
+      await app.stop();
+      await fsp.rm(dir, { recursive: true, force: true });
+      process.exit(0);
+    }
+    const { rows } = await pool.query(message.sql, message.params);
+    process.send!({ rows });
+  })();
+});
+process.send!({ url: app.url.replace(/\/graphql$/, '/ingest'), token, threads: config.ingestThreads });
