@@ -65,7 +65,11 @@ const sameSet = (a: string[], b: string[]) => {
   return x.length === y.length && x.every((v, i) => v === y[i]);
 };
 
-const authOf = (a: Record<string, string | null | undefined> | null) => ({ spf: a?.spf ?? null, dkim: a?.dkim ?? null, dmarc: a?.dmarc ?? null });
+const authOf = (a: Record<string, string | null | undefined> | null) => ({
+  spf: a?.spf ?? null,
+  dkim: a?.dkim ?? null,
+  dmarc: a?.dmarc ?? null,
+});
 
 /** Compare every reference message with what AIR stored (undefined: the line was rejected). */
 export function compare(refs: Reference[], air: Map<string, Stored | undefined>, columns: { upstream: boolean }): FieldResult[] {
@@ -157,6 +161,10 @@ export function table(fields: FieldResult[]): string {
   ]);
   const head = ['field', 'AIR vs reference', 'counts', 'target', ''];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }

@@ -154,7 +154,17 @@ try {
   );
   // The machine is shared: CPU seconds (all of this process's threads) and the load say what the wall time means.
   say(`  server CPU ${cpuSeconds.toFixed(1)} s (${(cpuSeconds / s).toFixed(2)} cores busy on average); load average ${load}`);
-  Object.assign(output, { messages: sent, bytes, seconds: s, messagesPerSecond: rate, cpuSeconds, loadAverage: Number(load), peakRss, rssBefore, report: { ...report, errors: undefined } });
+  Object.assign(output, {
+    messages: sent,
+    bytes,
+    seconds: s,
+    messagesPerSecond: rate,
+    cpuSeconds,
+    loadAverage: Number(load),
+    peakRss,
+    rssBefore,
+    report: { ...report, errors: undefined },
+  });
 
   if (values.resend) {
     const again = await post(1);
