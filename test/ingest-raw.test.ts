@@ -6,6 +6,7 @@ import { startTestApp, type TestApp } from './support/app.js';
 import { tenantId } from './support/fixtures.js';
 import { ingestNdjson, type IngestReport, type LineParser } from '../src/telemetry/ingest.service.js';
 import { parseLines, type ParseTask } from '../src/telemetry/ingest.rows.js';
+import { createIngestPool } from '../src/telemetry/ingest.pool.js';
 import { Role } from '../src/domain/role.js';
 
 let t: TestApp;
@@ -197,5 +198,29 @@ describe('chunks', () => {
     expect(tasks).toEqual([0, 5, 10, 15].flatMap((c) => [[c + 1, c + 2], [c + 3, c + 4], [c + 5]]));
     const rows = await sql<{ n: number }>(`select count(*)::int as n from email_messages where external_id like 'chunk-%'`);
     expect(rows[0]!.n).toBe(20);
+  });
+});
+
+describe('parser threads', () => {
+  test('a line that exhausts the heap of a parser thread fails alone; the rest of its task is stored', async () => {
+    const acme = await tenantId(t.app.orm, 'acme');
+    // A 24 MB heap (256 in production) and a 9 MB message: the thread runs out of memory on it.
+    const pool = createIngestPool(1, 24);
+    try {
+      const big = 'From: a@evil.example\r\nSubject: big\r\n\r\n' + ('word '.repeat(20) + '\r\n').repeat(90_000);
+      const small = 'From: b@evil.example\r\nSubject: small\r\n\r\nhello\r\n';
+      const lines = [raw('oom-small-1', { eml: small }), raw('oom-big', { eml: big }), raw('oom-small-2', { eml: small })].map((r) =>
+        JSON.stringify(r),
+      );
+      const report = await ingestNdjson(t.app.orm, acme, lines, {
+        parser: pool.parse,
+        maxLineBytes: 20 * 2 ** 20,
+        taskChars: 100 * 2 ** 20,
+      });
+      expect(report).toMatchObject({ received: 3, stored: 2, failed: 1 });
+      expect(report.errors).toEqual([{ line: 2, id: 'oom-big', message: 'line 2: needs more memory to parse than a parser thread has' }]);
+    } finally {
+      await pool.close();
+    }
   });
 });

@@ -17,7 +17,10 @@ import { createLogger, LogLevel } from '../../src/logger.js';
 const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'air-eval-'));
 await fsp.chmod(dir, 0o755);
 const threads = process.env.EVAL_INGEST_THREADS;
-const config = benchConfig(dir, threads ? { AIR_INGEST_THREADS: threads } : {});
+// A random port: other benchmarks and test runs on the machine start embedded PostgreSQLs of their own.
+const env: Record<string, string> = { AIR_PG_PORT: String(50000 + Math.floor(Math.random() * 10000)) };
+if (threads) env.AIR_INGEST_THREADS = threads;
+const config = benchConfig(dir, env);
 const app = await bootstrap(config, createLogger({ level: LogLevel.WARN }));
 // A large upload streams for longer than the server's 5-minute request limit (slow-loris protection).
 app.server.httpServer.requestTimeout = 0;

@@ -24,13 +24,22 @@ function workerFile(): string {
   return compiled;
 }
 
-export function createIngestPool(threads: number): IngestPool {
+/**
+ * Old-generation heap of each parser thread, in MB. Measured with `npm run eval:parse -- --synthetic 60
+ * --attachment-mb 5.4` (60 messages of ~10 MB, 591 MiB, 2 threads): without a limit V8 let each thread's
+ * heap grow with garbage (large strings live in old space until a full GC) and the server peaked at
+ * 939 MiB; with 256 MB, 674 MiB. A 10 MiB line (the most a line may have) parses in well under that.
+ */
+export const PARSER_HEAP_MB = 256;
+
+export function createIngestPool(threads: number, heapMb = PARSER_HEAP_MB): IngestPool {
   const piscina = new Piscina<ParseTask, ParsedBatch>({
     filename: workerFile(),
     minThreads: threads,
     maxThreads: threads,
     // An idle pool keeps its threads: starting one costs ~50 ms of module loading, more than a small upload.
     idleTimeout: Infinity,
+    resourceLimits: { maxOldGenerationSizeMb: heapMb },
   });
   const parse = Object.assign((task: ParseTask) => piscina.run(task), { threads });
   return { parse, close: () => piscina.destroy() };

@@ -22,7 +22,7 @@ import { RECORD_TYPES } from './ingest.records.js';
 import { HUNTING_INDEX } from './email-message.entity.js';
 import { hasBlockList, isRowError, isUniqueViolation, writeBatch, type Batch, type Written } from './ingest.writer.js';
 import { parseLines, type IngestError, type ParsedBatch, type ParseTask } from './ingest.rows.js';
-import { lineSize, messageIds, parseTasks, type Line } from './ingest.chunks.js';
+import { lineSize, messageIds, parseTasks, peekRecord, type Line } from './ingest.chunks.js';
 
 export type { IngestError } from './ingest.rows.js';
 export { copyFields, messageRow, MESSAGE_COLUMN_NAMES } from './ingest.rows.js';
@@ -198,12 +198,28 @@ export async function ingestNdjson(
     return new Set(rows.map((r) => r.id));
   };
 
-  /** Parse a chunk as tasks spread over the pool, joined back in line order. */
-  const parse = async (chunk: Line[]): Promise<ParsedBatch> => {
-    const tasks = parseTasks(chunk, taskLines, taskChars);
-    const results = await Promise.all(tasks.map((lines) => parser({ lines, maxLineBytes })));
-    return { rows: results.flatMap((r) => r.rows), errors: results.flatMap((r) => r.errors) };
+  /**
+   * One parse task. A parser thread has a bounded heap (ingest.pool.ts): a task that exhausts it is
+   * retried line by line, and a line that alone exhausts it fails alone, instead of the whole upload.
+   */
+  const run = async (lines: Line[]): Promise<ParsedBatch> => {
+    try {
+      return await parser({ lines, maxLineBytes });
+    } catch (e) {
+      if ((e as { code?: unknown }).code !== 'ERR_WORKER_OUT_OF_MEMORY') throw e;
+      if (lines.length > 1) return join(await Promise.all(lines.map((line) => run([line]))));
+      const [line, text] = lines[0]!;
+      const id = typeof text === 'string' ? peekRecord(text)?.id : undefined;
+      const message = `line ${line}: needs more memory to parse than a parser thread has`;
+      return { rows: [], errors: [{ line, ...(id !== undefined ? { id } : {}), message }] };
+    }
   };
+  const join = (results: ParsedBatch[]): ParsedBatch => ({
+    rows: results.flatMap((r) => r.rows),
+    errors: results.flatMap((r) => r.errors),
+  });
+  /** Parse a chunk as tasks spread over the pool, joined back in line order. */
+  const parse = async (chunk: Line[]): Promise<ParsedBatch> => join(await Promise.all(parseTasks(chunk, taskLines, taskChars).map(run)));
 
   // Chunks are parsed ahead (in parallel when the parser is a pool) and written one at a time, in order.
   let writing: Promise<void> = Promise.resolve();
