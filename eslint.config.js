@@ -17,6 +17,7 @@ const INGEST_WORKER = [
   'telemetry/ingest-record.types.ts',
   'telemetry/fingerprint.ts',
   'telemetry/raw-message.ts',
+  'telemetry/mail',
 ];
 const STEPS = ['playbooks/steps', 'playbooks/playbook.types.ts', 'playbooks/ports.ts'];
 const SERVER_PACKAGES = {

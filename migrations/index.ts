@@ -3,6 +3,7 @@ import { Migration20261123075721_fingerprints } from './Migration20261123075721_
 import { Migration20261123105153_remediation } from './Migration20261123105153_remediation.js';
 import { Migration20261124090000_outbox_commit_order } from './Migration20261124090000_outbox_commit_order.js';
 import { Migration20261125150909_investigation_updated_at } from './Migration20261125150909_investigation_updated_at.js';
+import { Migration20261125155417_mail_headers } from './Migration20261125155417_mail_headers.js';
 
 /** Every migration, in order. Listed explicitly so the compiled server and the tests run the same set. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261123105153_remediation', class: Migration20261123105153_remediation },
   { name: 'Migration20261124090000_outbox_commit_order', class: Migration20261124090000_outbox_commit_order },
   { name: 'Migration20261125150909_investigation_updated_at', class: Migration20261125150909_investigation_updated_at },
+  { name: 'Migration20261125155417_mail_headers', class: Migration20261125155417_mail_headers },
 ];

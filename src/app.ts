@@ -22,6 +22,7 @@ import { runInvestigation } from './playbooks/engine.js';
 import { definitionOf } from './playbooks/playbooks.js';
 import { portsFor } from './playbooks/ports.orm.js';
 import { reconcile } from './investigations/lifecycle.service.js';
+import { routeWaitingAlerts } from './investigations/intake.service.js';
 
 export interface App {
   url: string;
@@ -115,6 +116,7 @@ export async function startWorkers(deps: ExecutionDeps, concurrency: number): Pr
   await queue.workSweep(async () => {
     await expirePendingActions(orm, queue);
     await reconcile(orm, queue);
+    await routeWaitingAlerts(orm, queue, logger);
   });
   await queue.workInvestigations(concurrency, async ({ tenantId, investigationId }) => {
     const log = investigationLogger(logger, tenantId, investigationId);

@@ -15,10 +15,12 @@ import {
   IndicatorKind,
   MailDirection,
   SignInResult,
+  SenderSource,
   SignInRisk,
   Verdict,
   ZapReason,
 } from './domain/telemetry.js';
+import { UpstreamSource, UpstreamVerdict } from './domain/upstream.js';
 import { AutomationLevel } from './domain/tenant.js';
 
 const enums: [object, string, string?][] = [
@@ -47,5 +49,8 @@ const enums: [object, string, string?][] = [
   [IndicatorKind, 'IndicatorKind'],
   [Verdict, 'Verdict'],
   [ZapReason, 'ZapReason'],
+  [SenderSource, 'SenderSource', "Which header a message's sender address came from."],
+  [UpstreamSource, 'UpstreamSource', 'The filter of the receiving service that judged a message.'],
+  [UpstreamVerdict, 'UpstreamVerdict', 'What a filter of the receiving service concluded about a message.'],
 ];
 for (const [values, name, description] of enums) registerEnumType(values, { name, ...(description ? { description } : {}) });

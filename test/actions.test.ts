@@ -52,10 +52,12 @@ afterAll(() => t.stop());
 describe('decisions', () => {
   test('role matrix: readers and services are FORBIDDEN and change nothing; no token is UNAUTHENTICATED', async () => {
     const { investigation, actions } = await seedInvestigation(t.app.orm, TENANT, { actions: 2 });
+    expect(actions).toHaveLength(2);
+    const actionId = actions[0]!.id;
     const ops: [string, Record<string, unknown>][] = [
-      [APPROVE, { ids: [actions[0].id] }],
-      [REJECT, { ids: [actions[0].id] }],
-      [UNDO, { id: actions[0].id }],
+      [APPROVE, { ids: [actionId] }],
+      [REJECT, { ids: [actionId] }],
+      [UNDO, { id: actionId }],
       [CANCEL, { id: investigation.id }],
       [AUTOMATION, { input: { level: 'FULL' } }],
       [AUDIT, {}],
@@ -67,7 +69,7 @@ describe('decisions', () => {
       expect(none.status).toBe(401);
       expect(codes(none)).toEqual(['UNAUTHENTICATED']);
     }
-    expect(await statusOf(actions[0].id)).toBe('PENDING_APPROVAL');
+    expect(await statusOf(actionId)).toBe('PENDING_APPROVAL');
     expect((await sql(`select state from investigations where id = ?`, [investigation.id]))[0]).toEqual({ state: 'PENDING_ACTION' });
     expect((await sql(`select automation_level from tenants where name = ?`, [TENANT]))[0]).toEqual({
       automation_level: 'APPROVAL_REQUIRED',
@@ -82,7 +84,11 @@ describe('decisions', () => {
     const mine = await seedInvestigation(t.app.orm, TENANT, { actions: 2 });
     const foreign = await seedInvestigation(t.app.orm, 'someone-else', { actions: 1 });
     const missing = '0190c1d2-0000-7000-8000-000000000000';
-    const ids = [mine.actions[1].id, foreign.actions[0].id, missing, 'not-a-uuid'];
+    expect(mine.actions).toHaveLength(2);
+    expect(foreign.actions).toHaveLength(1);
+    const [pending, approved] = [mine.actions[0]!, mine.actions[1]!];
+    const foreignAction = foreign.actions[0]!;
+    const ids = [approved.id, foreignAction.id, missing, 'not-a-uuid'];
     const first = await gql<{ approveActions: { id: string; outcome: string; message: string; action: unknown }[] }, unknown>(
       t.url,
       admin,
@@ -95,24 +101,25 @@ describe('decisions', () => {
     expect(first.errors).toBeUndefined();
     expect(first.data!.approveActions.map((r) => r.outcome)).toEqual(['APPROVED', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND']);
     // A foreign id answers exactly like a missing one, and its action is untouched.
-    expect(first.data!.approveActions[1].action).toBeNull();
-    expect(await statusOf(foreign.actions[0].id)).toBe('PENDING_APPROVAL');
+    expect(first.data!.approveActions[1]!.action).toBeNull();
+    expect(await statusOf(foreignAction.id)).toBe('PENDING_APPROVAL');
     const again = await gql<{ rejectActions: { outcome: string; message: string }[] }, unknown>(t.url, admin, REJECT, {
-      ids: [mine.actions[1].id],
+      ids: [approved.id],
     });
-    expect(again.data!.rejectActions[0].outcome).toBe('CONFLICT');
-    expect(again.data!.rejectActions[0].message).toMatch(/already decided/);
+    expect(again.data!.rejectActions).toHaveLength(1);
+    expect(again.data!.rejectActions[0]!.outcome).toBe('CONFLICT');
+    expect(again.data!.rejectActions[0]!.message).toMatch(/already decided/);
     // Bad input: empty ids, an oversize comment.
     expect(codes(await gql(t.url, admin, APPROVE, { ids: [] }))).toEqual(['BAD_USER_INPUT']);
-    expect(codes(await gql(t.url, admin, APPROVE, { ids: [mine.actions[0].id], comment: 'x'.repeat(5000) }))).toEqual(['BAD_USER_INPUT']);
-    expect(await statusOf(mine.actions[0].id)).toBe('PENDING_APPROVAL');
+    expect(codes(await gql(t.url, admin, APPROVE, { ids: [pending.id], comment: 'x'.repeat(5000) }))).toEqual(['BAD_USER_INPUT']);
+    expect(await statusOf(pending.id)).toBe('PENDING_APPROVAL');
     // Reject the other: the investigation ends once nothing is open.
-    await settled(mine.actions[1].id);
+    await settled(approved.id);
     const rejected = await gql<{ rejectActions: { outcome: string }[] }, unknown>(t.url, admin, REJECT, {
-      ids: [mine.actions[0].id],
+      ids: [pending.id],
       comment: 'false positive',
     });
-    expect(rejected.data!.rejectActions[0].outcome).toBe('REJECTED');
+    expect(rejected.data!.rejectActions.map((r) => r.outcome)).toEqual(['REJECTED']);
     expect((await sql(`select state from investigations where id = ?`, [mine.investigation.id]))[0]).toEqual({
       state: 'PARTIALLY_REMEDIATED',
     });
@@ -120,19 +127,22 @@ describe('decisions', () => {
 
   test('exactly once: fifty concurrent approvals from different admins on two API nodes leave one decision, one audit entry, one execution', async () => {
     const { investigation, actions } = await seedInvestigation(t.app.orm, TENANT, { actions: 2 });
-    const target = actions[1]; // BLOCK_URL
+    expect(actions).toHaveLength(2);
+    const target = actions[1]!; // BLOCK_URL
+    expect(target.targets).toHaveLength(1);
+    const url = target.targets[0]!.value;
     const node = await secondNode(t.databaseUrl, 0);
     try {
       const urls = [t.url, node.app.url];
       const results = await Promise.all(
         Array.from({ length: 50 }, async (_, i) => {
           const token = await t.token(TENANT, i % 2 ? Role.SECURITY_ADMIN : Role.GLOBAL_ADMIN, { sub: `admin-${i}@remedy` });
-          const r = await gql<{ approveActions: { outcome: string }[] }, unknown>(urls[i % 2], token, APPROVE, {
+          const r = await gql<{ approveActions: { outcome: string }[] }, unknown>(urls[i % 2]!, token, APPROVE, {
             ids: [target.id],
             comment: `approval ${i}`,
           });
           expect(r.errors).toBeUndefined();
-          return r.data!.approveActions[0].outcome;
+          return r.data!.approveActions[0]?.outcome;
         }),
       );
       expect(results.filter((o) => o === 'APPROVED')).toHaveLength(1);
@@ -146,12 +156,12 @@ describe('decisions', () => {
       expect(
         await sql(`select count(*)::int n from block_list_entries where tenant_id = ? and value = ? and lifted_at is null`, [
           investigation.tenantId,
-          target.targets[0].value,
+          url,
         ]),
       ).toEqual([{ n: 1 }]);
       expect(
-        (await sql<{ result: { blocked: string[] } }>(`select result from actions where id = ?`, [target.id]))[0].result.blocked,
-      ).toEqual([target.targets[0].value]);
+        (await sql<{ result: { blocked: string[] } }>(`select result from actions where id = ?`, [target.id]))[0]?.result.blocked,
+      ).toEqual([url]);
       const events = await sql<{ type: string; status: string }>(
         `select type, payload->>'status' status from events where investigation_id = ? and payload->>'id' = ? order by id`,
         [investigation.id, target.id],
@@ -168,16 +178,19 @@ describe('decisions', () => {
 
   test('a crash between approval and execution: approved on a node without workers that then stops, executed once by another', async () => {
     const { actions } = await seedInvestigation(t.app.orm, 'crash-tenant', { actions: 1, membersPerCluster: 4 });
-    const soft = actions[0];
+    expect(actions).toHaveLength(1);
+    const soft = actions[0]!;
     // The main test app's workers would run it at once: approve on a database of its own instead.
     const other = await startTestApp({ env: { AIR_WORKERS: '0' } });
     try {
       const { actions: mine } = await seedInvestigation(other.app.orm, 'crash-tenant', { actions: 1, membersPerCluster: 4 });
+      expect(mine).toHaveLength(1);
+      const approved = mine[0]!;
       const token = await other.token('crash-tenant', Role.SECURITY_ADMIN);
-      const r = await gql<{ approveActions: { outcome: string }[] }, unknown>(other.url, token, APPROVE, { ids: [mine[0].id] });
-      expect(r.data!.approveActions[0].outcome).toBe('APPROVED');
+      const r = await gql<{ approveActions: { outcome: string }[] }, unknown>(other.url, token, APPROVE, { ids: [approved.id] });
+      expect(r.data!.approveActions.map((a) => a.outcome)).toEqual(['APPROVED']);
       const q = (s: string, p: unknown[] = []) => other.app.orm.em.getConnection().execute(s, p);
-      expect(await q(`select status from actions where id = ?`, [mine[0].id])).toEqual([{ status: 'APPROVED' }]);
+      expect(await q(`select status from actions where id = ?`, [approved.id])).toEqual([{ status: 'APPROVED' }]);
       await other.app.stop();
       const worker = await secondNode(other.databaseUrl, 1);
       try {
@@ -185,13 +198,13 @@ describe('decisions', () => {
         await eventually(
           'the approved action to run',
           async () => {
-            const [row] = await conn.execute(`select status, result from actions where id = ?`, [mine[0].id]);
-            return row.status === 'COMPLETED' && row;
+            const [row] = await conn.execute(`select status, result from actions where id = ?`, [approved.id]);
+            return row?.status === 'COMPLETED' && row;
           },
           { timeoutMs: 60_000 },
         );
-        const [row] = await conn.execute(`select result from actions where id = ?`, [mine[0].id]);
-        expect(row.result.moved).toBe(4);
+        const [row] = await conn.execute(`select result from actions where id = ?`, [approved.id]);
+        expect(row?.result.moved).toBe(4);
         expect(await conn.execute(`select count(*)::int n from email_messages where location = 'DELETED'`)).toEqual([{ n: 4 }]);
         expect(
           await conn.execute(`select count(*)::int n from events where type = 'ACTION_EXECUTED' and payload->>'status' = 'COMPLETED'`),
@@ -209,7 +222,12 @@ describe('decisions', () => {
 describe('executors and undo', () => {
   test('soft delete re-queries the cluster (quarantined mail is left alone), moves the rest, and undo puts each message back', async () => {
     const { investigation, actions, clusters } = await seedInvestigation(t.app.orm, TENANT, { actions: 1, membersPerCluster: 5 });
-    const [gone] = clusters[0].messages;
+    expect(actions).toHaveLength(1);
+    expect(clusters).toHaveLength(1);
+    const action = actions[0]!;
+    const { messages } = clusters[0]!;
+    expect(messages).toHaveLength(5);
+    const gone = messages[0]!;
     await sql(`update email_messages set location = 'QUARANTINE' where id = ?`, [gone.id]);
     // What a reviewer sees before approving is what the executor then moves: four, not the quarantined fifth.
     const toMove = async () =>
@@ -222,10 +240,10 @@ describe('executors and undo', () => {
         )
       ).data!.investigation.actions.edges[0]?.node.messages.totalCount;
     expect(await toMove()).toBe(4);
-    await gql(t.url, admin, APPROVE, { ids: [actions[0].id] });
-    expect(await settled(actions[0].id)).toBe('COMPLETED');
+    await gql(t.url, admin, APPROVE, { ids: [action.id] });
+    expect(await settled(action.id)).toBe('COMPLETED');
     expect(await toMove()).toBe(0);
-    const ids = clusters[0].messages.map((m) => m.id);
+    const ids = messages.map((m) => m.id);
     const locations = async () =>
       (await sql<{ location: string }>(`select location from email_messages where id = any(?) order by external_id`, [ids])).map(
         (r) => r.location,
@@ -236,7 +254,7 @@ describe('executors and undo', () => {
       admin,
       UNDO,
       {
-        id: actions[0].id,
+        id: action.id,
         comment: 'restore',
       },
     );
@@ -245,14 +263,15 @@ describe('executors and undo', () => {
     expect(undone.data!.undoAction.result.moved).toBe(4);
     expect(undone.data!.undoAction.result.undo.restored).toBe(4);
     expect(await locations()).toEqual(['QUARANTINE', 'INBOX', 'INBOX', 'INBOX', 'INBOX']);
-    expect(codes(await gql(t.url, admin, UNDO, { id: actions[0].id }))).toEqual(['CONFLICT']);
+    expect(codes(await gql(t.url, admin, UNDO, { id: action.id }))).toEqual(['CONFLICT']);
   });
 
   test('block URL quarantines later ingested mail that carries it; undo lifts the block', async () => {
     const tenant = 'blocker';
     const tokenAdmin = await t.token(tenant, Role.SECURITY_ADMIN);
     const { actions } = await seedInvestigation(t.app.orm, tenant, { actions: 2 });
-    const block = actions[1];
+    expect(actions).toHaveLength(2);
+    const block = actions[1]!;
     await gql(t.url, tokenAdmin, APPROVE, { ids: [block.id] });
     expect(await settled(block.id)).toBe('COMPLETED');
     const post = async (id: string) => {
@@ -272,7 +291,7 @@ describe('executors and undo', () => {
         }),
       });
       expect(res.status).toBe(200);
-      return (await sql<{ location: string }>(`select location from email_messages where external_id = ?`, [id]))[0].location;
+      return (await sql<{ location: string }>(`select location from email_messages where external_id = ?`, [id]))[0]?.location;
     };
     expect(await post('after-block')).toBe('QUARANTINE');
     await gql(t.url, tokenAdmin, UNDO, { id: block.id });
@@ -302,14 +321,15 @@ describe('executors and undo', () => {
         .join('\n'),
     });
     expect(res.status).toBe(200);
-    const add = async (type: string, kind: string, value: string, externalId?: string) =>
-      (
-        await sql<{ id: string }>(
-          `insert into actions (id, tenant_id, investigation_id, type, status, targets, rationale, evidence, created_at)
-           values (gen_random_uuid(), ?, ?, ?, 'PENDING_APPROVAL', ?::jsonb, 'test', '{}', now()) returning id`,
-          [tenantId, investigation.id, type, JSON.stringify([{ kind, value, externalId }])],
-        )
-      )[0].id;
+    const add = async (type: string, kind: string, value: string, externalId?: string) => {
+      const [row] = await sql<{ id: string }>(
+        `insert into actions (id, tenant_id, investigation_id, type, status, targets, rationale, evidence, created_at)
+         values (gen_random_uuid(), ?, ?, ?, 'PENDING_APPROVAL', ?::jsonb, 'test', '{}', now()) returning id`,
+        [tenantId, investigation.id, type, JSON.stringify([{ kind, value, externalId }])],
+      );
+      expect(row).toBeDefined();
+      return row!.id;
+    };
     const rule = await add('REMOVE_INBOX_RULE', 'INBOX_RULE', 'rule-1', 'rule-1');
     const reset = await add('RESET_PASSWORD', 'USER', 'victim@rules.example');
     const isolate = await add('ISOLATE_MACHINE', 'MACHINE', 'LAPTOP-1');
@@ -317,17 +337,17 @@ describe('executors and undo', () => {
     for (const id of [rule, reset, isolate]) expect(await settled(id)).toBe('COMPLETED');
     expect(await sql(`select enabled from inbox_rules where external_id = 'rule-1'`)).toEqual([{ enabled: false }]);
     expect(
-      (await sql<{ r: boolean }>(`select password_reset_required_at is not null r from mailboxes where external_id = 'mb-1'`))[0].r,
+      (await sql<{ r: boolean }>(`select password_reset_required_at is not null r from mailboxes where external_id = 'mb-1'`))[0]?.r,
     ).toBe(true);
-    expect((await sql<{ r: boolean }>(`select isolated_at is not null r from devices where external_id = 'dev-1'`))[0].r).toBe(true);
+    expect((await sql<{ r: boolean }>(`select isolated_at is not null r from devices where external_id = 'dev-1'`))[0]?.r).toBe(true);
     expect((await sql(`select state from investigations where id = ?`, [investigation.id]))[0]).toEqual({ state: 'REMEDIATED' });
     await gql(t.url, tokenAdmin, UNDO, { id: rule });
     expect(await sql(`select enabled from inbox_rules where external_id = 'rule-1'`)).toEqual([{ enabled: true }]);
     await gql(t.url, tokenAdmin, UNDO, { id: isolate });
-    expect((await sql<{ r: boolean }>(`select isolated_at is null r from devices where external_id = 'dev-1'`))[0].r).toBe(true);
+    expect((await sql<{ r: boolean }>(`select isolated_at is null r from devices where external_id = 'dev-1'`))[0]?.r).toBe(true);
     const noUndo = await gql(t.url, tokenAdmin, UNDO, { id: reset });
     expect(codes(noUndo)).toEqual(['BAD_USER_INPUT']);
-    expect(noUndo.errors![0].message).toMatch(/RESET_PASSWORD cannot be undone/);
+    expect(noUndo.errors![0]?.message).toMatch(/RESET_PASSWORD cannot be undone/);
   });
 
   test('the same remediation approved twice within an hour runs once', async () => {
@@ -335,14 +355,15 @@ describe('executors and undo', () => {
     const tokenAdmin = await t.token(tenant, Role.SECURITY_ADMIN);
     const a = await seedInvestigation(t.app.orm, tenant, { actions: 0 });
     const b = await seedInvestigation(t.app.orm, tenant, { actions: 0 });
-    const add = async (investigationId: string) =>
-      (
-        await sql<{ id: string }>(
-          `insert into actions (id, tenant_id, investigation_id, type, status, targets, rationale, evidence, created_at)
-           values (gen_random_uuid(), ?, ?, 'BLOCK_SENDER', 'PENDING_APPROVAL', '[{"kind":"SENDER","value":"bad@evil.example"}]', 'test', '{}', now()) returning id`,
-          [a.tenantId, investigationId],
-        )
-      )[0].id;
+    const add = async (investigationId: string) => {
+      const [row] = await sql<{ id: string }>(
+        `insert into actions (id, tenant_id, investigation_id, type, status, targets, rationale, evidence, created_at)
+         values (gen_random_uuid(), ?, ?, 'BLOCK_SENDER', 'PENDING_APPROVAL', '[{"kind":"SENDER","value":"bad@evil.example"}]', 'test', '{}', now()) returning id`,
+        [a.tenantId, investigationId],
+      );
+      expect(row).toBeDefined();
+      return row!.id;
+    };
     const first = await add(a.investigation.id);
     const second = await add(b.investigation.id);
     await gql(t.url, tokenAdmin, APPROVE, { ids: [first, second] });
@@ -376,7 +397,9 @@ describe('automation, cancel, expiry, audit', () => {
       body: lines.join('\n'),
     });
     expect(res.status).toBe(200);
-    const tenantId = (await sql<{ id: string }>(`select id from tenants where name = ?`, [tenant]))[0].id;
+    const [tenantRow] = await sql<{ id: string }>(`select id from tenants where name = ?`, [tenant]);
+    expect(tenantRow).toBeDefined();
+    const tenantId = tenantRow!.id;
     const done = await eventually(
       'an investigation to be remediated',
       async () => {
@@ -390,14 +413,14 @@ describe('automation, cancel, expiry, audit', () => {
     );
     const actions = await sql<{ status: string; source: string; decided_by: string; decision_comment: string }>(
       `select status, source, decided_by, decision_comment from actions where investigation_id = ?`,
-      [done[0].id],
+      [done[0]!.id],
     );
     expect(actions.length).toBeGreaterThan(0);
     for (const a of actions) {
       expect(a).toMatchObject({ source: 'AUTOMATED', decided_by: 'system' });
       expect(a.decision_comment).toMatch(/automation policy FULL/);
     }
-    expect(done[0].state).toBe('REMEDIATED');
+    expect(done[0]!.state).toBe('REMEDIATED');
     const audit = await gql<{ auditEvents: { edges: { node: { kind: string; actor: string } }[] } }, unknown>(t.url, tokenAdmin, AUDIT, {
       filter: { kinds: ['AUTOMATION_CHANGED'] },
     });
@@ -409,7 +432,9 @@ describe('automation, cancel, expiry, audit', () => {
   test('the automation policy never remediates a cluster over 10,000 messages without a human', async () => {
     const { tenantId, actions, clusters } = await seedInvestigation(t.app.orm, 'big-cluster', { actions: 2, clusters: 2 });
     await sql(`update tenants set automation_level = 'FULL' where id = ?`, [tenantId]);
-    await sql(`update email_clusters set message_count = 10001 where id = ?`, [clusters[0].cluster.id]);
+    expect(actions).toHaveLength(2);
+    expect(clusters).toHaveLength(2);
+    await sql(`update email_clusters set message_count = 10001 where id = ?`, [clusters[0]!.cluster.id]);
     const approved = await tenantEntityManager(t.app.orm, tenantId).transactional((tx) =>
       approveByPolicy(
         tx,
@@ -419,13 +444,15 @@ describe('automation, cancel, expiry, audit', () => {
       ),
     );
     expect(approved).toBe(1);
-    expect(await statusOf(actions[0].id)).toBe('PENDING_APPROVAL');
-    expect(['APPROVED', 'RUNNING', 'COMPLETED']).toContain(await statusOf(actions[1].id));
+    expect(await statusOf(actions[0]!.id)).toBe('PENDING_APPROVAL');
+    expect(['APPROVED', 'RUNNING', 'COMPLETED']).toContain(await statusOf(actions[1]!.id));
   });
 
   test('an executor that fails on its last attempt leaves the action FAILED with its error; a plugged-in executor is used', async () => {
     const { tenantId, investigation, actions } = await seedInvestigation(t.app.orm, 'failing', { actions: 1 });
-    await sql(`update actions set status = 'APPROVED', decided_by = 'x', decided_at = now() where id = ?`, [actions[0].id]);
+    expect(actions).toHaveLength(1);
+    const actionId = actions[0]!.id;
+    await sql(`update actions set status = 'APPROVED', decided_by = 'x', decided_at = now() where id = ?`, [actionId]);
     const calls: string[] = [];
     const broken = {
       ...BUILTIN_EXECUTORS,
@@ -436,13 +463,13 @@ describe('automation, cancel, expiry, audit', () => {
         },
       },
     };
-    const job = { tenantId, actionId: actions[0].id };
+    const job = { tenantId, actionId };
     const deps = { orm: t.app.orm, queue: t.app.queue, executors: broken, logger: recordingLogger().logger };
     await expect(runAction(deps, job, false)).rejects.toThrow(/503/);
-    expect(await statusOf(actions[0].id)).toBe('RUNNING');
+    expect(await statusOf(actionId)).toBe('RUNNING');
     await runAction(deps, job, true);
     expect(calls).toEqual(['run', 'run']);
-    expect(await sql(`select status, error from actions where id = ?`, [actions[0].id])).toEqual([
+    expect(await sql(`select status, error from actions where id = ?`, [actionId])).toEqual([
       { status: 'FAILED', error: 'mail API answered 503' },
     ]);
     expect((await sql(`select state from investigations where id = ?`, [investigation.id]))[0]).toEqual({ state: 'PARTIALLY_REMEDIATED' });
@@ -467,8 +494,9 @@ describe('automation, cancel, expiry, audit', () => {
     const foreignAnswer = await gql(t.url, admin, CANCEL, { id: foreign.investigation.id });
     const missingAnswer = await gql(t.url, admin, CANCEL, { id: '0190c1d2-0000-7000-8000-000000000000' });
     expect(codes(foreignAnswer)).toEqual(['NOT_FOUND']);
-    expect(foreignAnswer.errors![0].message.replace(foreign.investigation.id, 'X')).toBe(
-      missingAnswer.errors![0].message.replace('0190c1d2-0000-7000-8000-000000000000', 'X'),
+    expect(codes(missingAnswer)).toEqual(['NOT_FOUND']);
+    expect(foreignAnswer.errors![0]!.message.replace(foreign.investigation.id, 'X')).toBe(
+      missingAnswer.errors![0]!.message.replace('0190c1d2-0000-7000-8000-000000000000', 'X'),
     );
   });
 
@@ -482,9 +510,11 @@ describe('automation, cancel, expiry, audit', () => {
 
   test('audit trail and action history: who, role, when, comment, what; filters; per-action history', async () => {
     const { actions } = await seedInvestigation(t.app.orm, 'history', { actions: 2 });
+    expect(actions).toHaveLength(2);
+    const [rejectedAction, approvedAction] = [actions[0]!, actions[1]!];
     const tokenAdmin = await t.token('history', Role.SECURITY_ADMIN, { sub: 'alice@history' });
-    await gql(t.url, tokenAdmin, REJECT, { ids: [actions[0].id], comment: 'benign' });
-    await gql(t.url, tokenAdmin, APPROVE, { ids: [actions[1].id], comment: 'go' });
+    await gql(t.url, tokenAdmin, REJECT, { ids: [rejectedAction.id], comment: 'benign' });
+    await gql(t.url, tokenAdmin, APPROVE, { ids: [approvedAction.id], comment: 'go' });
     const audit = await gql<{ auditEvents: { totalCount: number; edges: { node: Record<string, unknown> }[] } }, unknown>(
       t.url,
       tokenAdmin,
@@ -499,10 +529,10 @@ describe('automation, cancel, expiry, audit', () => {
         kind: 'ACTION_APPROVED',
         actor: 'alice@history',
         actorRole: 'SECURITY_ADMIN',
-        subjectId: actions[1].id,
+        subjectId: approvedAction.id,
         comment: 'go',
       }),
-      expect.objectContaining({ kind: 'ACTION_REJECTED', actor: 'alice@history', subjectId: actions[0].id, comment: 'benign' }),
+      expect.objectContaining({ kind: 'ACTION_REJECTED', actor: 'alice@history', subjectId: rejectedAction.id, comment: 'benign' }),
     ]);
     const HISTORY = `query($filter: ActionHistoryFilter) { actionHistory(first: 10, filter: $filter) { totalCount edges { node { id status source history { edges { node { kind comment } } } } } } }`;
     const all = await gql<

@@ -60,7 +60,7 @@ describe('authentication', () => {
     const res = await gql(t.url, undefined, MeDocument, {}, await headers());
     expect(res.status).toBe(401);
     expect(codes(res)).toEqual(['UNAUTHENTICATED']);
-    expect(res.errors![0].message).toMatch(reason);
+    expect(res.errors![0]?.message).toMatch(reason);
     expect(res.data).toBeUndefined();
   });
 
@@ -102,6 +102,6 @@ describe('authorization (graphql-shield, deny by default)', () => {
   test('a misspelt field is refused without suggestions that would leak the schema', async () => {
     const res = await gql(t.url, await t.token('acme', Role.SECURITY_READER), '{ investigatons { totalCount } }');
     expect(res.status).toBe(400);
-    expect(res.errors![0].message).not.toMatch(/Did you mean/);
+    expect(res.errors![0]!.message).not.toMatch(/Did you mean/);
   });
 });

@@ -184,11 +184,11 @@ test('runs steps in dependency order, independent ones together, and writes each
     countsByVerdict: { PHISH: 2, CLEAN: 2 },
     countsByLocation: { INBOX: 2, QUARANTINE: 2 },
   });
-  expect(await f.count(EmailClusterMember, { clusterId: cluster.id })).toBe(4);
+  expect(await f.count(EmailClusterMember, { clusterId: cluster!.id })).toBe(4);
   expect(await f.count(GraphEdge, { investigationId: inv.id })).toBe(1);
   const [action] = await f.find(Action, { investigationId: inv.id });
   expect(action).toMatchObject({ type: ActionType.BLOCK_SENDER, status: 'PENDING_APPROVAL' });
-  expect(action.expiresAt!.getTime() - Date.now()).toBeGreaterThan(167 * 3600_000);
+  expect(action!.expiresAt!.getTime() - Date.now()).toBeGreaterThan(167 * 3600_000);
   const final = await f.findOneOrFail(Investigation, { id: inv.id });
   expect(final.startedAt).toBeTruthy();
 

@@ -56,7 +56,7 @@ async function csvOf(path: string, token = reader): Promise<string[][]> {
 async function investigationRows(query: string, token = reader) {
   const [header, ...rows] = await csvOf(`/export/investigations.csv${query}`, token);
   expect(header).toEqual(INVESTIGATION_HEADER);
-  return rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])));
+  return rows.map((r) => Object.fromEntries(header!.map((h, i) => [h, r[i]])));
 }
 
 beforeAll(async () => {
@@ -125,7 +125,7 @@ describe('authentication and tenant scoping, like GraphQL', () => {
       const old = await get(path, expired);
       expect(old.status).toBe(401);
       const body = (await old.json()) as { errors: { message: string }[] };
-      expect(body.errors[0].message).toMatch(/expired/);
+      expect(body.errors[0]?.message).toMatch(/expired/);
     }
   });
 
@@ -155,7 +155,7 @@ describe('authentication and tenant scoping, like GraphQL', () => {
         bodies.push(JSON.stringify(body).replace(id, 'ID'));
       }
       expect(new Set(bodies).size).toBe(1);
-      expect(JSON.parse(bodies[0])).toEqual({
+      expect(JSON.parse(bodies[0]!)).toEqual({
         errors: [{ message: "Investigation 'ID' was not found", extensions: { code: 'NOT_FOUND' } }],
       });
     }
@@ -235,8 +235,8 @@ describe('filters: the investigations query as a query string', () => {
     expect(res.status).toBe(400);
     const body = (await res.json()) as { errors: { message: string; extensions: { code: string; field: string } }[] };
     expect(body.errors).toHaveLength(1);
-    expect(body.errors[0].extensions).toEqual({ code: 'BAD_USER_INPUT', field });
-    expect(body.errors[0].message).toMatch(message);
+    expect(body.errors[0]?.extensions).toEqual({ code: 'BAD_USER_INPUT', field });
+    expect(body.errors[0]?.message).toMatch(message);
   });
 });
 
@@ -252,7 +252,8 @@ describe('log and actions of one investigation', () => {
   });
 
   test('actions.csv: type, targets, status, who decided, the comment and the result, neutralised', async () => {
-    const [first, second] = acme.actions;
+    expect(acme.actions).toHaveLength(2);
+    const [first, second] = [acme.actions[0]!, acme.actions[1]!];
     await withDatabase(t.databaseUrl, (c) =>
       c.query(`update actions set status = 'COMPLETED', decided_by = $2, decision_comment = $3, result = $4 where id = $1`, [
         first.id,
@@ -263,7 +264,8 @@ describe('log and actions of one investigation', () => {
     );
     const [header, ...rows] = await csvOf(`/export/investigations/${acme.investigation.id}/actions.csv`);
     expect(header).toEqual(['type', 'targets', 'status', 'decided by', 'comment', 'result']);
-    const cluster = acme.clusters[0].cluster;
+    expect(acme.clusters).toHaveLength(1);
+    const { cluster } = acme.clusters[0]!;
     expect(rows).toEqual([
       [
         first.type,

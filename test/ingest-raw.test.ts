@@ -149,7 +149,9 @@ describe('messages already stored are skipped before parsing', () => {
       raw('dup-new', { eml: noSender }),
     ]);
     expect(again).toMatchObject({ received: 4, stored: 0, duplicates: 3, failed: 1 });
-    expect(again.errors).toEqual([{ line: 4, id: 'dup-new', message: 'line 4: raw_message.eml has no From or Sender address' }]);
+    expect(again.errors).toEqual([
+      { line: 4, id: 'dup-new', message: 'line 4: raw_message.eml names no sender address in From, Sender or Return-Path' },
+    ]);
     const [row] = await sql<{ subject: string }>(`select subject from email_messages where external_id = 'dup-raw'`);
     expect(row!.subject).toBe('statement');
   });

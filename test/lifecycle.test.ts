@@ -6,6 +6,7 @@ import type { ExecutorRegistry } from '../src/actions/executor.js';
 import { expirePendingActions } from '../src/actions/expiry.service.js';
 import { reconcile, settleInvestigations } from '../src/investigations/lifecycle.service.js';
 import { tenantEntityManager } from '../src/context.js';
+import { routeWaitingAlerts } from '../src/investigations/intake.service.js';
 import { Role } from '../src/domain/role.js';
 import { sql as rawSql } from '../src/db/sql.js';
 
@@ -45,6 +46,16 @@ async function investigation(tenant: string, id: string): Promise<InvestigationR
   const res = await gql(t.url, await admin(tenant), STATE, { id });
   expect(res.errors).toBeUndefined();
   return (res.data as { investigation: InvestigationRow }).investigation;
+}
+
+/** POST records to /ingest with a SERVICE token; the report. */
+async function ingestAs(token: string, records: object[]) {
+  const res = await fetch(t.url.replace(/\/graphql$/, '/ingest'), {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' },
+    body: records.map((r) => JSON.stringify(r)).join('\n'),
+  });
+  return (await res.json()) as { stored: number; failed: number; errors: { line: number; id: string; message: string }[] };
 }
 
 async function raise(tenant: string, input: Record<string, unknown>, token?: string) {
@@ -155,12 +166,7 @@ describe('alerts: one table of defaults for both entry paths; raiseAlert idempot
       { type: 'alert', id: 'no-url', kind: 'URL_VERDICT_CHANGE', at: new Date().toISOString() },
       { type: 'alert', id: 'with-url', kind: 'URL_VERDICT_CHANGE', at: new Date().toISOString(), url: 'https://bad.example/x' },
     ];
-    const res = await fetch(t.url.replace(/\/graphql$/, '/ingest'), {
-      method: 'POST',
-      headers: { authorization: `Bearer ${service}`, 'content-type': 'application/x-ndjson' },
-      body: lines.map((l) => JSON.stringify(l)).join('\n'),
-    });
-    const report = (await res.json()) as { stored: number; failed: number; errors: { line: number; id: string; message: string }[] };
+    const report = await ingestAs(service, lines);
     expect(report.failed).toBe(1);
     expect(report.errors[0]).toMatchObject({ line: 1, id: 'no-url' });
     expect(report.errors[0]!.message).toMatch(/url/);
@@ -176,14 +182,10 @@ describe('alerts: one table of defaults for both entry paths; raiseAlert idempot
 
   test('raiseAlert with the id of an alert /ingest stored (its message not yet there) routes it, then answers the same', async () => {
     const service = await t.token('alerts-2', Role.SERVICE);
-    const ingest = (records: object[]) =>
-      fetch(t.url.replace(/\/graphql$/, '/ingest'), {
-        method: 'POST',
-        headers: { authorization: `Bearer ${service}`, 'content-type': 'application/x-ndjson' },
-        body: records.map((r) => JSON.stringify(r)).join('\n'),
-      }).then((r) => r.json() as Promise<{ failed: number }>);
     const at = new Date().toISOString();
-    expect((await ingest([{ type: 'alert', id: 'early-report', kind: 'USER_REPORTED', at, messageId: 'late-message' }])).failed).toBe(0);
+    expect(
+      (await ingestAs(service, [{ type: 'alert', id: 'early-report', kind: 'USER_REPORTED', at, messageId: 'late-message' }])).failed,
+    ).toBe(0);
     const input = { id: 'early-report', kind: 'USER_REPORTED', messageId: 'late-message', user: 'reporter@alerts-2.example' };
     // The message is still missing: a clear refusal, not "Unexpected error." from a duplicate insert.
     const early = await raise('alerts-2', input, service);
@@ -198,7 +200,7 @@ describe('alerts: one table of defaults for both entry paths; raiseAlert idempot
       receivedAt: at,
       location: 'INBOX',
     };
-    expect((await ingest([message])).failed).toBe(0);
+    expect((await ingestAs(service, [message])).failed).toBe(0);
     const first = await raise('alerts-2', input, service);
     expect(first.errors).toBeUndefined();
     const receipt = (first.data as { raiseAlert: Receipt }).raiseAlert;
@@ -209,10 +211,44 @@ describe('alerts: one table of defaults for both entry paths; raiseAlert idempot
       investigationId: receipt.investigationId,
       merged: true,
     });
-    const [{ n }] = await sql<{ n: number }>(
+    const rows = await sql<{ n: number }>(
       `select count(*)::int n from alerts a join tenants t on t.id = a.tenant_id where t.name = 'alerts-2' and a.external_id = 'early-report'`,
     );
-    expect(n).toBe(1);
+    expect(rows).toEqual([{ n: 1 }]);
+  });
+});
+
+describe('an alert that arrives before its message', () => {
+  test('waits, and starts its playbook once the message is ingested (the lifecycle sweep routes it)', async () => {
+    const service = await t.token('early-alerts', Role.SERVICE);
+    const at = new Date().toISOString();
+    expect(
+      (await ingestAs(service, [{ type: 'alert', id: 'zap-first', kind: 'PHISH_ZAPPED', at, messageId: 'zapped-later' }])).failed,
+    ).toBe(0);
+    const waiting = () =>
+      sql<{ investigation_id: string | null }>(
+        `select a.investigation_id from alerts a join tenants t on t.id = a.tenant_id where t.name = 'early-alerts' and a.external_id = 'zap-first'`,
+      );
+    expect((await waiting())[0]?.investigation_id).toBeNull();
+    // Nothing to route while the message is missing.
+    await routeWaitingAlerts(t.app.orm, t.app.queue);
+    expect((await waiting())[0]?.investigation_id).toBeNull();
+    const message = {
+      type: 'message',
+      id: 'zapped-later',
+      recipient: 'someone@early-alerts.example',
+      sender: 'billing@elsewhere.example',
+      subject: 'Your invoice',
+      body: 'Open the attachment.',
+      receivedAt: at,
+      location: 'QUARANTINE',
+    };
+    expect((await ingestAs(service, [message])).failed).toBe(0);
+    // The sweep's work, run now instead of at the next minute.
+    expect(await routeWaitingAlerts(t.app.orm, t.app.queue)).toBeGreaterThanOrEqual(1);
+    const [row] = await waiting();
+    expect(row?.investigation_id).toBeTruthy();
+    expect((await investigation('early-alerts', row!.investigation_id!)).state).not.toBe('FAILED');
   });
 });
 

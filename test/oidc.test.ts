@@ -74,5 +74,5 @@ test.each<[string, () => Promise<string>, RegExp]>([
   const res = await gql(t.url, await make(), MeDocument);
   expect(res.status).toBe(401);
   expect(codes(res)).toEqual(['UNAUTHENTICATED']);
-  expect(res.errors![0].message).toMatch(reason);
+  expect(res.errors![0]?.message).toMatch(reason);
 });

@@ -54,10 +54,9 @@ beforeAll(async () => {
 afterAll(() => t.stop());
 
 async function finished(ids: string[], timeoutMs = 240_000) {
-  const em = tenantEntityManager(
-    t.app.orm,
-    (await t.app.orm.em.getConnection().execute(`select id from tenants where name = ?`, [TENANT]))[0].id,
-  );
+  const [tenant] = await t.app.orm.em.getConnection().execute(`select id from tenants where name = ?`, [TENANT]);
+  expect(tenant).toBeDefined();
+  const em = tenantEntityManager(t.app.orm, tenant!.id);
   const sql = t.app.orm.em.getConnection();
   await eventually(
     `${ids.length} investigation(s) to finish`,
@@ -82,8 +81,8 @@ async function deletions(investigationId: string): Promise<Set<string>> {
   const ids = new Set<string>();
   const res = await gql(t.url, admin, INVESTIGATION, { id: investigationId });
   const actions = (res.data as { investigation: { actions: { edges: { node: { type: string } }[] } } }).investigation.actions.edges;
-  for (let i = 0; i < actions.length; i++) {
-    if (actions[i].node.type !== 'SOFT_DELETE_EMAILS') continue;
+  for (const [i, action] of actions.entries()) {
+    if (action.node.type !== 'SOFT_DELETE_EMAILS') continue;
     let after: string | null = null;
     do {
       const page: { data?: unknown } = await gql(t.url, admin, CLUSTER_PAGE, { id: investigationId, first: 100, after });
@@ -101,8 +100,9 @@ async function deletions(investigationId: string): Promise<Set<string>> {
           };
         };
       };
-      const messages: Page['investigation']['actions']['edges'][number]['node']['messages'] = (page.data as Page).investigation.actions
-        .edges[i].node.messages;
+      const edge = (page.data as Page).investigation.actions.edges[i];
+      expect(edge).toBeDefined();
+      const messages = edge!.node.messages;
       for (const e of messages.edges) if (e.node.location === 'INBOX' || e.node.location === 'JUNK') ids.add(e.node.externalId);
       after = messages.pageInfo.hasNextPage ? messages.pageInfo.endCursor : null;
     } while (after);
@@ -185,7 +185,7 @@ test('a report of benign bulk mail (a newsletter, an invoice) ends NO_THREATS_FO
 });
 
 test('fifty users reporting the same campaign make one investigation with fifty alerts', async () => {
-  const campaign = truth.campaigns[0];
+  const campaign = truth.campaigns[0]!;
   const messages = campaign.messageIds.slice(0, 50);
   const results = await Promise.all(
     messages.map((messageId, i) => gql(t.url, admin, REPORT, { input: { messageId, reportedBy: `user${i}@${truth.options.domain}` } })),
@@ -197,15 +197,15 @@ test('fifty users reporting the same campaign make one investigation with fifty 
 test('reportMessage refuses bad input with the field named, and a reader cannot report', async () => {
   const none = await gql(t.url, admin, REPORT, { input: { reportedBy: 'a@b.example' } });
   expect(none.errors![0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
-  expect(none.errors![0].message).toMatch(/exactly one of messageId/);
+  expect(none.errors![0]?.message).toMatch(/exactly one of messageId/);
   const missing = await gql(t.url, admin, REPORT, { input: { messageId: 'no-such-message', reportedBy: 'a@b.example' } });
-  expect(missing.errors![0].message).toMatch(/no message 'no-such-message' has been ingested/);
+  expect(missing.errors![0]?.message).toMatch(/no message 'no-such-message' has been ingested/);
   const badAddress = await gql(t.url, admin, REPORT, { input: { messageId: 'x', reportedBy: 'not an address' } });
-  expect(badAddress.errors![0].message).toMatch(/reportedBy must be an email address/);
+  expect(badAddress.errors![0]?.message).toMatch(/reportedBy must be an email address/);
   const reader = await gql(t.url, await t.token(TENANT, Role.SECURITY_READER), REPORT, {
     input: { messageId: 'x', reportedBy: 'a@b.example' },
   });
-  expect(reader.errors![0].extensions!.code).toBe('FORBIDDEN');
+  expect(reader.errors![0]?.extensions?.code).toBe('FORBIDDEN');
 });
 
 test('an alert record through /ingest starts (or joins) the investigation its kind calls for', async () => {
@@ -236,7 +236,7 @@ test('an alert record through /ingest starts (or joins) the investigation its ki
 });
 
 test('the graph links what the investigation touched, and timings give each phase its duration', async () => {
-  const campaign = truth.campaigns[0];
+  const campaign = truth.campaigns[0]!;
   const res = await gql(t.url, admin, REPORT, {
     input: { messageId: campaign.reportedMessageId, reportedBy: `reporter@${truth.options.domain}` },
   });
@@ -272,10 +272,12 @@ test('the graph links what the investigation touched, and timings give each phas
 test('past the tenant’s limit of investigations awaiting action, new ones wait QUEUED_BY_THROTTLING and start when room frees up', async () => {
   const { reconcile } = await import('../src/investigations/lifecycle.service.js');
   const sql = t.app.orm.em.getConnection();
-  const [{ id: tenantId }] = await sql.execute(`select id from tenants where name = ?`, [TENANT]);
+  const [tenant] = await sql.execute(`select id from tenants where name = ?`, [TENANT]);
+  expect(tenant).toBeDefined();
+  const tenantId = tenant!.id;
   await sql.execute(`update tenants set max_pending_investigations = 0 where id = ?`, [tenantId]);
   const start = `mutation($m: String!) { startInvestigation(input: { messageId: $m }) { investigationId investigationState } }`;
-  const res = await gql(t.url, admin, start, { m: truth.campaigns[1].messageIds[2] });
+  const res = await gql(t.url, admin, start, { m: truth.campaigns[1]!.messageIds[2] });
   expect(res.errors).toBeUndefined();
   const receipt = (res.data as { startInvestigation: { investigationId: string; investigationState: string } }).startInvestigation;
   expect(receipt.investigationState).toBe('QUEUED_BY_THROTTLING');

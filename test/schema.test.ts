@@ -18,7 +18,9 @@ test('every object type and root field has an authorization rule; nothing is lef
     .filter((name) => !['Query', 'Mutation', 'Subscription'].includes(name) && !ruled.has(name));
   expect(unruled).toEqual([]);
   for (const root of [schema.getQueryType()!, schema.getMutationType()!, schema.getSubscriptionType()!]) {
-    const ruledFields = Object.keys((rules as Record<string, object>)[root.name]);
+    const rootRules = (rules as Record<string, object | undefined>)[root.name];
+    expect(rootRules).toBeDefined();
+    const ruledFields = Object.keys(rootRules!);
     expect(Object.keys(root.getFields()).sort()).toEqual(ruledFields.sort());
   }
   // No type is in both lists: each has exactly one audience.

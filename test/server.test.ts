@@ -50,15 +50,15 @@ describe('query limits: one request cannot exhaust the server', () => {
     );
     expect(res.status).toBe(400);
     expect(codes(res)).toEqual(['BAD_USER_INPUT']);
-    expect(res.errors![0].message).toBe('Query is too deep: request fewer nested levels');
-    expect(res.errors![0].message).not.toMatch(/\d/); // exposeLimits: false
+    expect(res.errors![0]?.message).toBe('Query is too deep: request fewer nested levels');
+    expect(res.errors![0]!.message).not.toMatch(/\d/); // exposeLimits: false
   });
 
   test('too many aliases', async () => {
     const aliases = Array.from({ length: 8 }, (_, i) => `a${i}: me { sub }`).join(' ');
     const res = await gql(t.url, token, `{ ${aliases} }`);
     expect(res.status).toBe(400);
-    expect(res.errors![0].message).toMatch(/alias/i);
+    expect(res.errors![0]?.message).toMatch(/alias/i);
   });
 
   test('too costly: page sizes multiply the cost of what is nested in them', async () => {
@@ -69,7 +69,7 @@ describe('query limits: one request cannot exhaust the server', () => {
     );
     expect(res.status).toBe(400);
     expect(codes(res)).toEqual(['BAD_USER_INPUT']);
-    expect(res.errors![0].message).toBe('Query is too costly: select fewer fields or nested lists, or split it into several requests');
+    expect(res.errors![0]?.message).toBe('Query is too costly: select fewer fields or nested lists, or split it into several requests');
     const cheap = await gql(
       t.url,
       token,
@@ -81,7 +81,7 @@ describe('query limits: one request cannot exhaust the server', () => {
   test('a body over the limit is refused before parsing', async () => {
     const res = await gql(t.url, token, `{ me { sub } } # ${'x'.repeat(30_000)}`);
     expect(res.status).toBe(400);
-    expect(res.errors![0].message).toMatch(/larger than 20000 bytes/);
+    expect(res.errors![0]?.message).toMatch(/larger than 20000 bytes/);
   });
 
   test('a body that is not JSON', async () => {
@@ -126,7 +126,7 @@ describe('errors', () => {
         id: investigation.id,
       });
       expect(codes(broken)).toEqual(['INTERNAL_SERVER_ERROR']);
-      expect(broken.errors![0].message).toBe('Unexpected error.');
+      expect(broken.errors![0]?.message).toBe('Unexpected error.');
       expect(JSON.stringify(broken)).not.toMatch(/log_steps|select|stack|at .*\.js/i);
       // Logged with its stack on the request's logger: its id, tenant and operation.
       const logged = t.log.find((l) => l.msg === 'Unexpected error' && /log_steps/.test(String(l.err?.message)));

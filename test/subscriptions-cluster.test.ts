@@ -46,7 +46,7 @@ async function startNode(workers: number): Promise<string> {
     const ready = /AIR server ready at ([^\s"]+)/.exec(out);
     if (ready) {
       child.stdout!.resume();
-      return ready[1];
+      return ready[1]!;
     }
   }
   throw new Error(`node exited before it was ready: ${out}`);
@@ -105,7 +105,7 @@ test("a client on node B receives every event of an investigation node A's worke
   const outbox = await outboxOf(id);
   expect(outbox.length).toBeGreaterThan(5);
   expect(onB.data.map((d) => d.investigationEvents.cursor)).toEqual(outbox.map((r) => r.id));
-  expect(onB.data[0].investigationEvents.__typename).toBe('InvestigationCreatedEvent');
+  expect(onB.data[0]?.investigationEvents.__typename).toBe('InvestigationCreatedEvent');
   expect(onB.data.map((d) => d.investigationEvents.__typename)).toContain('StepCompletedEvent');
 });
 

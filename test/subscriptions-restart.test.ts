@@ -73,7 +73,7 @@ test('PostgreSQL restarted under subscribed clients: they keep receiving, nothin
   // A client that was away for the restart resumes from its cursor on the same node.
   const resumed = new Collector(wsClient(app.url, token).client, InvestigationEventsDocument, {
     investigationId: inv.investigation.id,
-    after: live.data[2].investigationEvents.cursor,
+    after: live.data[2]!.investigationEvents.cursor,
   });
   for (const n of [7, 8]) await write(n);
 

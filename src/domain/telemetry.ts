@@ -50,3 +50,9 @@ export enum ZapReason {
   PHISH = 'PHISH',
   MALWARE = 'MALWARE',
 }
+/** Which header a message's sender address came from: the first of From, Sender, Return-Path with a usable address. */
+export enum SenderSource {
+  FROM = 'FROM',
+  SENDER = 'SENDER',
+  RETURN_PATH = 'RETURN_PATH',
+}

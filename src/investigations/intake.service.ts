@@ -13,6 +13,7 @@ import { Investigation } from './investigation.entity.js';
 import { InvestigatedEntity } from './investigated-entity.entity.js';
 import { EntityKind, OPEN_STATES, type Playbook } from '../domain/investigation.js';
 import { lockLifecycle, openInvestigation } from './lifecycle.service.js';
+import { sql } from '../db/sql.js';
 import { ALERT_KINDS, AlertKind, defaultAlertTitle, missingAlertField, Severity } from '../domain/alert.js';
 
 /** Reports of near-identical messages (MinHash similarity) belong to one investigation. */
@@ -99,6 +100,26 @@ export async function routeStoredAlerts(orm: Orm, queue: JobQueue, tenantId: str
       logger?.warn({ alert: id, reason: e instanceof Error ? e.message : String(e) }, 'alert stored but starts no investigation');
     }
   }
+}
+
+/**
+ * Alerts that arrived before the message they are about (records may come in any order) start their
+ * playbook once the message is there: the lifecycle sweep calls this every minute. Only alerts of the
+ * merge window are looked at, oldest first; each is routed as if it had just arrived.
+ */
+export async function routeWaitingAlerts(orm: Orm, queue: JobQueue, logger?: Logger): Promise<number> {
+  const waiting = await sql<{ tenant_id: string; id: string }>(
+    orm.em.fork(),
+    `select a.tenant_id, a.id from alerts a
+     where a.investigation_id is null and a.message_external_id is not null and a.at > ?
+       and exists (select 1 from email_messages m where m.tenant_id = a.tenant_id and m.external_id = a.message_external_id)
+     order by a.at limit 500`,
+    [new Date(Date.now() - MERGE_WINDOW_MS)],
+  );
+  const byTenant = new Map<string, string[]>();
+  for (const r of waiting) byTenant.set(r.tenant_id, [...(byTenant.get(r.tenant_id) ?? []), r.id]);
+  for (const [tenantId, ids] of byTenant) await routeStoredAlerts(orm, queue, tenantId, ids, logger);
+  return waiting.length;
 }
 
 /** The message an alert is about; refused when the alert is about a message that has not been ingested yet. */

@@ -38,6 +38,8 @@ const FACTS = [
   'location',
   'verdict',
   'auth',
+  'senderSource',
+  'upstream',
   'zappedAt',
   'urlKeys',
   'domains',
@@ -58,7 +60,11 @@ const factsOf = (m: EmailMessage): MessageFacts => ({
   receivedAt: m.receivedAt,
   location: m.location,
   verdict: m.verdict,
-  auth: m.auth ? { spf: m.auth.spf, dkim: m.auth.dkim, dmarc: m.auth.dmarc } : m.auth,
+  auth: m.auth
+    ? { spf: m.auth.spf, dkim: m.auth.dkim, dmarc: m.auth.dmarc, compauth: m.auth.compauth, compauthReason: m.auth.compauthReason }
+    : m.auth,
+  senderSource: m.senderSource,
+  upstream: m.upstream.map((u) => ({ ...u, raw: { ...u.raw } })),
   zappedAt: m.zappedAt,
   urlKeys: m.urlKeys,
   domains: m.domains,

@@ -4,11 +4,13 @@ import type {
   DeliveryLocation,
   DetectionVerdict,
   IndicatorKind,
+  SenderSource,
   SignInResult,
   SignInRisk,
   Verdict,
   ZapReason,
 } from '../domain/telemetry.js';
+import type { UpstreamVerdictFacts } from '../domain/upstream.js';
 
 /*
  * The ports playbook steps see, one per source of evidence. WORKER-SAFE: plain data in and out — no
@@ -32,7 +34,11 @@ export interface MessageFacts {
   location: DeliveryLocation;
   /** What the mail filter decided on arrival. */
   verdict?: DetectionVerdict;
-  auth?: { spf?: string; dkim?: string; dmarc?: string };
+  auth?: { spf?: string; dkim?: string; dmarc?: string; compauth?: string; compauthReason?: string };
+  /** Which header `sender` came from (From, Sender, Return-Path); absent when the producer named the sender. */
+  senderSource?: SenderSource;
+  /** What the receiving service's own filters concluded (Microsoft 365, SpamAssassin, rspamd), one per filter. */
+  upstream: UpstreamVerdictFacts[];
   zappedAt?: Date;
   /** Ingestion's fingerprints (telemetry/fingerprint.ts): normalised URLs, their domains, attachment SHA-256s. */
   urlKeys: string[];

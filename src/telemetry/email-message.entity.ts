@@ -1,8 +1,10 @@
 import { ArrayType, type Opt } from '@mikro-orm/core';
 import { Entity, Enum, Index, Property, Unique } from '@mikro-orm/decorators/legacy';
-import { Field, Int, ObjectType } from 'type-graphql';
+import { Field, Float, Int, ObjectType } from 'type-graphql';
 import { IngestedRecord } from '../db/base.entity.js';
-import { DeliveryLocation, DetectionVerdict, MailDirection } from '../domain/telemetry.js';
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { DeliveryLocation, DetectionVerdict, MailDirection, SenderSource } from '../domain/telemetry.js';
+import { UpstreamSource, UpstreamVerdict, type UpstreamVerdictFacts } from '../domain/upstream.js';
 
 @ObjectType()
 export class Attachment {
@@ -22,6 +24,43 @@ export class AuthenticationResults {
   dkim?: string;
   @Field(() => String, { nullable: true })
   dmarc?: string;
+  @Field(() => String, {
+    nullable: true,
+    description: "Microsoft 365's composite authentication (pass, fail, softfail, none): its judgement of spoofing.",
+  })
+  compauth?: string;
+  @Field(() => String, {
+    nullable: true,
+    description: 'The reason code Microsoft 365 gave with compauth (000 explicit DMARC failure, 001 implicit, 1xx pass, …).',
+  })
+  compauthReason?: string;
+}
+
+@ObjectType({
+  description: "One filter's verdict on the message as the receiving service recorded it (Microsoft 365, SpamAssassin, rspamd).",
+})
+export class UpstreamFilterResult implements UpstreamVerdictFacts {
+  @Field(() => UpstreamSource)
+  source!: UpstreamSource;
+  @Field(() => UpstreamVerdict)
+  verdict!: UpstreamVerdict;
+  @Field(() => Int, { nullable: true, description: 'Microsoft spam confidence level, -1 (filtering skipped) to 9.' })
+  scl?: number;
+  @Field(() => Int, { nullable: true, description: 'Microsoft bulk complaint level, 0 to 9.' })
+  bcl?: number;
+  @Field(() => Int, { nullable: true, description: 'Microsoft phishing confidence level, 0 to 8.' })
+  pcl?: number;
+  @Field(() => String, {
+    nullable: true,
+    description: "The filter's own category or action (Microsoft's CAT such as PHSH, rspamd's action).",
+  })
+  category?: string;
+  @Field(() => Float, { nullable: true, description: 'Spam score (SpamAssassin, rspamd).' })
+  score?: number;
+  @Field(() => Float, { nullable: true, description: 'The score at which the filter calls a message spam.' })
+  threshold?: number;
+  @Field(() => GraphQLJSONObject, { description: 'The header fields the verdict was read from, as the filter spelt them.' })
+  raw!: Record<string, string>;
 }
 
 /**
@@ -112,6 +151,18 @@ export class EmailMessage extends IngestedRecord {
   @Field(() => String, { nullable: true })
   @Property({ type: 'text', nullable: true })
   internetMessageId?: string;
+
+  @Field(() => SenderSource, {
+    nullable: true,
+    description:
+      'Which header the sender address came from (From, else Sender, else Return-Path); null when the producer named the sender.',
+  })
+  @Enum({ items: () => SenderSource, nativeEnumName: 'sender_source', nullable: true })
+  senderSource?: SenderSource;
+
+  @Field(() => [UpstreamFilterResult], { description: "The receiving service's own verdicts on the message, one per filter." })
+  @Property({ type: 'jsonb', defaultRaw: `'[]'` })
+  upstream: Opt<UpstreamFilterResult[]> = [];
 
   @Field(() => Date, { nullable: true, description: 'When zero-hour auto purge removed it, if it did.' })
   @Property({ type: 'timestamptz', nullable: true })

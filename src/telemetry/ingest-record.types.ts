@@ -18,6 +18,7 @@ import type {
   Verdict,
   ZapReason,
 } from '../domain/telemetry.js';
+import type { UpstreamSource, UpstreamVerdict } from '../domain/upstream.js';
 
 export type DeliveryLocationName = `${DeliveryLocation}`;
 export type DetectionVerdictName = `${DetectionVerdict}`;
@@ -52,6 +53,26 @@ export interface AuthResultsRecord {
   spf: string;
   dkim: string;
   dmarc: string;
+  /** Microsoft 365's composite authentication (`pass`, `fail`, `softfail`, `none`) and its reason code. */
+  compauth?: string;
+  compauthReason?: string;
+}
+
+export type UpstreamSourceName = `${UpstreamSource}`;
+export type UpstreamVerdictName = `${UpstreamVerdict}`;
+
+/** The receiving service's own verdict on a message (Microsoft 365's SCL/CAT/BCL, a spam filter's score). */
+export interface UpstreamVerdictRecord {
+  source: UpstreamSourceName;
+  verdict: UpstreamVerdictName;
+  scl?: number;
+  bcl?: number;
+  pcl?: number;
+  category?: string;
+  score?: number;
+  threshold?: number;
+  /** The fields it was read from, as the filter spelt them. */
+  raw?: Record<string, string>;
 }
 
 /** One copy of an email in one mailbox. */
@@ -74,6 +95,8 @@ export interface MessageRecord {
   auth?: AuthResultsRecord;
   direction?: MailDirectionName;
   internetMessageId?: string;
+  /** What the receiving service's filters concluded, one entry per filter. */
+  upstream?: UpstreamVerdictRecord[];
 }
 
 /**

@@ -21,6 +21,7 @@ import {
   ZapReason,
 } from '../domain/telemetry.js';
 import { AlertKind, missingAlertField, Severity, type AlertField } from '../domain/alert.js';
+import { UpstreamSource, UpstreamVerdict } from '../domain/upstream.js';
 
 /** Record types, in the order a batch writes them (zaps before messages, so a message sees its zap). */
 export const RECORD_TYPES = [
@@ -148,6 +149,31 @@ function checkFields(raw: Record<string, unknown>, fields: Record<string, Field>
 
 const authResult = string(64, (s) => s.trim().toLowerCase());
 
+function integer(min: number, max: number): Check {
+  return (v, field) =>
+    Number.isSafeInteger(v) && (v as number) >= min && (v as number) <= max ? v : fail(field, `a whole number from ${min} to ${max}`, v);
+}
+const finite: Check = (v, field) => (typeof v === 'number' && Number.isFinite(v) ? v : fail(field, 'a number', v));
+/** A small map of names to strings: what a filter's headers said, as the producer read them. */
+const stringMap: Check = (v, field) => {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return fail(field, 'an object of strings', v);
+  const entries = Object.entries(v as Record<string, unknown>);
+  if (entries.length > 32) return fail(field, 'an object of at most 32 entries', `${entries.length} entries`);
+  return Object.fromEntries(entries.map(([k, x]) => [k, string(MAX_KEY)(x, `${field}.${k}`)]));
+};
+/** The receiving service's own verdict (domain/upstream.ts), as a connector reads it from Microsoft Graph or Gmail. */
+const upstreamVerdict = object({
+  source: req(oneOf(UpstreamSource)),
+  verdict: req(oneOf(UpstreamVerdict)),
+  scl: opt(integer(-1, 9)),
+  bcl: opt(integer(0, 9)),
+  pcl: opt(integer(0, 9)),
+  category: opt(key),
+  score: opt(finite),
+  threshold: opt(finite),
+  raw: opt(stringMap),
+});
+
 /** The contract of DESIGN.md, one line per field. */
 export const RECORD_FIELDS: Record<RecordType, Record<string, Field>> = {
   mailbox: { id: req(id), address: req(address), displayName: opt(text), department: opt(text) },
@@ -164,9 +190,18 @@ export const RECORD_FIELDS: Record<RecordType, Record<string, Field>> = {
     receivedAt: req(time),
     location: req(oneOf(DeliveryLocation)),
     verdict: opt(oneOf(DetectionVerdict)),
-    auth: opt(object({ spf: opt(authResult), dkim: opt(authResult), dmarc: opt(authResult) })),
+    auth: opt(
+      object({
+        spf: opt(authResult),
+        dkim: opt(authResult),
+        dmarc: opt(authResult),
+        compauth: opt(authResult),
+        compauthReason: opt(authResult),
+      }),
+    ),
     direction: opt(oneOf(MailDirection)),
     internetMessageId: opt(key),
+    upstream: opt(arrayOf(upstreamVerdict, 8)),
   },
   raw_message: {
     id: req(id),

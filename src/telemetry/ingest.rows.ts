@@ -77,6 +77,8 @@ export const MESSAGE_COLUMNS = [
   col('attachment_hashes', 'text', 'text[]'),
   col('sender_domain'),
   col('subject_key'),
+  col('sender_source', 'text', 'sender_source'),
+  col('upstream', 'jsonb'),
 ];
 
 /** The message row, fingerprints included. Shared by `message` and `raw_message` (after parsing), and the benchmark's COPY. */
@@ -95,6 +97,8 @@ export function messageRow(m: {
   auth?: object;
   direction?: string;
   internetMessageId?: string;
+  senderSource?: string;
+  upstream?: readonly { raw?: Record<string, string> }[];
 }): unknown[] {
   const urls = m.urls ?? [];
   const attachments = m.attachments ?? [];
@@ -121,6 +125,8 @@ export function messageRow(m: {
     pgTextArray(fp.attachmentHashes),
     fp.senderDomain,
     fp.subjectKey,
+    m.senderSource ?? null,
+    JSON.stringify(m.upstream?.map((u) => (u.raw ? u : { ...u, raw: {} })) ?? []),
   ];
 }
 export const MESSAGE_COLUMN_NAMES = ['id', 'tenant_id', 'external_id', ...MESSAGE_COLUMNS.map((c) => c.name)];
@@ -273,7 +279,7 @@ export async function parseLines({ lines, maxLineBytes }: ParseTask): Promise<Pa
       try {
         const eml = field === 'emlBase64' ? Buffer.from(record.emlBase64 as string, 'base64') : (record.eml as string);
         const parsed = await parseRawMessage(eml);
-        if (!parsed.sender) throw new RecordError(`raw_message.${field} has no From or Sender address`);
+        if (!parsed.sender) throw new RecordError(`raw_message.${field} names no sender address in From, Sender or Return-Path`);
         const values = messageRow({
           ...parsed,
           recipient: record.recipient as string,

@@ -60,7 +60,7 @@ export async function seedInvestigation(orm: Orm, tenant: string, shape: Investi
       investigationId: investigation.id,
     }),
   );
-  investigation.triggeringAlertId = alerts[0].id;
+  investigation.triggeringAlertId = alerts[0]!.id; // there is always at least one
 
   const entity = (kind: EntityKind, i: number) =>
     em.create(InvestigatedEntity, {
@@ -122,7 +122,7 @@ export async function seedInvestigation(orm: Orm, tenant: string, shape: Investi
       tenantId: tid,
       investigationId: investigation.id,
       seq: i,
-      phase: [Phase.ROOT_INVESTIGATION, Phase.HUNTING, Phase.REMEDIATION][i % 3],
+      phase: [Phase.ROOT_INVESTIGATION, Phase.HUNTING, Phase.REMEDIATION][i % 3]!,
       key: `step-${i}`,
       name: `Step ${i}`,
       description: `Does thing ${i}`,

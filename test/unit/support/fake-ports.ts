@@ -92,6 +92,7 @@ export function message(
     urls: [],
     receivedAt: new Date('2025-03-01T09:00:00Z'),
     location: DeliveryLocation.INBOX,
+    upstream: [],
     urlKeys: [],
     domains: [],
     attachmentHashes: [],
