@@ -126,7 +126,10 @@ export function compare(refs: Reference[], air: Map<string, Stored | undefined>,
     const hashes = m.attachments.map((x) => x.sha256).sort();
     tally(attachments, hashes.join() === ref.attachments.join(), file, ref.attachments, hashes);
     tally(from, (ref.sender ?? '') === m.sender, file, ref.sender, m.sender);
-    if (ref.upstream && columns.upstream) tally(upstream, m.upstream !== null && m.upstream !== undefined, file, true, m.upstream);
+    if (ref.upstream && columns.upstream) {
+      const read = m.upstream !== null && m.upstream !== undefined && !(Array.isArray(m.upstream) && m.upstream.length === 0);
+      tally(upstream, read, file, true, m.upstream);
+    }
   }
   junk.agree = junkUrls;
   junk.of = [...air.values()].reduce((n, m) => n + (m?.urls.length ?? 0), 0);

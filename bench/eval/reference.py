@@ -11,16 +11,16 @@ Reads every .eml file named on stdin (one path a line), parses its bytes with Py
                an internal address only when every hop is internal
   words        visible words of the text/plain and (converted) text/html parts
   urls         http(s) links of the text parts and the HTML's hrefs (and URLs written in its visible text)
-  auth         spf/dkim/dmarc of the topmost Authentication-Results (RFC 2047-decoded)
+  auth         spf/dkim/dmarc of the receiver's Authentication-Results: the topmost, and those
+               with its authserv-id (RFC 2047-decoded; never ARC-Authentication-Results)
   attachments  SHA-256 of each attachment part
-  sender       From address, else Sender, else Return-Path (lower-case)
+  sender       From address (the angle-bracketed one), else Sender, else Return-Path (lower-case)
   upstream     whether the receiving service's verdict headers are present
 
 Standard library only: CI machines of this kind have python3 but no reachable PyPI.
 """
 import email
 import email.header
-import email.utils
 import hashlib
 import ipaddress
 import json
@@ -111,9 +111,8 @@ def hop_ips(received):
 
 
 def sender_ip(msg):
-    results = headers(msg, 'authentication-results')
-    if results:
-        m = re.search(r'sender\s+ip\s+is\s+([0-9a-f:.]+)', results[0], re.I)
+    for text in receiver_results(msg):
+        m = re.search(r'sender\s+ip\s+is\s+([0-9a-f:.]+)', text, re.I)
         if m and usable_ip(m.group(1)):
             return str(usable_ip(m.group(1)))
     spf = headers(msg, 'received-spf')
@@ -130,25 +129,39 @@ def sender_ip(msg):
     return str(fallback) if fallback else None
 
 
-def auth_results(msg):
+def receiver_results(msg):
+    """The receiver's own Authentication-Results: the topmost one and every other with its authserv-id
+    (Proton Mail, for one, writes one header per method)."""
     results = headers(msg, 'authentication-results')
     if not results:
+        return []
+    server = results[0].split(';', 1)[0].strip().lower()
+    return [r for r in results if r.split(';', 1)[0].strip().lower() == server] if ';' in results[0] else results[:1]
+
+
+def auth_results(msg):
+    results = receiver_results(msg)
+    if not results:
         return None
-    first = results[0]
     auth = {}
     for method in ('spf', 'dkim', 'dmarc'):
-        m = re.search(r'(?<![\w.-])' + method + r'\s*=\s*([a-z]+)', first, re.I)
-        auth[method] = m.group(1).lower() if m else None
+        auth[method] = None
+        for text in results:
+            m = re.search(r'(?<![\w.-])' + method + r'\s*=\s*([a-z]+)', text, re.I)
+            if m:
+                auth[method] = m.group(1).lower()
+                break
     return auth if any(auth.values()) else None
 
 
 def first_address(value):
-    for _, addr in email.utils.getaddresses([value]):
-        addr = addr.strip().strip('<>').strip()
-        if '@' in addr:
-            return addr.lower()
-    m = re.search(r'[\w.+\'-]+@[\w.-]+\w', value)
-    return m.group(0).lower() if m else None
+    """The first address of an address header: an angle-bracketed one wins over an address-like display
+    name (`"Alert notification@proton.me" <x@gmail.com>` is from x@gmail.com); a trailing dot is dropped."""
+    unquoted = re.sub(r'"(?:[^"\\]|\\.)*"', ' ', value)
+    m = re.search(r'<\s*([^<>\s@]+@[^<>\s]+?)\s*>', unquoted) or re.search(r"[\w.+'=-]+@[\w-]+(?:\.[\w-]+)+", unquoted)
+    if not m:
+        return None
+    return (m.group(1) if m.re.groups else m.group(0)).rstrip('.').lower()
 
 
 def sender(msg):
