@@ -206,7 +206,7 @@ describe('chunks', () => {
 describe('parser threads', () => {
   test('a line that exhausts the heap of a parser thread fails alone; the rest of its task is stored', async () => {
     const acme = await tenantId(t.app.orm, 'acme');
-    // A 24 MB heap (256 in production) and a 9 MB message: the thread runs out of memory on it.
+    // A 24 MB heap (512 in production) and a 9 MB message: the thread runs out of memory on it.
     const pool = createIngestPool(1, 24);
     try {
       const big = 'From: a@evil.example\r\nSubject: big\r\n\r\n' + ('word '.repeat(20) + '\r\n').repeat(90_000);

@@ -2,7 +2,8 @@
  * The AIR node that `npm run eval:parse` measures, in a child process of its own so that its RSS is the
  * server's alone (parser threads included), not the uploading client's. Started with fork(): it boots on
  * a fresh embedded PostgreSQL (benchConfig: AIR_WORKERS=0, AIR_DEMO=0), answers `{ url, token, threads }`,
- * then runs the evaluation's read-back SQL on request (`{ sql, params }` → `{ rows }`) until `'stop'`.
+ * then runs the evaluation's read-back SQL on request (`{ sql, params }` → `{ rows }`) and reports its
+ * threads' CPU seconds (`'threads'`) until `'stop'`.
  */
 import 'reflect-metadata';
 import fsp from 'node:fs/promises';
@@ -27,8 +28,20 @@ app.server.httpServer.requestTimeout = 0;
 const token = await app.signer!.sign({ sub: 'eval', tenant: 'eval', roles: [Role.SERVICE], ttlSeconds: 6 * 3600 });
 const pool = await (app.orm.em.getConnection() as unknown as PostgreSqlConnection).getNativeClient();
 
-process.on('message', (message: 'stop' | { sql: string; params: unknown[] }) => {
+/** CPU seconds of each of this process's threads, largest first (/proc/self/task/<tid>/stat, ticks of 1/100 s). */
+async function threadCpu(): Promise<number[]> {
+  const seconds: number[] = [];
+  for (const tid of await fsp.readdir('/proc/self/task')) {
+    const stat = await fsp.readFile(`/proc/self/task/${tid}/stat`, 'utf8').catch(() => '');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (fields.length > 12) seconds.push((Number(fields[11]) + Number(fields[12])) / 100);
+  }
+  return seconds.sort((a, b) => b - a);
+}
+
+process.on('message', (message: 'stop' | 'threads' | { sql: string; params: unknown[] }) => {
   void (async () => {
+    if (message === 'threads') return process.send!({ threads: await threadCpu() });
     if (message === 'stop') {
       await app.stop();
       await fsp.rm(dir, { recursive: true, force: true });

@@ -153,6 +153,10 @@ try {
       `server peak RSS ${mib(peakRss)} (${mib(rssBefore)} before the upload; ${threads} parser threads)`,
   );
   // The machine is shared: CPU seconds (all of this process's threads) and the load say what the wall time means.
+  node.send('threads');
+  const [{ threads: byThread }] = (await once(node, 'message')) as [{ threads: number[] }];
+  const busy = byThread.filter((s) => s >= 0.1).map((s) => s.toFixed(1));
+  say(`  server CPU by thread (s): ${busy.join(', ')} (the main thread, ${threads} parser threads, V8's GC and compiler helpers)`);
   say(`  server CPU ${cpuSeconds.toFixed(1)} s (${(cpuSeconds / s).toFixed(2)} cores busy on average); load average ${load}`);
   Object.assign(output, {
     messages: sent,

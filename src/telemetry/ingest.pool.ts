@@ -25,12 +25,14 @@ function workerFile(): string {
 }
 
 /**
- * Old-generation heap of each parser thread, in MB. Measured with `npm run eval:parse -- --synthetic 60
- * --attachment-mb 5.4` (60 messages of ~10 MB, 591 MiB, 2 threads): without a limit V8 let each thread's
- * heap grow with garbage (large strings live in old space until a full GC) and the server peaked at
- * 939 MiB; with 256 MB, 674 MiB. A 10 MiB line (the most a line may have) parses in well under that.
+ * Old-generation heap of each parser thread, in MB: without a limit V8 lets each thread's heap fill with
+ * garbage (large strings live in old space until a full GC). Measured on 2 cores with `npm run
+ * eval:parse` (2 threads): 60 messages of ~10 MB (`--synthetic 60 --attachment-mb 5.4`) peaked at
+ * 939 MiB unlimited, 718 MiB at 512, 674 MiB at 256; but the phishing corpus ×3 cost 14.1 s of CPU
+ * unlimited, 15.3 s at 512 and 17.6 s at 256 (more full GCs). A 10 MiB line (the most a line may have)
+ * parses well within 512.
  */
-export const PARSER_HEAP_MB = 256;
+export const PARSER_HEAP_MB = 512;
 
 export function createIngestPool(threads: number, heapMb = PARSER_HEAP_MB): IngestPool {
   const piscina = new Piscina<ParseTask, ParsedBatch>({
