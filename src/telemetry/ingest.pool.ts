@@ -41,7 +41,9 @@ export function createIngestPool(threads: number, heapMb = PARSER_HEAP_MB): Inge
     maxThreads: threads,
     // An idle pool keeps its threads: starting one costs ~50 ms of module loading, more than a small upload.
     idleTimeout: Infinity,
-    resourceLimits: { maxOldGenerationSizeMb: heapMb },
+    // The young generation set as V8 sizes it without a limit (3 × 16 MB semi-spaces): derived from a
+    // 512 MB heap it is smaller, and the corpus ×3 cost 23.5 s of CPU instead of 19.9 s (more scavenges).
+    resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 48 },
   });
   const parse = Object.assign((task: ParseTask) => piscina.run(task), { threads });
   return { parse, close: () => piscina.destroy() };
