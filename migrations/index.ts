@@ -4,6 +4,7 @@ import { Migration20261123105153_remediation } from './Migration20261123105153_r
 import { Migration20261124090000_outbox_commit_order } from './Migration20261124090000_outbox_commit_order.js';
 import { Migration20261125150909_investigation_updated_at } from './Migration20261125150909_investigation_updated_at.js';
 import { Migration20261125155417_mail_headers } from './Migration20261125155417_mail_headers.js';
+import { Migration20261125155657_message_links_quoted } from './Migration20261125155657_message_links_quoted.js';
 
 /** Every migration, in order. Listed explicitly so the compiled server and the tests run the same set. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261124090000_outbox_commit_order', class: Migration20261124090000_outbox_commit_order },
   { name: 'Migration20261125150909_investigation_updated_at', class: Migration20261125150909_investigation_updated_at },
   { name: 'Migration20261125155417_mail_headers', class: Migration20261125155417_mail_headers },
+  { name: 'Migration20261125155657_message_links_quoted', class: Migration20261125155657_message_links_quoted },
 ];

@@ -40,12 +40,21 @@ export interface Config {
     readonly maxDepth: number;
     /** @default 15 */
     readonly maxAliases: number;
-    /** @default 20000 */
+    /**
+     * Highest query cost accepted (src/common/query-cost.ts: about one point per value returned). The
+     * investigation page with every tab and `__typename` everywhere costs 25,858 at 50 items a tab (16,828
+     * at the default 20; its graph alone, 500 nodes and 2,000 edges, is 13,000); message bodies in nested
+     * default pages (20 investigations × 20 clusters × 20 messages) cost over 100,000. @default 50000
+     */
     readonly maxCost: number;
     /** @default 2000 */
     readonly maxTokens: number;
     /** Largest HTTP request body accepted on /graphql, in bytes. @default 1048576 */
     readonly maxBodyBytes: number;
+    /** An HTTP or WebSocket query or mutation running longer is answered with DEADLINE_EXCEEDED and stopped. @default 15000 */
+    readonly maxExecutionMs: number;
+    /** A result whose JSON is larger is refused instead of sent, in bytes. @default 10000000 */
+    readonly maxResponseBytes: number;
   };
   /** Live updates: the outbox reader and the graphql-ws sockets. */
   readonly realtime: {
@@ -138,9 +147,11 @@ export function loadConfig(env: Env = process.env): Config {
     limits: Object.freeze({
       maxDepth: int(env, 'AIR_MAX_DEPTH', 12, 2, 100),
       maxAliases: int(env, 'AIR_MAX_ALIASES', 15, 1, 1000),
-      maxCost: int(env, 'AIR_MAX_COST', 20_000, 10, 10_000_000),
+      maxCost: int(env, 'AIR_MAX_COST', 50_000, 10, 10_000_000),
       maxTokens: int(env, 'AIR_MAX_TOKENS', 2000, 100, 1_000_000),
       maxBodyBytes: int(env, 'AIR_MAX_BODY_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
+      maxExecutionMs: int(env, 'AIR_MAX_EXECUTION_MS', 15_000, 1, 600_000),
+      maxResponseBytes: int(env, 'AIR_MAX_RESPONSE_BYTES', 10_000_000, 1024, 1_000_000_000),
     }),
     realtime: Object.freeze({
       pollIntervalMs: int(env, 'AIR_EVENTS_POLL_MS', 500, 10, 60_000),

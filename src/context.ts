@@ -7,6 +7,7 @@ import type { JobQueue } from './jobs/queue.js';
 import type { ExecutorRegistry } from './actions/executor.js';
 import type { EventStream } from './realtime/event-stream.service.js';
 import type { Logger } from './logger.js';
+import { Deadline } from './common/operation-limits.js';
 
 /** The long-lived handles services need beyond the request's EntityManager. */
 export interface Services {
@@ -27,6 +28,8 @@ export interface Context {
   readonly services: Services;
   /** The request's (or socket operation's) logger: its lines carry the request id, tenant and operation. */
   readonly log: Logger;
+  /** The operation's execution deadline: HTTP and WebSocket queries and mutations run under it. */
+  readonly deadline: Deadline;
 }
 
 /** A fork whose every read of tenant-owned rows is limited to `tenantId`. */
@@ -39,5 +42,5 @@ export function tenantEntityManager(orm: Orm, tenantId: string): EntityManager {
 /** Build the request context in one place; HTTP and WebSocket call the same function. */
 export function createContext(services: Services, viewer: Viewer, log: Logger): Context {
   const em = tenantEntityManager(services.orm, viewer.tenantId);
-  return { viewer, em, loaders: createLoaders(em), services, log };
+  return { viewer, em, loaders: createLoaders(em), services, log, deadline: new Deadline() };
 }

@@ -8,6 +8,8 @@ export enum ErrorCode {
   NOT_FOUND = 'NOT_FOUND',
   BAD_USER_INPUT = 'BAD_USER_INPUT',
   CONFLICT = 'CONFLICT',
+  /** The operation ran past its execution deadline (AIR_MAX_EXECUTION_MS); retrying the same request will likely fail again. */
+  DEADLINE_EXCEEDED = 'DEADLINE_EXCEEDED',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
 
@@ -17,6 +19,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   NOT_FOUND: 404,
   BAD_USER_INPUT: 400,
   CONFLICT: 409,
+  DEADLINE_EXCEEDED: 503,
   INTERNAL_SERVER_ERROR: 500,
 };
 
@@ -99,8 +102,11 @@ export function createErrorFormatter(opts: { exposeDetails: boolean }) {
     const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
     if (original instanceof AppError) return { ...formatted, extensions: { ...extensions, code: original.code } };
     if (isRequestError(extensions.code)) {
-      // graphql-armor prefixes its limit messages with "Syntax Error: " although the query parsed.
-      const message = formatted.message.replace(/^Syntax Error: (Query (is|has|document is) )/, '$1');
+      // graphql-armor prefixes its limit messages with "Syntax Error: " although the query parsed; graphql's
+      // own token limit names the number, which stays private as armor's do (exposeLimits: false).
+      const message = /^Syntax Error: Document contains more th(an|at) \d+ tokens/.test(formatted.message)
+        ? 'Query document is too large: send a shorter query'
+        : formatted.message.replace(/^Syntax Error: (Query (is|has|document is) )/, '$1');
       return { ...formatted, message, extensions: { ...extensions, code: ErrorCode.BAD_USER_INPUT } };
     }
     return {

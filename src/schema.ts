@@ -4,6 +4,7 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { buildSchema } from 'type-graphql';
 import { permissions } from './auth/permissions.js';
 import { applyMiddleware } from './auth/shield.js';
+import { deadlineMiddleware } from './common/operation-limits.js';
 import { ViewerResolver } from './auth/viewer.resolver.js';
 import { AlertResolver } from './alerts/alert.resolver.js';
 import { ActionResolver } from './actions/action.resolver.js';
@@ -47,9 +48,9 @@ export function buildBareSchema(): Promise<GraphQLSchema> {
   });
 }
 
-/** The served schema: every field behind graphql-shield, deny by default. */
+/** The served schema: every field behind the operation's deadline, then graphql-shield, deny by default. */
 export async function buildAirSchema(): Promise<GraphQLSchema> {
-  return applyMiddleware(await buildBareSchema(), permissions);
+  return applyMiddleware(await buildBareSchema(), deadlineMiddleware, permissions);
 }
 
 /** SDL, sorted so that the checked-in file only changes when the schema does. */

@@ -44,7 +44,7 @@ export async function createServer(deps: ServerDeps, listen: { port: number; hos
   const armor = createArmor(config.limits);
   const metrics = createMetrics();
   const formatError = createErrorFormatter({ exposeDetails: config.env === 'development' });
-  const apollo = await startApollo({ schema, armor, formatError, metrics, logger });
+  const apollo = await startApollo({ schema, armor, formatError, metrics, logger, limits: config.limits });
   // Started on the first upload: a node that never ingests never pays for the threads.
   let ingestPool: IngestPool | undefined;
   const ingestParser = () => {
@@ -54,7 +54,7 @@ export async function createServer(deps: ServerDeps, listen: { port: number; hos
   };
 
   const routes: Record<string, Route> = {
-    '/graphql': graphqlRoute({ apollo, services: { orm, queue, executors }, authenticate, maxBodyBytes: config.limits.maxBodyBytes }),
+    '/graphql': graphqlRoute({ apollo, services: { orm, queue, executors }, authenticate, limits: config.limits }),
     '/ingest': (req, res, scope) =>
       handleIngest(req, res, scope, {
         orm,

@@ -218,7 +218,7 @@ describe('records', () => {
       sender_domain: 'evil.example',
       subject_key: 'your statement',
       url_keys: ['https://login.evil.example/signin'],
-      domains: ['login.evil.example'],
+      domains: ['login.evil.example', 'evil.example'],
       attachment_hashes: [sha],
     });
     expect(new Date(m!.zapped_at as string)).toEqual(new Date('2026-11-20T10:00:00Z'));
@@ -410,6 +410,12 @@ describe('records', () => {
     ]);
     expect([...(m!.url_keys as string[])].sort()).toEqual(['https://evil.example/statement', 'https://login.evil.example/signin?step=1']);
     expect([...(m!.domains as string[])].sort()).toEqual(['evil.example', 'login.evil.example']);
+    // Links keep what they display; the text part's URL is a link without text.
+    expect(m!.links).toEqual([
+      { url: 'https://login.evil.example/signin?user=alice%40contoso.com&step=1', text: 'sign in' },
+      { url: 'https://evil.example/statement?utm_source=mail' },
+    ]);
+    expect(m!.quoted).toBe('');
   });
 
   test('a streamed 50,000-line body is ingested without being buffered', async () => {

@@ -273,9 +273,14 @@ describe('bounded queues', () => {
     const inv = await seedInvestigation(t.app.orm, 'acme');
     const id = inv.investigation.id;
     const stream = t.app.server.events;
-    await append(inv.tenantId, [progress(id, 0)]);
-    await stream.afterNextRead();
-    const sub = stream.subscribe({ tenantId: inv.tenantId, investigationId: id, expiresAt: Date.now() / 1000 + 600 });
+    const filter = { tenantId: inv.tenantId, investigationId: id, expiresAt: Date.now() / 1000 + 600 };
+    // The reader has passed an earlier event once a live subscriber has received it: reads stop below the
+    // oldest transaction in flight, and the app's workers may hold that back for a moment under load.
+    const probe = stream.subscribe(filter);
+    const [zero] = await append(inv.tenantId, [progress(id, 0)]);
+    expect(((await probe.next()).value as Delivery & { cursor: string }).cursor).toBe(zero);
+    await probe.return?.();
+    const sub = stream.subscribe(filter);
     await stream.afterNextRead();
     // Read one, then stop reading while more than the bound arrives.
     const [first] = await append(inv.tenantId, [progress(id, 1)]);

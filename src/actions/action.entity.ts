@@ -7,6 +7,7 @@ import { EntityKind } from '../domain/investigation.js';
 import { Investigation } from '../investigations/investigation.entity.js';
 import { EmailCluster } from '../investigations/email-cluster.entity.js';
 import { ActionSource, ActionStatus, ActionType } from '../domain/action.js';
+import { listOf } from '../common/query-cost.js';
 
 @ObjectType({ description: 'What an action acts on (besides the messages of its cluster).' })
 export class ActionTarget {
@@ -46,7 +47,8 @@ export class Action extends TenantOwned {
   @ManyToOne(() => EmailCluster, { mapToPk: true, nullable: true, fieldName: 'cluster_id', deleteRule: 'set null' })
   clusterId?: string;
 
-  @Field(() => [ActionTarget])
+  // Playbooks recommend one target per action (recommend-actions.step.ts); email actions name a cluster instead.
+  @Field(() => [ActionTarget], { complexity: listOf(1) })
   @Property({ type: 'jsonb', defaultRaw: `'[]'` })
   targets: Opt<ActionTarget[]> = [];
 

@@ -47,7 +47,10 @@ export class ActionResolver {
   messages(@Root() action: Action, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
     const locations = movedFrom(action.type);
     return action.clusterId && locations.length > 0
-      ? clusterMessages(ctx, action.clusterId, args, { withBody: selects(info, ['edges', 'node', 'body']), locations })
+      ? clusterMessages(ctx, action.clusterId, args, {
+          withBody: selects(info, ['edges', 'node', 'body']) || selects(info, ['edges', 'node', 'quoted']),
+          locations,
+        })
       : toConnection(
           [],
           0,

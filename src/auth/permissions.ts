@@ -46,6 +46,7 @@ export const READABLE_TYPES = [
   'EmailMessageEdge',
   'Attachment',
   'AuthenticationResults',
+  'MessageLink',
   'UpstreamFilterResult',
   'LogStep',
   'Alert',

@@ -1,8 +1,10 @@
 /**
  * How hunting compares URLs and domains. Ingestion keys every message by these (fingerprint.ts) and
  * playbook steps look messages up by them, so both sides must apply the same rule: it lives here,
- * WORKER-SAFE (node builtins only), for ingest worker threads and playbook steps alike.
+ * WORKER-SAFE, for ingest worker threads and playbook steps alike. Host rules (registrable domain,
+ * IDN, skeleton) are in host.ts, wrapped links in unwrap.ts.
  */
+import { unwrapUrl } from './unwrap.js';
 
 /** Query parameters that only ever track. */
 const TRACKING_PARAM =
@@ -28,13 +30,14 @@ function parseLooseUrl(raw: string): URL | undefined {
 }
 
 /**
- * A URL as hunting compares it: scheme and host lower-cased (WHATWG parsing also drops default ports
+ * A URL as hunting compares it: unwrapped from known link wrappers and redirectors (unwrap.ts: a Safe
+ * Links copy and the bare link are one URL), scheme and host lower-cased (WHATWG parsing also drops default ports
  * and resolves dot segments), fragment removed, tracking parameters and per-recipient id values removed,
  * the remaining parameters sorted. The path keeps its case: paths are case-sensitive. Unparseable input
  * is returned trimmed and lower-cased.
  */
 export function normaliseUrl(url: string): string {
-  const u = parseLooseUrl(url);
+  const u = parseLooseUrl(unwrapUrl(url.trim()).url);
   if (!u || !u.host) return url.trim().toLowerCase();
   const kept = [...u.searchParams].filter(([k, v]) => !TRACKING_PARAM.test(k) && !looksLikeId(v) && !looksLikeId(k));
   kept.sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
@@ -43,7 +46,11 @@ export function normaliseUrl(url: string): string {
   return `${u.protocol}//${host}${u.pathname}${query}`;
 }
 
-/** The lower-case host of a URL, or the domain of an address, without a leading `www.`, a port or a trailing dot. */
+/**
+ * The lower-case host of a URL (ASCII form, as WHATWG parsing gives it), or the domain of an address,
+ * without a leading `www.`, a port or a trailing dot. The host, not the registrable domain
+ * (host.ts `registrableDomainOf`): mailbox domains and sender domains are compared exactly.
+ */
 export function domainOf(urlOrAddress: string): string {
   const s = urlOrAddress.trim();
   if (!s) return '';

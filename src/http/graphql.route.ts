@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer, HeaderMap, type ApolloServerPlugin, type HTTPGraphQLResponse } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Config } from '../config.js';
+import { responseSizeRefusal } from '../common/operation-limits.js';
+import { costRefusal } from '../common/query-cost.js';
 import type { Authenticate } from '../auth/authenticate.js';
 import { createContext, type Context, type Services } from '../context.js';
 import { AppError, badInput, logUnexpected } from '../errors.js';
@@ -13,7 +15,12 @@ import { readBody } from './body.js';
 import type { RequestScope, Route } from './request.js';
 import { sendError } from './respond.js';
 
-/** The query limits, shared by HTTP and WebSocket operations. `exposeLimits: false` keeps the numbers private. */
+/**
+ * graphql-armor's limits that need only the document, shared by HTTP and WebSocket operations: depth,
+ * aliases, directives, no field suggestions. Its cost rule is replaced by `query-cost.ts` (it multiplied
+ * only literal `first`), its token rule by graphql's own `maxTokens` at parse time (armor's throws out
+ * of Apollo's parser as a 500).
+ */
 export function createArmor(limits: Config['limits']) {
   // The limits stay private (exposeLimits: false); the messages still say what to change.
   return new ApolloArmor({
@@ -24,18 +31,33 @@ export function createArmor(limits: Config['limits']) {
       errorMessage: 'Query is too deep: request fewer nested levels',
     },
     maxAliases: { n: limits.maxAliases, exposeLimits: false, errorMessage: 'Query has too many aliases: split it into several requests' },
-    costLimit: {
-      maxCost: limits.maxCost,
-      exposeLimits: false,
-      objectCost: 2,
-      scalarCost: 1,
-      depthCostFactor: 1.5,
-      errorMessage: 'Query is too costly: select fewer fields or nested lists, or split it into several requests',
-    },
-    maxTokens: { n: limits.maxTokens, exposeLimits: false, errorMessage: 'Query document is too large: send a shorter query' },
+    costLimit: { enabled: false },
+    maxTokens: { enabled: false },
     maxDirectives: { n: 20, exposeLimits: false, errorMessage: 'Query has too many directives' },
     blockFieldSuggestion: { enabled: true },
   }).protect();
+}
+
+/**
+ * Refuses an operation over the cost limit once Apollo knows the operation and its variables (the
+ * cost depends on them; validation rules run once per cached document). 400, as for armor's limits.
+ */
+function costLimitPlugin(maxCost: number): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ schema, document, operationName, request }) {
+          const refusal = costRefusal({ schema, document, operationName, variables: request.variables }, maxCost);
+          if (refusal) {
+            throw new GraphQLError(refusal.message, {
+              originalError: refusal,
+              extensions: { ...refusal.extensions, http: { status: 400 } },
+            });
+          }
+        },
+      };
+    },
+  };
 }
 
 /**
@@ -61,9 +83,10 @@ export interface ApolloOptions {
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   metrics: Metrics;
   logger: Logger;
+  limits: Config['limits'];
 }
 
-export async function startApollo({ schema, armor, formatError, metrics, logger }: ApolloOptions): Promise<ApolloServer<Context>> {
+export async function startApollo({ schema, armor, formatError, metrics, logger, limits }: ApolloOptions): Promise<ApolloServer<Context>> {
   const apollo = new ApolloServer<Context>({
     schema,
     formatError,
@@ -74,9 +97,11 @@ export async function startApollo({ schema, armor, formatError, metrics, logger 
     // Shutdown is ours (main.ts: HTTP, then the pool, then PostgreSQL). Apollo's own SIGINT/SIGTERM
     // handler would stop it first and re-raise the signal, leaving our ordered stop waiting.
     stopOnTerminationSignals: false,
+    parseOptions: { maxTokens: limits.maxTokens },
     validationRules: armor.validationRules,
     plugins: [
       ...(armor.plugins as ApolloServerPlugin<Context>[]),
+      costLimitPlugin(limits.maxCost),
       metrics.apolloPlugin,
       requestLogPlugin,
       ApolloServerPluginLandingPageDisabled(),
@@ -96,17 +121,20 @@ export interface GraphQLRouteDeps {
   apollo: ApolloServer<Context>;
   services: Services;
   authenticate: Authenticate;
-  /** Largest request body accepted, in bytes. */
-  maxBodyBytes: number;
+  limits: Pick<Config['limits'], 'maxBodyBytes' | 'maxExecutionMs' | 'maxResponseBytes'>;
 }
 
-/** `/graphql` over HTTP: the body is capped before parsing, the token read before Apollo runs. */
-export function graphqlRoute({ apollo, services, authenticate, maxBodyBytes }: GraphQLRouteDeps): Route {
+/**
+ * `/graphql` over HTTP: the body is capped before parsing, the token read before Apollo runs, the
+ * operation answered with DEADLINE_EXCEEDED when it runs past its deadline, and a result larger than
+ * the response bound refused instead of sent.
+ */
+export function graphqlRoute({ apollo, services, authenticate, limits }: GraphQLRouteDeps): Route {
   return async (req: IncomingMessage, res: ServerResponse, { url, log }: RequestScope) => {
     let rawBody = '';
     let context: Context;
     try {
-      if (req.method === 'POST') rawBody = await readBody(req, maxBodyBytes);
+      if (req.method === 'POST') rawBody = await readBody(req, limits.maxBodyBytes);
       const viewer = await authenticate(req.headers.authorization);
       log.setBindings({ tenant: viewer.tenantId });
       context = createContext(services, viewer, log);
@@ -129,10 +157,22 @@ export function graphqlRoute({ apollo, services, authenticate, maxBodyBytes }: G
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
-    const result = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: async () => context,
-    });
+    let result: HTTPGraphQLResponse;
+    try {
+      result = await context.deadline.run(limits.maxExecutionMs, () =>
+        apollo.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+          context: async () => context,
+        }),
+      );
+    } catch (e) {
+      if (e instanceof AppError) return sendError(res, e);
+      throw e;
+    }
+    if (result.body.kind === 'complete') {
+      const tooLarge = responseSizeRefusal(Buffer.byteLength(result.body.string), limits.maxResponseBytes);
+      if (tooLarge) return sendError(res, tooLarge);
+    }
     for (const [key, value] of result.headers) res.setHeader(key, value);
     res.statusCode = result.status ?? 200;
     if (result.body.kind === 'complete') {

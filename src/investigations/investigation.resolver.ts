@@ -113,7 +113,9 @@ export class EmailClusterResolver {
     description: 'Every message the cluster covers, wherever it is now (an action on it lists the ones it would move).',
   })
   messages(@Root() cluster: EmailCluster, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
-    return clusterMessages(ctx, cluster.id, args, { withBody: selects(info, ['edges', 'node', 'body']) });
+    return clusterMessages(ctx, cluster.id, args, {
+      withBody: selects(info, ['edges', 'node', 'body']) || selects(info, ['edges', 'node', 'quoted']),
+    });
   }
 }
 

@@ -10,14 +10,19 @@ import { EmailCluster, EmailClusterMember } from './email-cluster.entity.js';
 import { LogStep } from './log-step.entity.js';
 import { EntityKind, Phase } from '../domain/investigation.js';
 import type { DeliveryLocation } from '../domain/telemetry.js';
-import type { EntitiesArgs, InvestigationFilter, InvestigationGraph, InvestigationTimings } from './investigation.types.js';
+import {
+  GRAPH_EDGE_LIMIT,
+  GRAPH_NODE_LIMIT,
+  type EntitiesArgs,
+  type InvestigationFilter,
+  type InvestigationGraph,
+  type InvestigationTimings,
+} from './investigation.types.js';
 
 /** Newest first, as the main investigation page shows them. */
 export const INVESTIGATION_ORDER: Order = { key: 'createdAt', direction: 'desc', isDate: true };
 const CREATION_ORDER: Order = { key: 'createdAt', direction: 'asc', isDate: true };
 const STEP_ORDER: Order = { key: 'seq', direction: 'asc' };
-/** Past this many nodes the graph page points to the entity tabs instead of drawing everything. */
-export const GRAPH_NODE_LIMIT = 500;
 
 export function investigationWhere(filter: InvestigationFilter | undefined): Record<string, unknown> {
   const where: Record<string, unknown> = {};
@@ -63,8 +68,8 @@ const MEMBER_ORDER: Order = { key: 'id', direction: 'asc' };
 
 /**
  * A page of a cluster's messages, one statement for every cluster on the page. `locations` keeps only
- * messages that sit there (an action's `movedFrom`); `withBody` loads the lazy `body` in the same
- * statement, only when the client selects it.
+ * messages that sit there (an action's `movedFrom`); `withBody` loads the lazy `body` and `quoted` in
+ * the same statement, only when the client selects one of them.
  */
 export async function clusterMessages(
   ctx: Context,
@@ -73,7 +78,7 @@ export async function clusterMessages(
   opts: { withBody: boolean; locations?: DeliveryLocation[] },
 ): Promise<Connection<EmailMessage>> {
   const where = opts.locations ? { message: { location: { $in: opts.locations } } } : {};
-  const populate = opts.withBody ? ['message', 'message.body'] : ['message'];
+  const populate = opts.withBody ? ['message', 'message.body', 'message.quoted'] : ['message'];
   const members = await ctx.loaders.pageOf(EmailClusterMember, 'clusterId', MEMBER_ORDER, args, where, populate).load(clusterId);
   const edges = members.edges.map((edge) => ({ node: edge.node.message, cursor: edge.cursor }));
   return withEdges({ edges, pageInfo: members.pageInfo }, () => members.totalCount);
@@ -103,7 +108,7 @@ export async function graphOf(ctx: Context, investigationId: string): Promise<In
   const [entities, clusters, edges] = await Promise.all([
     ctx.em.find(InvestigatedEntity, { investigationId }, { orderBy: { createdAt: 'asc', id: 'asc' }, limit: GRAPH_NODE_LIMIT + 1 }),
     ctx.em.find(EmailCluster, { investigationId }, { orderBy: { createdAt: 'asc', id: 'asc' }, limit: GRAPH_NODE_LIMIT + 1 }),
-    ctx.em.find(GraphEdge, { investigationId }, { limit: GRAPH_NODE_LIMIT * 4 }),
+    ctx.em.find(GraphEdge, { investigationId }, { limit: GRAPH_EDGE_LIMIT }),
   ]);
   const nodes = [
     ...clusters.map((c) => ({ id: c.id, kind: EntityKind.EMAIL_CLUSTER, label: c.name, verdict: c.verdict })),

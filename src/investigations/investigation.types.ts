@@ -8,6 +8,12 @@ import { InvestigatedEntity } from './investigated-entity.entity.js';
 import { EmailCluster } from './email-cluster.entity.js';
 import { Alert } from '../alerts/alert.entity.js';
 import { Action } from '../actions/action.entity.js';
+import { listOf } from '../common/query-cost.js';
+
+/** Past this many nodes the graph page points to the entity tabs instead of drawing everything. */
+export const GRAPH_NODE_LIMIT = 500;
+/** Edges read for one graph. */
+export const GRAPH_EDGE_LIMIT = GRAPH_NODE_LIMIT * 4;
 
 @InputType({ description: 'Filters of the main investigation page. Omitted fields do not filter.' })
 export class InvestigationFilter {
@@ -53,7 +59,7 @@ export class PhaseTiming {
 
 @ObjectType({ description: 'The investigation summary timings of the graph page.' })
 export class InvestigationTimings {
-  @Field(() => [PhaseTiming])
+  @Field(() => [PhaseTiming], { complexity: listOf(Object.keys(Phase).length) })
   phases!: PhaseTiming[];
   @Field(() => Float, { nullable: true, description: 'Seconds from creation to the end; null while running.' })
   totalSeconds?: number;
@@ -85,9 +91,9 @@ export class GraphLink {
 
 @ObjectType({ description: 'Everything the investigation touched and how it connects, for the graph page.' })
 export class InvestigationGraph {
-  @Field(() => [GraphNode])
+  @Field(() => [GraphNode], { complexity: listOf(GRAPH_NODE_LIMIT) })
   nodes!: GraphNode[];
-  @Field(() => [GraphLink])
+  @Field(() => [GraphLink], { complexity: listOf(GRAPH_EDGE_LIMIT) })
   edges!: GraphLink[];
   @Field(() => Boolean, { description: 'True when the graph was cut at its node limit; use the entity tabs for the rest.' })
   truncated!: boolean;

@@ -7,7 +7,8 @@ import { Indicator } from '../telemetry/indicator.entity.js';
 import { Mailbox } from '../telemetry/mailbox.entity.js';
 import { Alert } from '../alerts/alert.entity.js';
 import { estimateSimilarity } from '../telemetry/fingerprint.js';
-import type { IndicatorKind } from '../domain/telemetry.js';
+import { IndicatorKind } from '../domain/telemetry.js';
+import { domainIndicatorKeys } from '../domain/host.js';
 import type {
   AlertsPort,
   ContentFingerprint,
@@ -158,9 +159,12 @@ export function portsFor(em: EntityManager): PlaybookPorts {
   };
 
   const intel: IntelPort = {
+    // A DOMAIN indicator covers its subdomains: each host is looked up with its parents up to its
+    // registrable domain (domain/host.ts), never a public suffix.
     async indicators(kind: IndicatorKind, values: string[]) {
       if (!values.length) return [];
-      const found = await em.fork().find(Indicator, { kind, value: { $in: [...new Set(values)] } });
+      const keys = kind === IndicatorKind.DOMAIN ? domainIndicatorKeys(values) : values;
+      const found = await em.fork().find(Indicator, { kind, value: { $in: [...new Set(keys)] } });
       return found.map((i) => ({
         externalId: i.externalId,
         kind: i.kind,

@@ -113,7 +113,10 @@ export interface IndicatorFacts {
 
 /** Threat intelligence. */
 export interface IntelPort {
-  /** The indicators of this kind known for any of these values. */
+  /**
+   * The indicators of this kind known for any of these values. DOMAIN values match an indicator on the
+   * host or on any parent up to its registrable domain (`x1.bad.example` matches `bad.example`).
+   */
   indicators(kind: IndicatorKind, values: string[]): Promise<IndicatorFacts[]>;
 }
 

@@ -24,6 +24,8 @@ import { hasAnyRole, type Viewer } from '../auth/viewer.js';
 import { READ_ROLES } from '../domain/role.js';
 import { createContext, type Context, type Services } from '../context.js';
 import { AppError, coerceError, forbidden, logUnexpected } from '../errors.js';
+import { responseSizeRefusal } from '../common/operation-limits.js';
+import { costRefusal } from '../common/query-cost.js';
 import { requestIdOf } from '../http/request.js';
 import { requestLogger, type Logger } from '../logger.js';
 
@@ -34,7 +36,7 @@ export interface GraphQLWsDeps {
   services: Required<Services>;
   authenticate: Authenticate;
   config: Config;
-  /** The query limits HTTP applies (graphql-armor's validation rules). */
+  /** The document limits HTTP applies (graphql-armor's validation rules); cost, deadline and size come from `config.limits`. */
   validationRules: readonly ValidationRule[];
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   logger: Logger;
@@ -165,6 +167,17 @@ async function subscribeShared(args: ExecutionArgs) {
 }
 
 /**
+ * The JSON size of a result, measured once per result object: subscribers of one operation shape
+ * share it (executeShared), so 10,000 sockets do not serialise it 10,000 more times to measure it.
+ */
+const sizes = new WeakMap<object, number>();
+function serialisedSize(result: ExecutionResult): number {
+  let size = sizes.get(result);
+  if (size === undefined) sizes.set(result, (size = Buffer.byteLength(JSON.stringify(result))));
+  return size;
+}
+
+/**
  * graphql-ws on the HTTP server's port and path. The bearer token comes in `connection_init`
  * (`{ authorization: "Bearer …" }`); without a valid one the socket closes with 4401 before any
  * operation runs, and it closes with 4401 when the token expires. Every operation passes the same
@@ -173,6 +186,7 @@ async function subscribeShared(args: ExecutionArgs) {
  */
 export function attachGraphQLWs(deps: GraphQLWsDeps): GraphQLWsServer {
   const { config, schema, services, authenticate, logger, formatError } = deps;
+  const { limits } = config;
   const rules = [...specifiedRules, ...deps.validationRules];
   const wss = new WebSocketServer({ server: deps.httpServer, path: '/graphql', maxPayload: config.limits.maxBodyBytes });
 
@@ -208,21 +222,20 @@ export function attachGraphQLWs(deps: GraphQLWsDeps): GraphQLWsServer {
         const viewer = ctx.extra.viewer!;
         let document: DocumentNode;
         try {
-          document = parse(payload.query, { maxTokens: config.limits.maxTokens });
+          document = parse(payload.query, { maxTokens: limits.maxTokens });
         } catch (e) {
           const error = e instanceof GraphQLError ? e : new GraphQLError(coerceError(e).message);
-          return [
-            requestError(
-              /maximum number of tokens/i.test(error.message)
-                ? new GraphQLError('Query document is too large: send a shorter query')
-                : error,
-            ),
-          ];
+          return [requestError(error)];
         }
         const errors = validate(schema, document, rules);
         if (errors.length) return errors.map(requestError);
         const operation = getOperationAST(document, payload.operationName);
         if (!operation) return [requestError(new GraphQLError('Unable to identify the operation: name one with operationName'))];
+        const tooCostly = costRefusal(
+          { schema, document, operationName: payload.operationName, variables: payload.variables },
+          limits.maxCost,
+        );
+        if (tooCostly) return [tooCostly];
         if (operation.operation === 'subscription' && !hasAnyRole(viewer, READ_ROLES)) {
           return [forbidden('Watching investigations needs a security role')];
         }
@@ -239,8 +252,19 @@ export function attachGraphQLWs(deps: GraphQLWsDeps): GraphQLWsServer {
           contextValue: createContext(services, viewer, log),
         };
       },
+      // Queries and mutations run under the operation's deadline; a subscription's stream has none.
+      async execute(args) {
+        try {
+          return await (args.contextValue as Context).deadline.run(limits.maxExecutionMs, async () => execute(args));
+        } catch (e) {
+          if (e instanceof AppError) return { errors: [e] };
+          throw e;
+        }
+      },
       subscribe: subscribeShared,
       onNext(_ctx, _id, _payload, args, result) {
+        const tooLarge = responseSizeRefusal(serialisedSize(result), limits.maxResponseBytes);
+        if (tooLarge) return { errors: [formatError(tooLarge.toJSON(), tooLarge)] };
         if (!result.errors?.length) return undefined;
         for (const e of result.errors) logUnexpected((args.contextValue as Context).log, e);
         return { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e)) };

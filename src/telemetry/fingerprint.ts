@@ -5,7 +5,9 @@
  *
  * ## Similar content: MinHash over word 3-shingles, LSH by banding
  *
- * Text = subject + body, lower-cased, URLs and e-mail addresses replaced by placeholders (tracking links
+ * Text = subject + the message's own body (what it quotes left out, mail/quotes.ts: a hijacked reply
+ * quoting an announcement must not look like the announcement; the quoted text stands in only when the
+ * message says nothing of its own, as a bare forward), lower-cased, URLs and e-mail addresses replaced by placeholders (tracking links
  * and recipient addresses differ per copy of one campaign), digit runs collapsed, split into words.
  * Shingles are overlapping word 3-grams. A message's signature is the minimum of each of {@link SLOTS} = 40
  * independent 32-bit hash functions over its shingles; two signatures agree in one slot with
@@ -33,6 +35,7 @@
  * loop runs at ~11 ns an iteration; the test prints the figure.
  */
 
+import { registrableDomainOf } from '../domain/host.js';
 import { domainOf, normaliseUrl } from '../domain/url.js';
 
 // Hunting compares URLs and domains the way ingestion keys them: one rule, in domain/url.ts.
@@ -52,7 +55,11 @@ export interface MessageFingerprint {
   minhash: number[];
   /** Normalised URLs: lower-cased scheme/host, tracking query parameters removed (utm_*, and per-recipient ids: any query value that looks like an id/hash/email), fragment removed. */
   urlKeys: string[];
-  /** Registrable-ish domains of the URLs (lower-case host without 'www.'), and the sender domain is separate. */
+  /**
+   * The URLs' hosts (lower-case, ASCII, without 'www.') and their registrable domains by the Public
+   * Suffix List (domain/host.ts), so "same domain" finds `x1.bad.example` and `x2.bad.example` alike;
+   * the sender domain is separate.
+   */
   domains: string[];
   attachmentHashes: string[];
   senderDomain: string;
@@ -194,17 +201,24 @@ export function subjectKeyOf(subject: string): string {
 export function fingerprintMessage(m: {
   sender: string;
   subject: string;
+  /** The message's own text. */
   body: string;
+  /** The text it quotes: fingerprinted only when the body has no words. */
+  quoted?: string;
   urls: string[];
   attachments: { sha256: string }[];
 }): MessageFingerprint {
-  const sig = minhashOf(`${m.subject}\n${m.body}`);
+  const text = !m.quoted || /[\p{L}\p{N}]/u.test(m.body) ? m.body : m.quoted;
+  const sig = minhashOf(`${m.subject}\n${text}`);
   const urlKeys = new Set<string>();
   const domains = new Set<string>();
   for (const url of m.urls) {
     urlKeys.add(normaliseUrl(url));
     const d = domainOf(url);
-    if (d) domains.add(d);
+    if (!d) continue;
+    domains.add(d);
+    const registrable = registrableDomainOf(d);
+    if (registrable) domains.add(registrable);
   }
   const attachmentHashes = new Set<string>();
   for (const a of m.attachments) attachmentHashes.add(a.sha256.toLowerCase());

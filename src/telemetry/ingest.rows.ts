@@ -7,6 +7,7 @@ import { ALERT_KINDS, defaultAlertTitle, type AlertKind } from '../domain/alert.
 import { checkRecord, RecordError, type CheckedRecord, type RecordType } from './ingest.records.js';
 import { fingerprintMessage } from './fingerprint.js';
 import { parseRawMessage } from './raw-message.js';
+import { linksOfUrls, splitQuoted, targetsOf, type MessageLink } from './mail/body.js';
 
 export interface IngestError {
   /** 1-based line number in the body. */
@@ -79,9 +80,16 @@ export const MESSAGE_COLUMNS = [
   col('subject_key'),
   col('sender_source', 'text', 'sender_source'),
   col('upstream', 'jsonb'),
+  col('quoted'),
+  col('links', 'jsonb'),
 ];
 
-/** The message row, fingerprints included. Shared by `message` and `raw_message` (after parsing), and the benchmark's COPY. */
+/**
+ * The message row, fingerprints included. Shared by `message` and `raw_message` (after parsing), and the
+ * benchmark's COPY. A parsed `raw_message` brings its own/quoted split and its links; for a `message`
+ * record they are derived: its body split by the quote rules (mail/quotes.ts), its URLs unwrapped into
+ * links without display text.
+ */
 export function messageRow(m: {
   recipient: string;
   sender: string;
@@ -89,7 +97,10 @@ export function messageRow(m: {
   returnPath?: string;
   subject: string;
   body: string;
+  /** Set by the .eml parser; absent on a `message` record, whose body is then split here. */
+  quoted?: string;
   urls?: string[];
+  links?: MessageLink[];
   attachments?: { name: string; sha256: string; size?: number }[];
   receivedAt: string;
   location: string;
@@ -100,16 +111,18 @@ export function messageRow(m: {
   senderSource?: string;
   upstream?: readonly { raw?: Record<string, string> }[];
 }): unknown[] {
-  const urls = m.urls ?? [];
+  const { own: body, quoted } = m.quoted === undefined ? splitQuoted(m.body) : { own: m.body, quoted: m.quoted };
+  const links = m.links ?? linksOfUrls(m.urls ?? []);
+  const urls = m.links ? (m.urls ?? targetsOf(links)) : targetsOf(links);
   const attachments = m.attachments ?? [];
-  const fp = fingerprintMessage({ sender: m.sender, subject: m.subject, body: m.body, urls, attachments });
+  const fp = fingerprintMessage({ sender: m.sender, subject: m.subject, body, quoted, urls, attachments });
   return [
     m.recipient,
     m.sender,
     m.senderIp ?? null,
     m.returnPath ?? null,
     m.subject,
-    m.body,
+    body,
     pgTextArray(urls),
     JSON.stringify(attachments),
     m.receivedAt,
@@ -127,6 +140,8 @@ export function messageRow(m: {
     fp.subjectKey,
     m.senderSource ?? null,
     JSON.stringify(m.upstream?.map((u) => (u.raw ? u : { ...u, raw: {} })) ?? []),
+    quoted,
+    JSON.stringify(links),
   ];
 }
 export const MESSAGE_COLUMN_NAMES = ['id', 'tenant_id', 'external_id', ...MESSAGE_COLUMNS.map((c) => c.name)];

@@ -174,6 +174,23 @@ describe('sender identity', () => {
     }
   });
 
+  it('takes the bracketed mailbox of From over addresses and commas written into its display name', async () => {
+    const cases = [
+      ['From: "Anna@Reseller", <service@shop.example>', 'service@shop.example'],
+      ['From: victim@corp.example ,Thank You! ,_<mailer@bulk.example>', 'mailer@bulk.example'],
+      ['From: [URGENT],(<notice@bank.example>)', 'notice@bank.example'],
+    ];
+    for (const [from, sender] of cases) {
+      const m = await parseRawMessage(eml(from!, 'Sender: other@relay.example'));
+      expect([m.sender, m.senderSource]).toEqual([sender, SenderSource.FROM]);
+    }
+  });
+
+  it('does not take an address whose domain is no host name (no dot, or a space in it)', async () => {
+    const m = await parseRawMessage(eml('From: Renewal <noreply@customer support.vendor.example>', 'Return-Path: <bounce@esp.example>'));
+    expect([m.sender, m.senderSource]).toEqual(['bounce@esp.example', SenderSource.RETURN_PATH]);
+  });
+
   it('refuses a raw message with no sender identity at all, naming the headers it looked at', async () => {
     const line = JSON.stringify({
       type: 'raw_message',

@@ -1,9 +1,15 @@
+import { skeletonOf } from '../../domain/host.js';
 import { Phase } from '../../domain/investigation.js';
 import { defineStep } from './step.js';
 
-/** Levenshtein distance ≤ 2 after undoing the usual homoglyphs, between two different domains. */
+/**
+ * Two different domains that look alike: the same UTS #39 confusables skeleton (a Cyrillic `а` for a
+ * Latin `a`, however many letters are swapped), or a Levenshtein distance ≤ 2 after undoing the usual
+ * ASCII homoglyphs.
+ */
 export function isLookalike(domain: string, of: string): boolean {
   if (domain === of) return false;
+  if (skeletonOf(domain) === skeletonOf(of)) return true;
   const fold = (s: string) => s.replace(/0/g, 'o').replace(/1/g, 'l').replace(/rn/g, 'm').replace(/vv/g, 'w');
   const label = (d: string) => d.split('.', 1)[0] ?? '';
   const [a, b] = [fold(label(domain)), fold(label(of))];

@@ -59,7 +59,21 @@ export function usableAddress(raw: string | undefined): string | undefined {
     .toLowerCase();
   if (!address) return undefined;
   const at = address.lastIndexOf('@');
-  return at > 0 && at < address.length - 1 && !/\s/.test(address) ? address : undefined;
+  if (at <= 0 || at === address.length - 1 || /\s/.test(address)) return undefined;
+  // The domain of a mailbox on the Internet is a host name with a dot, or an address literal: `anna@hofer`
+  // (a quoted display name that mailparser split off at a comma) or `x@customer support.example` is not one.
+  const domain = address.slice(at + 1);
+  return /^\[[0-9a-f:.]+\]$/i.test(domain) || /^[^.@\s]+(\.[^.@\s]+)+$/u.test(domain) ? address : undefined;
+}
+
+/**
+ * The mailboxes a raw header names in angle brackets (`name <local@domain>`): in RFC 5322 the addr-spec is
+ * the part in brackets, whatever the display name says. Phishing fills display names with addresses,
+ * commas and brackets (`"a@b", <real@sender.example>`, `spoof@victim ,_<real@sender.example>`) that a
+ * lenient parser reads as more mailboxes; the bracketed one is what the message was sent as.
+ */
+function bracketedAddresses(raw: string | undefined): string[] {
+  return raw ? [...raw.matchAll(/<([^<>\s]+@[^<>\s]+)>/g)].map((m) => m[1]!) : [];
 }
 
 /** Every address a header names, in order, groups included. */
@@ -87,14 +101,20 @@ export interface SenderIdentity {
  * envelope sender). Phishing often breaks From (a display name alone, `<>`, a domain typed with a comma)
  * while the other two still name the sending account; only a message with none of the three has no sender.
  */
-export function senderOf(headers: { from?: AddressObject; sender?: HeaderValue; returnPath?: HeaderValue }): SenderIdentity | undefined {
-  const candidates: [SenderSource, HeaderValue | AddressObject | undefined][] = [
-    [SenderSource.FROM, headers.from],
-    [SenderSource.SENDER, headers.sender],
-    [SenderSource.RETURN_PATH, headers.returnPath],
+export function senderOf(headers: {
+  from?: AddressObject;
+  sender?: HeaderValue;
+  returnPath?: HeaderValue;
+  /** The raw From and Sender header values, for their bracketed mailboxes (see bracketedAddresses). */
+  raw?: { from?: string; sender?: string };
+}): SenderIdentity | undefined {
+  const candidates: [SenderSource, string[]][] = [
+    [SenderSource.FROM, [...bracketedAddresses(headers.raw?.from), ...addressesOf(headers.from)]],
+    [SenderSource.SENDER, [...bracketedAddresses(headers.raw?.sender), ...addressesOf(headers.sender)]],
+    [SenderSource.RETURN_PATH, addressesOf(headers.returnPath)],
   ];
-  for (const [source, value] of candidates) {
-    for (const raw of addressesOf(value)) {
+  for (const [source, raws] of candidates) {
+    for (const raw of raws) {
       const address = usableAddress(raw);
       if (address) return { address, source };
     }

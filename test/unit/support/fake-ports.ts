@@ -1,4 +1,5 @@
-import { DeliveryLocation } from '../../../src/domain/telemetry.js';
+import { DeliveryLocation, IndicatorKind } from '../../../src/domain/telemetry.js';
+import { domainIndicatorKeys } from '../../../src/domain/host.js';
 import type {
   AlertFacts,
   ClickFacts,
@@ -63,7 +64,11 @@ export function fakePorts(world: World): PlaybookPorts {
       internalDomains: async () => new Set((world.mailboxes ?? []).map((a) => a.split('@')[1] ?? '')),
     },
     intel: {
-      indicators: async (kind, values) => (world.indicators ?? []).filter((i) => i.kind === kind && values.includes(i.value)),
+      // The ORM port's matching rule: DOMAIN values walk up to their registrable domain.
+      indicators: async (kind, values) => {
+        const keys = kind === IndicatorKind.DOMAIN ? domainIndicatorKeys(values) : values;
+        return (world.indicators ?? []).filter((i) => i.kind === kind && keys.includes(i.value));
+      },
     },
     identity: {
       signIns: async (users, after) => (world.signIns ?? []).filter((s) => users.includes(s.user) && s.at >= after),
