@@ -99,15 +99,18 @@ export interface MessageRecord {
   upstream?: UpstreamVerdictRecord[];
 }
 
-/** A message as the whole RFC 5322 text, parsed on ingestion. */
-export interface RawMessageRecord {
+/**
+ * A message as the whole RFC 5322 message, parsed on ingestion: `eml` (text) or `emlBase64` (its bytes,
+ * base64), exactly one. Send bytes whenever the source has them: a message in ISO-8859-1 or
+ * windows-1251 that a client decodes as UTF-8 loses its text; the parser decodes each part by its charset.
+ */
+export type RawMessageRecord = {
   type: 'raw_message';
   id: string;
   recipient: string;
   receivedAt: string;
   location?: DeliveryLocationName;
-  eml: string;
-}
+} & ({ eml: string; emlBase64?: never } | { emlBase64: string; eml?: never });
 
 export interface UrlClickRecord {
   type: 'url_click';

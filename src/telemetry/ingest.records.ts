@@ -109,6 +109,22 @@ function object(fields: Record<string, Field>): Check {
     return checkFields(v as Record<string, unknown>, fields, field);
   };
 }
+/**
+ * Standard base64 (RFC 4648 §4), padding optional, line breaks allowed (MIME-style wrapping). Checked
+ * rather than trusted: Buffer.from(s, 'base64') silently drops what is not base64, which would store a
+ * different message than the one sent. Two linear scans, no backtracking, whatever the size.
+ */
+const NOT_BASE64 = /[^A-Za-z0-9+/=\r\n]/;
+const base64: Check = (v, field) => {
+  if (typeof v !== 'string') return fail(field, 'a base64 string', v);
+  const digits = v.includes('\n') ? v.replace(/\r?\n/g, '') : v;
+  const pad = digits.indexOf('=');
+  const valid =
+    digits.length > 0 &&
+    !NOT_BASE64.test(digits) &&
+    (pad === -1 ? digits.length % 4 !== 1 : digits.length % 4 === 0 && pad >= digits.length - 2 && /^=+$/.test(digits.slice(pad)));
+  return valid ? v : fail(field, 'the message bytes in base64', v);
+};
 const size: Check = (v, field) => (Number.isSafeInteger(v) && (v as number) >= 0 ? v : fail(field, 'a whole number of bytes', v));
 
 interface Field {
@@ -192,7 +208,9 @@ export const RECORD_FIELDS: Record<RecordType, Record<string, Field>> = {
     recipient: req(address),
     receivedAt: req(time),
     location: opt(oneOf(DeliveryLocation)),
-    eml: req(string(Infinity)),
+    // Exactly one of the two (checked in checkRecord): `eml` for text, `emlBase64` for the bytes as sent.
+    eml: opt(string(Infinity)),
+    emlBase64: opt(base64),
   },
   url_click: {
     id: req(id),
@@ -264,6 +282,13 @@ export function checkRecord(value: unknown): CheckedRecord {
     record.value = (record.value as string).toLowerCase();
   }
   if (record.type === 'indicator' && record.kind === 'FILE') record.value = sha256(record.value, 'indicator.value');
+  if (record.type === 'raw_message' && (record.eml === undefined) === (record.emlBase64 === undefined)) {
+    throw new RecordError(
+      record.eml === undefined
+        ? 'raw_message needs the message: eml (its text) or emlBase64 (its bytes, base64), but got neither'
+        : 'raw_message takes one of eml or emlBase64, but got both',
+    );
+  }
   if (record.type === 'alert') {
     // Refused here, as raiseAlert refuses it: an alert that lacks what its kind needs can never start a playbook.
     const missing = missingAlertField(record.kind as AlertKind, record as Partial<Record<AlertField, string>>);

@@ -289,9 +289,12 @@ export async function parseLines({ lines, maxLineBytes }: ParseTask): Promise<Pa
       continue;
     }
     if (record.type === 'raw_message') {
+      // The bytes go to the parser undecoded: charsets are per MIME part, only the parser can decode them.
+      const field = record.emlBase64 !== undefined ? 'emlBase64' : 'eml';
       try {
-        const parsed = await parseRawMessage(record.eml as string);
-        if (!parsed.sender) throw new RecordError('raw_message.eml names no sender address in From, Sender or Return-Path');
+        const eml = field === 'emlBase64' ? Buffer.from(record.emlBase64 as string, 'base64') : (record.eml as string);
+        const parsed = await parseRawMessage(eml);
+        if (!parsed.sender) throw new RecordError(`raw_message.${field} names no sender address in From, Sender or Return-Path`);
         const values = messageRow({
           ...parsed,
           recipient: record.recipient as string,
@@ -302,7 +305,7 @@ export async function parseLines({ lines, maxLineBytes }: ParseTask): Promise<Pa
       } catch (e) {
         fail(
           line,
-          e instanceof RecordError ? e.message : `raw_message.eml could not be parsed (${e instanceof Error ? e.message : String(e)})`,
+          e instanceof RecordError ? e.message : `raw_message.${field} could not be parsed (${e instanceof Error ? e.message : String(e)})`,
           record.id,
         );
       }

@@ -2,12 +2,16 @@
  * NDJSON ingestion: one record a line (DESIGN.md, "Ingestion records"), validated, fingerprinted and
  * written in batches, idempotent by (tenant, record id).
  *
- * Pipeline, and why: the body is split into lines here; every `batchSize` lines become a chunk that is
- * parsed, validated and fingerprinted (ingest.rows.ts) — in a piscina worker-thread pool when the caller
- * passes one (`POST /ingest` does), else in this thread — while PostgreSQL writes the chunks before it,
- * one transaction per chunk, in order. Measured on 2 cores (`npm run bench:ingest`): parsing costs
- * ~180 µs a message, as much CPU as PostgreSQL spends storing it, so doing both at once is what brings
- * the API near a bare COPY.
+ * Pipeline, and why: the body is split into lines here; every `batchSize` lines, or fewer holding
+ * `batchChars` characters, become a chunk (one transaction). The chunk's message ids are looked up in
+ * one indexed query first and lines already stored are counted as duplicates unparsed (a re-upload
+ * used to parse every .eml only to find it stored). The rest is parsed, validated and fingerprinted
+ * (ingest.rows.ts) as parse tasks spread over a piscina worker-thread pool when the caller passes one
+ * (`POST /ingest` does), else in this thread — while PostgreSQL writes the chunks before it, in order.
+ * Measured on 2 cores: parsing synthetic records costs ~180 µs a message, as much CPU as PostgreSQL
+ * spends storing it (`npm run bench:ingest`), and real .eml ~4.4 ms (`npm run eval:parse`), which is
+ * why one chunk must keep every thread busy. Memory is bounded by the chunks in flight (`readAhead`
+ * + 1) times `batchChars`: 1,000 large messages (622 MB) in one 4,000-line chunk peaked at 3.5 GB.
  * The writes are ingest.writer.ts's.
  */
 import { Readable } from 'node:stream';
@@ -18,6 +22,7 @@ import { RECORD_TYPES } from './ingest.records.js';
 import { HUNTING_INDEX } from './email-message.entity.js';
 import { hasBlockList, isRowError, isUniqueViolation, writeBatch, type Batch, type Written } from './ingest.writer.js';
 import { parseLines, type IngestError, type ParsedBatch, type ParseTask } from './ingest.rows.js';
+import { lineSize, messageIds, parseTasks, peekRecord, type Line } from './ingest.chunks.js';
 
 export type { IngestError } from './ingest.rows.js';
 export { copyFields, messageRow, MESSAGE_COLUMN_NAMES } from './ingest.rows.js';
@@ -42,6 +47,12 @@ export interface IngestReport {
 export interface IngestOptions {
   /** Lines per transaction. @default 4000 */
   batchSize?: number;
+  /** A chunk closes at this many characters of lines, whatever its line count. @default 8 MiB */
+  batchChars?: number;
+  /** A chunk is parsed as tasks of at most this many lines and about `taskChars` characters. @default 500 */
+  taskLines?: number;
+  /** @default 1 MiB */
+  taskChars?: number;
   /** A longer line fails (with its line number) and reading continues with the next. @default 10 MiB */
   maxLineBytes?: number;
   /** Errors listed in the report. @default 1000 */
@@ -111,7 +122,8 @@ export async function ingestNdjson(
   lines: AsyncIterable<string> | Iterable<string> | Readable,
   opts: IngestOptions = {},
 ): Promise<IngestReport> {
-  const { batchSize = 4000, maxLineBytes = 10 * 1024 * 1024, maxErrors = 1000, onAlertsStored } = opts;
+  const { batchSize = 4000, batchChars = 8 * 2 ** 20, taskLines = 500, taskChars = 2 ** 20 } = opts;
+  const { maxLineBytes = 10 * 1024 * 1024, maxErrors = 1000, onAlertsStored } = opts;
   const parser: LineParser = opts.parser ?? parseLines;
   const readAhead = opts.readAhead ?? (parser.threads ?? 0) + 1;
   const report: IngestReport = { received: 0, stored: 0, duplicates: 0, failed: 0, errors: [], errorsTruncated: false, byType: {} };
@@ -176,11 +188,49 @@ export async function ingestNdjson(
     return batch;
   };
 
+  /** Message ids of the chunk this tenant already stored: one query on the unique index, on its own connection. */
+  const storedIds = async (ids: string[]): Promise<Set<string>> => {
+    if (ids.length === 0) return new Set();
+    const { rows } = await pool.query<{ id: string }>(
+      `select "external_id" as id from "email_messages" where "tenant_id" = $1::uuid and "external_id" = any($2::text[])`,
+      [tenantId, [...new Set(ids)]],
+    );
+    return new Set(rows.map((r) => r.id));
+  };
+
+  /**
+   * One parse task. A parser thread has a bounded heap (ingest.pool.ts): a task that exhausts it is
+   * retried line by line, and a line that alone exhausts it fails alone, instead of the whole upload.
+   */
+  const run = async (lines: Line[]): Promise<ParsedBatch> => {
+    try {
+      return await parser({ lines, maxLineBytes });
+    } catch (e) {
+      if ((e as { code?: unknown }).code !== 'ERR_WORKER_OUT_OF_MEMORY') throw e;
+      if (lines.length > 1) return join(await Promise.all(lines.map((line) => run([line]))));
+      const [line, text] = lines[0]!;
+      const id = typeof text === 'string' ? peekRecord(text)?.id : undefined;
+      const message = `line ${line}: needs more memory to parse than a parser thread has`;
+      return { rows: [], errors: [{ line, ...(id !== undefined ? { id } : {}), message }] };
+    }
+  };
+  const join = (results: ParsedBatch[]): ParsedBatch => ({
+    rows: results.flatMap((r) => r.rows),
+    errors: results.flatMap((r) => r.errors),
+  });
+  /** Parse a chunk as tasks spread over the pool, joined back in line order. */
+  const parse = async (chunk: Line[]): Promise<ParsedBatch> => join(await Promise.all(parseTasks(chunk, taskLines, taskChars).map(run)));
+
   // Chunks are parsed ahead (in parallel when the parser is a pool) and written one at a time, in order.
   let writing: Promise<void> = Promise.resolve();
   const pending: Promise<void>[] = [];
-  const submit = async (chunk: ParseTask['lines']) => {
-    const parsed = parser({ lines: chunk, maxLineBytes });
+  const submit = async (lines: Line[]) => {
+    // Messages already stored are duplicates whatever the rest of their line says: skip them unparsed.
+    const ids = messageIds(lines);
+    const stored = await storedIds([...ids.values()]);
+    const chunk = stored.size ? lines.filter((_, i) => !stored.has(ids.get(i)!)) : lines;
+    report.duplicates += lines.length - chunk.length;
+    const parsed = parse(chunk);
     parsed.catch(() => undefined);
     writing = writing.then(async () => {
       const result = await parsed;
@@ -195,20 +245,20 @@ export async function ingestNdjson(
 
   try {
     blocks = await hasBlockList(client, tenantId);
-    let chunk: ParseTask['lines'] = [];
+    let chunk: Line[] = [];
+    let chars = 0;
     let lineNo = 0;
     for await (const item of source as AsyncIterable<string | OversizeLine>) {
       lineNo++;
-      if (item instanceof OversizeLine) {
-        chunk.push([lineNo, item.bytes]);
-      } else {
-        if (item.trim() === '') continue;
-        chunk.push([lineNo, item]);
-      }
+      if (typeof item === 'string' && item.trim() === '') continue;
+      const line: Line = [lineNo, item instanceof OversizeLine ? item.bytes : item];
+      chunk.push(line);
+      chars += lineSize(line);
       report.received++;
-      if (chunk.length >= batchSize) {
+      if (chunk.length >= batchSize || chars >= batchChars) {
         const full = chunk;
         chunk = [];
+        chars = 0;
         await submit(full);
       }
     }
