@@ -26,6 +26,10 @@ export interface Stored {
   attachments: { sha256: string }[];
   upstream?: unknown;
   senderSource?: unknown;
+  /** The text the message quotes (forwards, replies): visible text too. */
+  quoted?: string;
+  /** Links with their wrapped form and display text, where AIR stores them. */
+  links?: { url: string; wrapped?: string; text?: string }[];
 }
 
 export interface FieldResult {
@@ -58,12 +62,6 @@ export function normaliseUrl(url: string): string | null {
  * together (`…comhttp://…`). A second `http` after `=`, `/`, `?` or `%` is a redirect target, not junk.
  */
 export const isJunkUrl = (url: string) => /[\]\s<>"]/.test(url) || /[^=/?%&]https?:\/\//i.test(url.slice(1));
-
-const sameSet = (a: string[], b: string[]) => {
-  const x = [...new Set(a)].sort();
-  const y = [...new Set(b)].sort();
-  return x.length === y.length && x.every((v, i) => v === y[i]);
-};
 
 const authOf = (a: Record<string, string | null | undefined> | null) => ({
   spf: a?.spf ?? null,
@@ -100,6 +98,7 @@ export function compare(refs: Reference[], air: Map<string, Stored | undefined>,
     if (ref.error) continue;
     const m = air.get(ref.file);
     const file = ref.file;
+    if (!m && !ref.sender) continue; // no sender identity at all: rejecting it is right (and not counted here)
     if (!m) {
       // A rejected line disagrees on every field it had.
       for (const f of [senderIp, urls, auth, attachments, from]) tally(f, false, file, '(any)', 'rejected');
@@ -110,11 +109,26 @@ export function compare(refs: Reference[], air: Map<string, Stored | undefined>,
     }
     tally(senderIp, (ref.senderIp ?? null) === (m.senderIp ?? null), file, ref.senderIp, m.senderIp);
     if (ref.words >= VISIBLE_WORDS) {
-      const words = wordCount(m.body);
-      tally(body, words >= VISIBLE_WORDS, file, `${ref.words} words`, `${words} words`);
+      // The message's own text and what it quotes (a forwarded phish is all quote) are both visible text.
+      // Half the reference's count is enough: scripts without spaces between words (CJK) count fewer tokens.
+      const words = wordCount(`${m.body}\n${m.quoted ?? ''}`);
+      tally(body, words >= Math.min(VISIBLE_WORDS, Math.ceil(ref.words / 2)), file, `${ref.words} words`, `${words} words`);
     }
+    // AIR keeps each link's real target in `urls`, its wrapped form (Safe Links, …) and a URL shown as
+    // its text in `links`: a reference URL agrees when AIR has it in any of these forms, and every target
+    // AIR keeps must be one the reference found, or the target of a wrapped link the reference found.
+    const known = (u: string | undefined) => (u ? normaliseUrl(u) : null);
     const airUrls = m.urls.map(normaliseUrl).filter((u): u is string => u !== null);
-    tally(urls, sameSet(ref.urls, airUrls), file, ref.urls, airUrls);
+    const airForms = new Set([
+      ...airUrls,
+      ...(m.links ?? []).flatMap((l) => [known(l.wrapped), l.text && /^(https?:\/\/|www\.)/i.test(l.text) ? known(l.text) : null]),
+    ]);
+    const refSet = new Set(ref.urls);
+    const unwrappedFromRef = new Set(
+      (m.links ?? []).filter((l) => l.wrapped && refSet.has(known(l.wrapped) ?? '')).map((l) => known(l.url)),
+    );
+    const urlsAgree = ref.urls.every((u) => airForms.has(u)) && airUrls.every((u) => refSet.has(u) || unwrappedFromRef.has(u));
+    tally(urls, urlsAgree, file, ref.urls, airUrls);
     for (const u of m.urls) {
       if (!isJunkUrl(u)) continue;
       junkUrls++;

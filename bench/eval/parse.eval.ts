@@ -200,6 +200,8 @@ try {
     const optional = [
       upstreamColumn ? `, "${upstreamColumn}" as upstream` : '',
       sourceColumn ? `, "${sourceColumn}" as sender_source` : '',
+      names.includes('quoted') ? ', quoted' : '',
+      names.includes('links') ? ', links' : '',
     ].join('');
     const rows = await query<Record<string, unknown>>(
       `select external_id, sender, host(sender_ip) as sender_ip, body, urls, auth, attachments${optional} from email_messages where external_id = any($1)`,
@@ -220,6 +222,8 @@ try {
           attachments: r.attachments as Stored['attachments'],
           upstream: r.upstream,
           senderSource: r.sender_source,
+          quoted: (r.quoted as string | undefined) ?? '',
+          links: (r.links as Stored['links']) ?? [],
         },
       );
     }

@@ -37,7 +37,8 @@ UPSTREAM_HEADERS = (
     'x-spam-flag',
     'x-spamd-result',
 )
-URL_IN_TEXT = re.compile(r'https?://[^\s<>"\'`]+', re.I)
+# http(s) URLs and bare www. names, ending at white space, markup or brackets (a `]` glues two links).
+URL_IN_TEXT = re.compile(r'(?:https?://|www\.)[^\s<>"\'`\[\]]+', re.I)
 TRAILING = '.,;:!?)]}\'">*'
 WORD = re.compile(r'\w', re.U)
 
@@ -157,6 +158,9 @@ def auth_results(msg):
 def first_address(value):
     """The first address of an address header: an angle-bracketed one wins over an address-like display
     name (`"Alert notification@proton.me" <x@gmail.com>` is from x@gmail.com); a trailing dot is dropped."""
+    quoted_mailbox = re.search(r'<\s*"([^<>\s"@]+@[^<>\s"]+?)"\s*>', value)  # <"support@bank.example">
+    if quoted_mailbox:
+        return quoted_mailbox.group(1).rstrip('.').lower()
     unquoted = re.sub(r'"(?:[^"\\]|\\.)*"', ' ', value)
     m = re.search(r'<\s*([^<>\s@]+@[^<>\s]+?)\s*>', unquoted) or re.search(r"[\w.+'=-]+@[\w-]+(?:\.[\w-]+)+", unquoted)
     if not m:
@@ -187,15 +191,19 @@ class Html(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag in self.HIDDEN:
             self.hidden += 1
-        for name, value in attrs:
-            if name == 'href' and value:
-                self.hrefs.append(value.strip())
+        self.link(tag, attrs)
         if tag in ('br', 'p', 'div', 'tr', 'td', 'li'):
             self.text.append(' ')
 
     def handle_startendtag(self, tag, attrs):
+        self.link(tag, attrs)
+
+    def link(self, tag, attrs):
+        # Where a click goes: anchors and image-map areas, and where a form posts. Not <link> (style
+        # sheets), <img>/<script> sources: those are fetched, not followed.
+        wanted = {'a': 'href', 'area': 'href', 'form': 'action'}.get(tag)
         for name, value in attrs:
-            if name == 'href' and value:
+            if name == wanted and value:
                 self.hrefs.append(value.strip())
 
     def handle_endtag(self, tag):
@@ -242,7 +250,9 @@ def body_and_parts(msg):
         if part.is_multipart():
             continue
         if is_attachment(part):
-            attachments.append(hashlib.sha256(part.get_payload(decode=True) or b'').hexdigest())
+            payload = part.get_payload(decode=True) or b''
+            if payload:  # an empty part is no file (every one has the same SHA-256)
+                attachments.append(hashlib.sha256(payload).hexdigest())
             continue
         kind = part.get_content_type()
         if kind == 'text/plain':
@@ -260,6 +270,7 @@ def body_and_parts(msg):
             html_words += sum(1 for w in visible.split() if WORD.search(w))
             urls.update(h for h in html.hrefs if re.match(r'https?://', h, re.I))
             urls.update(u.group(0) for u in URL_IN_TEXT.finditer(visible))
+    urls = {('http://' + u) if u.lower().startswith('www.') else u for u in urls}
     normalised = sorted({n for n in (normalise_url(u) for u in urls) if n})
     return max(plain_words, html_words), normalised, sorted(attachments)
 

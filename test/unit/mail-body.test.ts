@@ -19,6 +19,17 @@ const ANNOUNCEMENT =
   'completion rates for their teams every Monday morning until the deadline has passed.';
 
 describe('message bodies', () => {
+  it('reads what a mailer appended after </html> (footers, unsubscribe links): browsers show it', async () => {
+    const m = await parseRawMessage(
+      eml(
+        'Content-Type: text/html; charset=utf-8',
+        `<html><body><p>${ANNOUNCEMENT}</p></body></html>\n<span>click <a href="https://lists.example/optout/42">here</a> to unsubscribe</span>`,
+      ),
+    );
+    expect(m.links).toContainEqual({ url: 'https://lists.example/optout/42', text: 'here' });
+    expect(m.body).toContain('to unsubscribe');
+  });
+
   it('reads a body part whose Content-Type is broken (`text` alone, a missing `;`) as the body, not as a file', async () => {
     for (const contentType of ['Content-Type: text; charset=utf-8', 'Content-Type: text/html charset=windows-1252']) {
       const m = await parseRawMessage(eml(contentType, `<html><body><p>${ANNOUNCEMENT}</p></body></html>`));

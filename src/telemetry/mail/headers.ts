@@ -23,11 +23,23 @@ export interface HeaderField {
 export function headerFieldsOf(lines: readonly { key: string; line: string }[]): HeaderField[] {
   return lines.map(({ key, line }) => ({
     name: key.toLowerCase(),
-    value: line
+    value: utf8Header(line)
       .slice(line.indexOf(':') + 1)
       .replace(/\r?\n[ \t]+/g, ' ')
       .trim(),
   }));
+}
+
+/**
+ * mailparser hands raw header lines over as one character a byte. Headers written in raw UTF-8 (RFC 6532;
+ * phishing uses it for look-alike names and domains) are decoded as UTF-8 when the bytes are valid UTF-8,
+ * and left as they are otherwise.
+ */
+function utf8Header(line: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (!/[\u0080-\u00ff]/.test(line) || /[^\u0000-\u00ff]/.test(line)) return line;
+  const decoded = Buffer.from(line, 'latin1').toString('utf8');
+  return decoded.includes('\ufffd') ? line : decoded;
 }
 
 export const valuesOf = (fields: readonly HeaderField[], name: string) => fields.filter((f) => f.name === name).map((f) => f.value);
@@ -55,6 +67,8 @@ export function usableAddress(raw: string | undefined): string | undefined {
     ?.trim()
     .replace(/^<+|>+$/g, '')
     .trim()
+    // `<"support@bank.example">`: quotes around the whole mailbox are the writer's, not part of it.
+    .replace(/^"(.*)"$/, '$1')
     .replace(/\.+$/, '')
     .toLowerCase();
   if (!address) return undefined;

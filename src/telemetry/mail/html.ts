@@ -124,6 +124,9 @@ export function readHtml(html: string): { text: string; links: HtmlLink[] } {
   collected = [];
   let source = html.length > MAX_HTML ? html.slice(0, MAX_HTML) : html;
   if (source.includes(QUOTE_OPEN) || source.includes(QUOTE_CLOSE) || source.includes(QUOTE_REST)) source = source.replace(MARKERS, '');
+  // Mailers append footers (unsubscribe links, tracking) after `</html>`; browsers still show them, the
+  // converter would not: the closing tags go, so what follows them is read as part of the body.
+  source = source.replace(/<\/(?:body|html)\s*>/gi, ' ');
   try {
     const text = convert(source);
     return { text, links: collected };
