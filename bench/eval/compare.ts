@@ -117,7 +117,7 @@ export function compare(refs: Reference[], air: Map<string, Stored | undefined>,
     // AIR keeps each link's real target in `urls`, its wrapped form (Safe Links, …) and a URL shown as
     // its text in `links`: a reference URL agrees when AIR has it in any of these forms, and every target
     // AIR keeps must be one the reference found, or the target of a wrapped link the reference found.
-    const known = (u: string | undefined) => (u ? normaliseUrl(u) : null);
+    const known = (u: string | undefined) => (u ? normaliseUrl(/^www\./i.test(u) ? `http://${u}` : u) : null);
     const airUrls = m.urls.map(normaliseUrl).filter((u): u is string => u !== null);
     const airForms = new Set([
       ...airUrls,
