@@ -1,31 +1,20 @@
-import { execFile } from 'node:child_process';
+import { ESLint } from 'eslint';
 import fs from 'node:fs/promises';
 
 /**
  * The house rules lint enforces (eslint.config.js), proved on the real configuration: an import cycle,
  * and an ORM, GraphQL or server import in a WORKER-SAFE file, fail `npm run lint`.
  */
-/** Lint `code` as if it were `filePath`, with the project's configuration; the rule ids reported. */
-function lintStdin(filePath: string, code: string): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      process.execPath,
-      ['node_modules/eslint/bin/eslint.js', '--format', 'json', '--stdin', '--stdin-filename', filePath],
-      { maxBuffer: 16 << 20 },
-      (error, stdout) => {
-        try {
-          resolve(
-            (JSON.parse(stdout || '[]') as { messages: { ruleId: string | null }[] }[]).flatMap((f) =>
-              f.messages.map((m) => String(m.ruleId)),
-            ),
-          );
-        } catch {
-          reject(error ?? new Error('eslint printed no JSON'));
-        }
-      },
-    );
-    child.stdin!.end(code);
-  });
+/**
+ * Lint `code` as if it were `filePath`, with the project's configuration; the rule ids reported. One ESLint
+ * in this process for every case: four `eslint --stdin` processes each loaded the TypeScript resolver
+ * again (10 s of the unit project's 13 s).
+ */
+let eslint: ESLint | undefined;
+async function lintStdin(filePath: string, code: string): Promise<string[]> {
+  eslint ??= new ESLint({ cwd: process.cwd() });
+  const [result] = await eslint.lintText(code, { filePath });
+  return (result?.messages ?? []).map((m) => String(m.ruleId));
 }
 
 test('an import cycle is a lint error', async () => {
