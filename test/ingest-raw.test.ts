@@ -2,20 +2,18 @@
  * `/ingest` for whole messages: `raw_message` with `emlBase64` (bytes in any charset), messages already
  * stored skipped before parsing, and chunks bounded by characters as well as lines.
  */
-import { startTestApp, type TestApp } from './support/app.js';
+import { ingestRecords, startTestApp, type TestApp } from './support/app.js';
 import { tenantId } from './support/fixtures.js';
-import { ingestNdjson, type IngestReport, type LineParser } from '../src/telemetry/ingest.service.js';
+import { ingestNdjson, type LineParser } from '../src/telemetry/ingest.service.js';
 import { parseLines, type ParseTask } from '../src/telemetry/ingest.rows.js';
 import { createIngestPool } from '../src/telemetry/ingest.pool.js';
 import { Role } from '../src/domain/role.js';
 
 let t: TestApp;
-let ingestUrl: string;
 let service: string;
 
 beforeAll(async () => {
   t = await startTestApp();
-  ingestUrl = t.url.replace(/\/graphql$/, '/ingest');
   service = await t.token('acme', Role.SERVICE);
 });
 afterAll(async () => {
@@ -23,14 +21,7 @@ afterAll(async () => {
 });
 
 const sql = <T = Record<string, unknown>>(text: string, params: unknown[] = []) => t.app.orm.em.getConnection().execute<T[]>(text, params);
-async function post(records: unknown[]): Promise<IngestReport> {
-  const res = await fetch(ingestUrl, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${service}`, 'content-type': 'application/x-ndjson' },
-    body: records.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n') + '\n',
-  });
-  return (await res.json()) as IngestReport;
-}
+const post = (records: unknown[]) => ingestRecords(t, service, records);
 
 const T0 = '2026-11-20T09:00:00Z';
 const raw = (id: string, message: { eml?: string; emlBase64?: string }) => ({

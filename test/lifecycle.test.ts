@@ -1,4 +1,4 @@
-import { codes, gql, startTestApp, type TestApp } from './support/app.js';
+import { codes, gql, ingestRecords, startTestApp, type TestApp } from './support/app.js';
 import { eventually } from './support/eventually.js';
 import { seedInvestigation } from './support/fixtures.js';
 import { BUILTIN_EXECUTORS } from '../src/actions/builtin.executor.js';
@@ -46,16 +46,6 @@ async function investigation(tenant: string, id: string): Promise<InvestigationR
   const res = await gql(t.url, await admin(tenant), STATE, { id });
   expect(res.errors).toBeUndefined();
   return (res.data as { investigation: InvestigationRow }).investigation;
-}
-
-/** POST records to /ingest with a SERVICE token; the report. */
-async function ingestAs(token: string, records: object[]) {
-  const res = await fetch(t.url.replace(/\/graphql$/, '/ingest'), {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' },
-    body: records.map((r) => JSON.stringify(r)).join('\n'),
-  });
-  return (await res.json()) as { stored: number; failed: number; errors: { line: number; id: string; message: string }[] };
 }
 
 async function raise(tenant: string, input: Record<string, unknown>, token?: string) {
@@ -166,7 +156,7 @@ describe('alerts: one table of defaults for both entry paths; raiseAlert idempot
       { type: 'alert', id: 'no-url', kind: 'URL_VERDICT_CHANGE', at: new Date().toISOString() },
       { type: 'alert', id: 'with-url', kind: 'URL_VERDICT_CHANGE', at: new Date().toISOString(), url: 'https://bad.example/x' },
     ];
-    const report = await ingestAs(service, lines);
+    const report = await ingestRecords(t, service, lines);
     expect(report.failed).toBe(1);
     expect(report.errors[0]).toMatchObject({ line: 1, id: 'no-url' });
     expect(report.errors[0]!.message).toMatch(/url/);
@@ -184,7 +174,8 @@ describe('alerts: one table of defaults for both entry paths; raiseAlert idempot
     const service = await t.token('alerts-2', Role.SERVICE);
     const at = new Date().toISOString();
     expect(
-      (await ingestAs(service, [{ type: 'alert', id: 'early-report', kind: 'USER_REPORTED', at, messageId: 'late-message' }])).failed,
+      (await ingestRecords(t, service, [{ type: 'alert', id: 'early-report', kind: 'USER_REPORTED', at, messageId: 'late-message' }]))
+        .failed,
     ).toBe(0);
     const input = { id: 'early-report', kind: 'USER_REPORTED', messageId: 'late-message', user: 'reporter@alerts-2.example' };
     // The message is still missing: a clear refusal, not "Unexpected error." from a duplicate insert.
@@ -200,7 +191,7 @@ describe('alerts: one table of defaults for both entry paths; raiseAlert idempot
       receivedAt: at,
       location: 'INBOX',
     };
-    expect((await ingestAs(service, [message])).failed).toBe(0);
+    expect((await ingestRecords(t, service, [message])).failed).toBe(0);
     const first = await raise('alerts-2', input, service);
     expect(first.errors).toBeUndefined();
     const receipt = (first.data as { raiseAlert: Receipt }).raiseAlert;
@@ -223,7 +214,7 @@ describe('an alert that arrives before its message', () => {
     const service = await t.token('early-alerts', Role.SERVICE);
     const at = new Date().toISOString();
     expect(
-      (await ingestAs(service, [{ type: 'alert', id: 'zap-first', kind: 'PHISH_ZAPPED', at, messageId: 'zapped-later' }])).failed,
+      (await ingestRecords(t, service, [{ type: 'alert', id: 'zap-first', kind: 'PHISH_ZAPPED', at, messageId: 'zapped-later' }])).failed,
     ).toBe(0);
     const waiting = () =>
       sql<{ investigation_id: string | null }>(
@@ -243,7 +234,7 @@ describe('an alert that arrives before its message', () => {
       receivedAt: at,
       location: 'QUARANTINE',
     };
-    expect((await ingestAs(service, [message])).failed).toBe(0);
+    expect((await ingestRecords(t, service, [message])).failed).toBe(0);
     // The sweep's work, run now instead of at the next minute.
     expect(await routeWaitingAlerts(t.app.orm, t.app.queue)).toBeGreaterThanOrEqual(1);
     const [row] = await waiting();

@@ -10,6 +10,7 @@ import { createLogger, LogLevel, type Logger } from '../../src/logger.js';
 import { createTestDatabase } from './database.js';
 import { Role } from '../../src/domain/role.js';
 import type { ExecutorRegistry } from '../../src/actions/executor.js';
+import type { IngestReport } from '../../src/telemetry/ingest.service.js';
 
 export const TEST_SECRET = 'test-secret-that-is-at-least-32-characters-long';
 
@@ -142,3 +143,13 @@ export async function gql<TData, TVars>(
 
 /** The error codes of a response, in order. */
 export const codes = (r: GraphQLResponse<unknown>) => (r.errors ?? []).map((e) => e.extensions?.code);
+
+/** POST records (objects, or lines as they are) to a test app's `/ingest` with `token`; the report. */
+export async function ingestRecords(app: Pick<TestApp, 'url'>, token: string, records: unknown[]): Promise<IngestReport> {
+  const res = await fetch(app.url.replace(/\/graphql$/, '/ingest'), {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' },
+    body: records.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n') + '\n',
+  });
+  return (await res.json()) as IngestReport;
+}
