@@ -19,6 +19,18 @@ const ANNOUNCEMENT =
   'completion rates for their teams every Monday morning until the deadline has passed.';
 
 describe('message bodies', () => {
+  it('reads a body written inside an unclosed <head> (no <body> at all), as a browser shows it', async () => {
+    const m = await parseRawMessage(
+      eml(
+        'Content-Type: text/html; charset=utf-8',
+        `<html><head><meta charset="utf-8"><style>p{color:red}</style><center><a href="https://offer.example/go">${ANNOUNCEMENT}</a></center>`,
+      ),
+    );
+    expect(m.urls).toEqual(['https://offer.example/go']);
+    expect(m.body).toContain('All staff are asked');
+    expect(m.body).not.toContain('color:red');
+  });
+
   it('reads what a mailer appended after </html> (footers, unsubscribe links): browsers show it', async () => {
     const m = await parseRawMessage(
       eml(

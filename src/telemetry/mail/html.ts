@@ -127,6 +127,10 @@ export function readHtml(html: string): { text: string; links: HtmlLink[] } {
   // Mailers append footers (unsubscribe links, tracking) after `</html>`; browsers still show them, the
   // converter would not: the closing tags go, so what follows them is read as part of the body.
   source = source.replace(/<\/(?:body|html)\s*>/gi, ' ');
+  // A kit that never closes <head> puts its whole body there; browsers end the head at the first body
+  // element, the converter skips it all. Without its head tags a document's head elements (style,
+  // script, meta) are still skipped, and the rest is read.
+  if (!/<body\b/i.test(source)) source = source.replace(/<\/?head\b[^>]*>/gi, ' ');
   try {
     const text = convert(source);
     return { text, links: collected };
