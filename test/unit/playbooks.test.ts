@@ -5,6 +5,7 @@ import { ClickAction, DeliveryLocation, IndicatorKind, SignInResult, SignInRisk,
 import { EMAIL_STEPS, USER_COMPROMISE_STEPS } from '../../src/playbooks/playbooks.js';
 import { recommendations } from '../../src/playbooks/steps/recommend-actions.step.js';
 import type { RootFindings } from '../../src/playbooks/steps/findings.js';
+import { EMPTY_ROOT } from '../../src/playbooks/steps/root.step.js';
 import { fakePorts, message } from './support/fake-ports.js';
 import { runPlaybook } from './support/run-steps.js';
 
@@ -245,18 +246,7 @@ describe('email playbook, in memory', () => {
 });
 
 describe('recommendations', () => {
-  const root = {
-    kind: 'message',
-    sender: 's@evil.example',
-    urls: [],
-    urlKeys: [],
-    domains: [],
-    attachmentHashes: [],
-    recipients: [],
-    authFailed: false,
-    minhash: [],
-    lshBands: [],
-  } as RootFindings;
+  const root: RootFindings = { ...EMPTY_ROOT, kind: 'message', sender: 's@evil.example' };
   const cluster = (verdict: Verdict, inMailbox: number) => ({
     key: 'k',
     query: ClusterQuery.SAME_SENDER,

@@ -42,7 +42,8 @@ async function messageRoot(ctx: StepCtx, externalId: string): Promise<RootFindin
   };
 }
 
-const EMPTY_ROOT: RootFindings = {
+/** A root with nothing found yet: the URL and user roots start from it (and tests build theirs on it). */
+export const EMPTY_ROOT: RootFindings = {
   kind: 'none',
   urls: [],
   urlKeys: [],
