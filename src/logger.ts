@@ -62,17 +62,9 @@ export function createLogger({ level = LogLevel.INFO, pretty = false, fd = 1, de
   );
 }
 
-/** A logger that writes nothing: scripts and tests that do not read their logs. */
-export const silentLogger = (): Logger => pino({ level: LogLevel.SILENT });
-
 /** One line of the request's fields: `reqId` always; `tenant` and `operation` once they are known. */
 export function requestLogger(root: Logger, reqId: string): Logger {
   return root.child({ reqId });
-}
-
-/** A queued job's lines: its queue name and id. */
-export function jobLogger(root: Logger, job: { name: string; id: string }): Logger {
-  return root.child({ job: job.name, jobId: job.id });
 }
 
 /** An investigation's lines, wherever it runs (a job, a mutation, the intake): its tenant and id. */
