@@ -113,6 +113,10 @@ describe('throttled investigations start as soon as room frees up', () => {
     await sql(`update tenants set max_pending_investigations = 5 where id = ?`, [seeded.tenantId]);
     const node = await startTestApp({ databaseUrl: t.databaseUrl, env: { AIR_WORKERS: '1' } });
     try {
+      // Started by the time the node is up (its start reconciles before bootstrap returns), not by a
+      // minute's sweep that might have fired meanwhile: the queued investigation has left the queue already.
+      const [row] = await sql<{ state: string }>(`select state from investigations where id = ?`, [queued.investigationId]);
+      expect(row?.state).not.toBe('QUEUED_BY_THROTTLING');
       await started('throttle-boot', queued.investigationId);
     } finally {
       await node.stop();
