@@ -19,7 +19,7 @@ const INGEST_WORKER = [
   'telemetry/raw-message.ts',
   'telemetry/mail',
 ];
-const STEPS = ['playbooks/steps', 'playbooks/playbook.types.ts', 'playbooks/ports.ts'];
+const STEPS = ['playbooks/steps', 'playbooks/signals', 'playbooks/playbook.types.ts', 'playbooks/ports.ts'];
 const SERVER_PACKAGES = {
   group: ['@mikro-orm/*', 'type-graphql', 'graphql', 'graphql-*', '@apollo/*', 'pg', 'pg-*', 'kysely', 'dataloader', 'ws'],
   message: 'WORKER-SAFE file: no ORM, GraphQL or database driver here (docs/architecture.md, "Rooms").',

@@ -1,3 +1,4 @@
+import { Verdict } from '../domain/telemetry.js';
 import { Args, Ctx, FieldResolver, Info, Query, Resolver, Root } from 'type-graphql';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../context.js';
@@ -50,6 +51,8 @@ export class ActionResolver {
       ? clusterMessages(ctx, action.clusterId, args, {
           withBody: selects(info, ['edges', 'node', 'body']) || selects(info, ['edges', 'node', 'quoted']),
           locations,
+          // The executor moves only the members judged MALICIOUS on their own evidence.
+          verdicts: [Verdict.MALICIOUS],
         })
       : toConnection(
           [],

@@ -23,7 +23,7 @@ function moveClusterMessages(type: ActionType, location: string): ActionExecutor
         tx,
         `with target as (
            select m.id, m.location::text as from_location from email_cluster_members c join email_messages m on m.id = c.message_id and m.tenant_id = c.tenant_id
-           where c.tenant_id = ? and c.cluster_id = ? and m.location = any(?::delivery_location[]) for update of m)
+           where c.tenant_id = ? and c.cluster_id = ? and c.verdict = 'MALICIOUS' and m.location = any(?::delivery_location[]) for update of m)
          update email_messages m set location = ?::delivery_location from target
          where m.tenant_id = ? and m.id = target.id returning m.id, target.from_location as "from"`,
         [tenantId, action.clusterId, from, to, tenantId],

@@ -1,4 +1,4 @@
-import { DeliveryLocation } from './telemetry.js';
+import { DeliveryLocation, Verdict } from './telemetry.js';
 
 /** Remediation actions a playbook can recommend. */
 export enum ActionType {
@@ -87,3 +87,13 @@ const PERIOD_MS: Record<TimePeriod, number> = {
 };
 /** When a period that ends now began. */
 export const periodStart = (p: TimePeriod) => new Date(Date.now() - PERIOD_MS[p]);
+
+/**
+ * The members of a cluster an email action moves, by the cluster's verdict: a MALICIOUS cluster's
+ * MALICIOUS members only (a member similar to the phish without campaign evidence of its own stays where
+ * it is); a SUSPICIOUS cluster's — always a human's decision — its SUSPICIOUS and MALICIOUS members.
+ * Never a CLEAN member. The executor, `Action.messages` and the automation limit all read this.
+ */
+export function actedOnVerdicts(clusterVerdict: Verdict): Verdict[] {
+  return clusterVerdict === Verdict.SUSPICIOUS ? [Verdict.MALICIOUS, Verdict.SUSPICIOUS] : [Verdict.MALICIOUS];
+}

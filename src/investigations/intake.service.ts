@@ -16,8 +16,33 @@ import { lockLifecycle, openInvestigation } from './lifecycle.service.js';
 import { sql } from '../db/sql.js';
 import { ALERT_KINDS, AlertKind, defaultAlertTitle, missingAlertField, Severity } from '../domain/alert.js';
 
-/** Reports of near-identical messages (MinHash similarity) belong to one investigation. */
+/**
+ * Reports of one campaign belong to one investigation: near-identical own text (MinHash similarity) AND
+ * shared campaign evidence — the same outside sender, a link or an attached file — never resemblance
+ * alone (a reply quoting a benign mail, a real notification beside a phish copying its template).
+ */
 const SAME_CAMPAIGN_SIMILARITY = 0.5;
+const REPORTED_FIELDS = ['id', 'externalId', 'subject', 'minhash', 'sender', 'urlKeys', 'domains', 'attachmentHashes'] as const;
+type ReportedMessage = Pick<EmailMessage, (typeof REPORTED_FIELDS)[number]>;
+
+/**
+ * Whether a reported message joins the investigation of `root`: same content and shared campaign evidence,
+ * and nothing the root lacks — a report linking another site or bringing another file is new evidence,
+ * investigated itself.
+ */
+export function sameCampaign(root: ReportedMessage, reported: ReportedMessage): boolean {
+  if (root.externalId === reported.externalId) return true;
+  if (!root.minhash.length || estimateSimilarity(root.minhash, reported.minhash) < SAME_CAMPAIGN_SIMILARITY) return false;
+  const shared =
+    root.sender === reported.sender ||
+    reported.urlKeys.some((k) => root.urlKeys.includes(k)) ||
+    reported.domains.some((d) => root.domains.includes(d)) ||
+    reported.attachmentHashes.some((h) => root.attachmentHashes.includes(h));
+  // Another landing page of the same site is the same campaign; a link to another site, or another file, is not.
+  const nothingNew =
+    reported.domains.every((d) => root.domains.includes(d)) && reported.attachmentHashes.every((h) => root.attachmentHashes.includes(h));
+  return shared && nothingNew;
+}
 /** How far back an open investigation can absorb a new alert. */
 const MERGE_WINDOW_MS = 7 * 24 * 3600_000;
 
@@ -125,11 +150,7 @@ export async function routeWaitingAlerts(orm: Orm, queue: JobQueue, logger?: Log
 /** The message an alert is about; refused when the alert is about a message that has not been ingested yet. */
 async function messageFor(tx: EntityManager, input: AlertInput) {
   if (!input.messageExternalId) return null;
-  const message = await tx.findOne(
-    EmailMessage,
-    { externalId: input.messageExternalId },
-    { fields: ['id', 'externalId', 'subject', 'minhash', 'sender'] as never },
-  );
+  const message = await tx.findOne(EmailMessage, { externalId: input.messageExternalId }, { fields: [...REPORTED_FIELDS] as never });
   if (!message) throw badInput(`messageId: no message '${input.messageExternalId}' has been ingested`, 'messageId');
   return message;
 }
@@ -148,7 +169,7 @@ async function route(
   queue: JobQueue,
   alert: Alert,
   input: AlertInput,
-  message: Pick<EmailMessage, 'id' | 'externalId' | 'minhash' | 'sender' | 'subject'> | null,
+  message: ReportedMessage | null,
 ): Promise<IntakeResult> {
   const tenantId = alert.tenantId;
   const open = await openInvestigationFor(tx, input, message);
@@ -175,11 +196,7 @@ function validate(input: AlertInput) {
 }
 
 /** The open investigation this alert is about too, if any. */
-async function openInvestigationFor(
-  tx: EntityManager,
-  input: AlertInput,
-  message: Pick<EmailMessage, 'id' | 'externalId' | 'minhash' | 'sender' | 'subject'> | null,
-): Promise<Investigation | null> {
+async function openInvestigationFor(tx: EntityManager, input: AlertInput, message: ReportedMessage | null): Promise<Investigation | null> {
   const since = new Date(Date.now() - MERGE_WINDOW_MS);
   if (input.kind === AlertKind.MANUAL) return null;
   if (ALERT_KINDS[input.kind].correlated) {
@@ -226,17 +243,9 @@ async function openInvestigationFor(
   const roots = await tx.find(
     EmailMessage,
     { externalId: { $in: triggers.flatMap((a) => (a.messageExternalId ? [a.messageExternalId] : [])) } },
-    { fields: ['externalId', 'minhash', 'sender'] as never },
+    { fields: [...REPORTED_FIELDS] as never },
   );
-  const similar = new Set(
-    roots
-      .filter(
-        (r) =>
-          r.externalId === message.externalId ||
-          (r.minhash.length && estimateSimilarity(r.minhash, message.minhash) >= SAME_CAMPAIGN_SIMILARITY),
-      )
-      .map((r) => r.externalId),
-  );
+  const similar = new Set(roots.filter((r) => sameCampaign(r, message)).map((r) => r.externalId));
   const alertIds = new Set(triggers.filter((a) => a.messageExternalId && similar.has(a.messageExternalId)).map((a) => a.id));
   return open.find((i) => i.triggeringAlertId && alertIds.has(i.triggeringAlertId)) ?? null;
 }

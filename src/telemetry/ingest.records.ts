@@ -183,6 +183,8 @@ export const RECORD_FIELDS: Record<RecordType, Record<string, Field>> = {
     sender: req(address),
     senderIp: opt(ip),
     returnPath: opt(address),
+    senderName: opt(text),
+    replyTo: opt(address),
     subject: req(text),
     body: req(text),
     urls: opt(arrayOf(url)),

@@ -22,6 +22,10 @@ export interface ParsedRawMessage {
   /** Which header the sender came from (From, else Sender, else Return-Path). */
   senderSource?: SenderSource;
   returnPath?: string;
+  /** The From header's display name. */
+  senderName?: string;
+  /** The first Reply-To address. */
+  replyTo?: string;
   senderIp?: string;
   subject: string;
   /** The message's own text (mail/quotes.ts: what it quotes is in `quoted`). */
@@ -57,6 +61,8 @@ export async function parseRawMessage(eml: string | Buffer): Promise<ParsedRawMe
     sender: identity?.address ?? '',
     ...(identity ? { senderSource: identity.source } : {}),
     returnPath: firstAddress(returnPath),
+    senderName: parsed.from?.value[0]?.name || undefined,
+    replyTo: firstAddress(parsed.headers.get('reply-to')),
     senderIp: senderIpOf(fields, receiver),
     subject: parsed.subject ?? '',
     body,

@@ -3,6 +3,8 @@ import { IndicatorKind, Verdict } from '../../domain/telemetry.js';
 import { normaliseUrl } from '../../domain/url.js';
 import type { EntityFinding } from '../playbook.types.js';
 import { defineStep, MALICIOUS_DETECTIONS } from './step.js';
+import { Signal } from '../../domain/evidence.js';
+import { evidence } from '../signals/weights.js';
 
 /** An indicator's entity kind: the kinds share names except domain and sender. */
 const entityKindOf = (kind: IndicatorKind): EntityKind =>
@@ -63,6 +65,17 @@ export const threatStep = defineStep({
         campaigns: [...new Set(hits.map((h) => h.campaign).filter((c): c is string => Boolean(c)))],
         threats,
         authenticationFailed: root.authFailed,
+        evidence: [
+          ...malicious.map((h) =>
+            evidence(
+              Signal.THREAT_INTELLIGENCE,
+              `${h.kind.toLowerCase()} ${h.value} is known malicious${h.source ? ` (${h.source})` : ''}${h.campaign ? `, campaign ${h.campaign}` : ''}`,
+            ),
+          ),
+          ...(root.kind === 'url' && root.url
+            ? [evidence(Signal.THREAT_INTELLIGENCE, `the verdict on ${root.url} changed to malicious`)]
+            : []),
+        ],
       },
       entities,
     };
