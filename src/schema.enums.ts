@@ -22,6 +22,7 @@ import {
 } from './domain/telemetry.js';
 import { UpstreamSource, UpstreamVerdict } from './domain/upstream.js';
 import { AutomationLevel } from './domain/tenant.js';
+import { AnalystVerdictKind } from './domain/analyst-verdict.js';
 
 const enums: [object, string, string?][] = [
   [Playbook, 'Playbook'],
@@ -52,5 +53,6 @@ const enums: [object, string, string?][] = [
   [SenderSource, 'SenderSource', "Which header a message's sender address came from."],
   [UpstreamSource, 'UpstreamSource', 'The filter of the receiving service that judged a message.'],
   [UpstreamVerdict, 'UpstreamVerdict', 'What a filter of the receiving service concluded about a message.'],
+  [AnalystVerdictKind, 'AnalystVerdictKind', 'What an analyst verdict judges: one message, or an indicator.'],
 ];
 for (const [values, name, description] of enums) registerEnumType(values, { name, ...(description ? { description } : {}) });

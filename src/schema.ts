@@ -15,6 +15,7 @@ import { IntakeResolver } from './investigations/intake.resolver.js';
 import { SubscriptionResolver } from './realtime/subscription.resolver.js';
 import { AuditResolver } from './audit/audit.resolver.js';
 import { TenantResolver } from './tenants/tenant.resolver.js';
+import { AnalystVerdictResolver } from './intel/analyst-verdict.resolver.js';
 
 /** The schema as code declares it, before authorization: what `schema/schema.graphql` records. */
 export function buildBareSchema(): Promise<GraphQLSchema> {
@@ -32,6 +33,7 @@ export function buildBareSchema(): Promise<GraphQLSchema> {
       SubscriptionResolver,
       AuditResolver,
       TenantResolver,
+      AnalystVerdictResolver,
     ],
     // Subscriptions bring their own streams (the outbox reader, `subscribe` on each field); type-graphql
     // still insists on a PubSub, which nothing publishes to.
