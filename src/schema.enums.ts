@@ -4,7 +4,7 @@
  * before `buildSchema` reads the resolvers.
  */
 import { registerEnumType } from 'type-graphql';
-import { ActionSource, ActionStatus, ActionType, BlockKind, DecisionOutcome, TimePeriod } from './domain/action.js';
+import { ActionSource, ActionStatus, ActionType, BlockKind, DecisionOutcome, PreviewScope, TimePeriod } from './domain/action.js';
 import { AlertKind, Severity } from './domain/alert.js';
 import { ClusterQuery, EntityKind, InvestigationState, Phase, Playbook, StepStatus } from './domain/investigation.js';
 import { Role } from './domain/role.js';
@@ -37,6 +37,7 @@ const enums: [object, string, string?][] = [
   [BlockKind, 'BlockKind'],
   [DecisionOutcome, 'DecisionOutcome', 'What a decision did to one action.'],
   [TimePeriod, 'TimePeriod'],
+  [PreviewScope, 'PreviewScope', 'What an action preview counts.'],
   [AlertKind, 'AlertKind'],
   [Severity, 'Severity'],
   [Role, 'Role'],

@@ -8,6 +8,7 @@ import { deadlineMiddleware } from './common/operation-limits.js';
 import { ViewerResolver } from './auth/viewer.resolver.js';
 import { AlertResolver } from './alerts/alert.resolver.js';
 import { ActionResolver } from './actions/action.resolver.js';
+import { ActionPreviewResolver } from './actions/preview.resolver.js';
 import { DecisionResolver } from './actions/decision.resolver.js';
 import { DashboardResolver } from './dashboard/dashboard.resolver.js';
 import { EmailClusterResolver, InvestigationResolver, LogStepResolver } from './investigations/investigation.resolver.js';
@@ -28,6 +29,7 @@ export function buildBareSchema(): Promise<GraphQLSchema> {
       LogStepResolver,
       AlertResolver,
       ActionResolver,
+      ActionPreviewResolver,
       DashboardResolver,
       IntakeResolver,
       SubscriptionResolver,

@@ -60,6 +60,8 @@ export const READABLE_TYPES = [
   'ActionEdge',
   'ActionTarget',
   'ActionDecisionResult',
+  'ActionPreview',
+  'PreviewCount',
   'AuditEvent',
   'AuditEventConnection',
   'AuditEventEdge',
