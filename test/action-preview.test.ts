@@ -91,6 +91,8 @@ beforeAll(async () => {
     [other.tenantId, HASH],
   );
 
+  // As autovacuum would after a bulk load: the planner needs the tables' statistics.
+  await sql(`analyze email_messages, email_cluster_members, email_clusters`);
   const em = tenantEntityManager(t.app.orm, tid);
   const action = (type: ActionType, targets: { kind: EntityKind; value: string }[] = [], withCluster = false) =>
     em.create(Action, {
