@@ -30,7 +30,8 @@ export class AuditEvent extends TenantOwned {
   actorRole!: string;
 
   @Field(() => String, {
-    description: 'e.g. ACTION_APPROVED, ACTION_REJECTED, ACTION_UNDONE, AUTOMATION_CHANGED, INVESTIGATION_CANCELLED, ANALYST_VERDICT_GIVEN.',
+    description:
+      'e.g. ACTION_APPROVED, ACTION_REJECTED, ACTION_UNDONE, AUTOMATION_CHANGED, INVESTIGATION_CANCELLED, ANALYST_VERDICT_GIVEN.',
   })
   @Property({ type: 'text' })
   kind!: string;
