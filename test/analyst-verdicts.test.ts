@@ -177,6 +177,21 @@ describe('submitAnalystVerdict', () => {
     expect(second).toMatchObject({ id: first.id, verdict: 'CLEAN', comment: 'their real newsletter', decidedBy: 'gail@analysts' });
     const listed = await list(reader, { filter: { kinds: ['SENDER'], value } });
     expect(listed.data!.analystVerdicts.edges.map((e) => e.node)).toEqual([expect.objectContaining({ id: first.id, verdict: 'CLEAN' })]);
+    // Readers see a verdict's history on the verdict itself (the audit query is for admins).
+    const history = await gql<
+      { analystVerdicts: { edges: { node: { history: { edges: { node: { actor: string; comment: string } }[] } } }[] } },
+      unknown
+    >(
+      t.url,
+      reader,
+      `query($value: String) { analystVerdicts(filter: {kinds: [SENDER], value: $value}) { edges { node { history { edges { node { actor comment } } } } } } }`,
+      { value },
+    );
+    expect(history.errors).toBeUndefined();
+    expect(history.data!.analystVerdicts.edges[0]!.node.history.edges.map((e) => e.node)).toEqual([
+      { actor: 'ana@analysts', comment: 'phish kit' },
+      { actor: 'gail@analysts', comment: 'their real newsletter' },
+    ]);
 
     const audit = await gql<Audited, unknown>(t.url, admin, AUDIT, { filter: { subjectId: first.id } });
     const entries = audit.data!.auditEvents.edges.map((e) => e.node);
