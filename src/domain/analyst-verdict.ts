@@ -31,10 +31,6 @@ export const ANALYST_VERDICTS: readonly Verdict[] = [Verdict.MALICIOUS, Verdict.
 /** `source` of the IndicatorFacts an analyst verdict stands behind, beside a feed's name. */
 export const ANALYST_SOURCE = 'analyst';
 
-/** The indicator kind an analyst verdict is looked up as; MESSAGE verdicts are not indicators. */
-export const indicatorKindOf = (kind: AnalystVerdictKind): IndicatorKind | undefined =>
-  kind === AnalystVerdictKind.MESSAGE ? undefined : IndicatorKind[kind];
-
 /** The analyst verdict kind that judges values of an indicator kind (the kinds share names). */
 export const analystKindOf = (kind: IndicatorKind): AnalystVerdictKind => AnalystVerdictKind[kind];
 
