@@ -196,7 +196,7 @@ test('fifty users reporting one campaign make one investigation per landing site
   // new evidence and is investigated itself. Copies linking the same site share one investigation.
   const rows = (await t.app.orm.em
     .getConnection()
-    .execute(`select external_id, array_to_string(domains, ' ') as site from email_messages where external_id = any(?)`, [messages])) as {
+    .execute(`select external_id, array_to_string(domains, ' ') as site from email_messages where external_id in (?)`, [messages])) as {
     external_id: string;
     site: string;
   }[];

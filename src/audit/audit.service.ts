@@ -18,6 +18,8 @@ export enum AuditKind {
   ACTION_UNDONE = 'ACTION_UNDONE',
   AUTOMATION_CHANGED = 'AUTOMATION_CHANGED',
   INVESTIGATION_CANCELLED = 'INVESTIGATION_CANCELLED',
+  /** An analyst judged a message, sender, URL, domain, file or IP (intel/analyst-verdict.service.ts). */
+  ANALYST_VERDICT_GIVEN = 'ANALYST_VERDICT_GIVEN',
 }
 
 /** Who acted: a person (their token's subject and role), or the system under a named policy. */

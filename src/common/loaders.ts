@@ -192,6 +192,14 @@ export function createLoaders(em: EntityManager) {
       );
     },
 
+    /**
+     * A loader another module builds (its batch is its own SQL), kept once per request under `name`, so
+     * it shares the request's tenant fork and lifetime like the loaders above (actions/preview.service.ts).
+     */
+    custom<K, V>(name: string, make: (em: EntityManager) => DataLoader<K, V>): DataLoader<K, V> {
+      return memo(`custom:${name}`, () => make(em) as unknown as DataLoader<string, V>) as unknown as DataLoader<K, V>;
+    },
+
     /** How many children each parent has (a connection's `totalCount`), one grouped statement per batch. */
     countOf<T extends Row>(entity: EntityClass<T>, parentKey: string, where: Record<string, unknown> = {}): DataLoader<string, number> {
       return memo(

@@ -97,3 +97,19 @@ export const periodStart = (p: TimePeriod) => new Date(Date.now() - PERIOD_MS[p]
 export function actedOnVerdicts(clusterVerdict: Verdict): Verdict[] {
   return clusterVerdict === Verdict.SUSPICIOUS ? [Verdict.MALICIOUS, Verdict.SUSPICIOUS] : [Verdict.MALICIOUS];
 }
+/** What `Action.preview` counts (actions/preview.service.ts). */
+export enum PreviewScope {
+  /** An email action: the messages it would move if it ran now (its cluster's mail still in INBOX/JUNK, see `movedFrom`). */
+  MESSAGES_MOVED = 'MESSAGES_MOVED',
+  /** A block action: the tenant's messages that carry its target (the block list's own matching rule). */
+  MESSAGES_CARRYING_TARGET = 'MESSAGES_CARRYING_TARGET',
+  /** A user, rule or machine action: it touches its targets, no mail. */
+  TARGETS = 'TARGETS',
+}
+
+/** The block kind each block action puts on the block list. */
+export const BLOCK_KIND_OF: Partial<Record<ActionType, BlockKind>> = {
+  [ActionType.BLOCK_URL]: BlockKind.URL,
+  [ActionType.BLOCK_SENDER]: BlockKind.SENDER,
+  [ActionType.BLOCK_FILE]: BlockKind.FILE,
+};

@@ -63,6 +63,14 @@ export class EmailCluster extends TenantOwned {
   refreshedAt: Opt<Date> = new Date();
 }
 
+/**
+ * SQL for "this member is what remediating its cluster acts on" — `actedOnVerdicts` (domain/action.ts)
+ * as a predicate over a member row `member` and its cluster row `cluster`: the executor, `Action.preview`
+ * and `Action.messages` share it.
+ */
+export const actedOnMemberSql = (member: string, cluster: string) =>
+  `(${member}.verdict = 'MALICIOUS' or (${cluster}.verdict = 'SUSPICIOUS' and ${member}.verdict = 'SUSPICIOUS'))`;
+
 @ObjectType('ClusterMember', {
   description: 'A message of a cluster with its own verdict: only MALICIOUS members are remediated with the cluster.',
 })

@@ -11,6 +11,9 @@ import { Alert } from '../alerts/alert.entity.js';
 import { estimateSimilarity } from '../telemetry/fingerprint.js';
 import { IndicatorKind } from '../domain/telemetry.js';
 import { domainIndicatorKeys } from '../domain/host.js';
+import { normaliseUrl } from '../domain/url.js';
+import { ANALYST_SOURCE, analystKindOf, AnalystVerdictKind } from '../domain/analyst-verdict.js';
+import { AnalystVerdict } from '../intel/analyst-verdict.entity.js';
 import type {
   AlertsPort,
   ContentFingerprint,
@@ -56,6 +59,8 @@ const FACTS = [
   'senderDomain',
   'subjectKey',
 ] as const;
+
+const attributionOf = (v: AnalystVerdict) => ({ by: v.decidedBy, at: v.decidedAt, comment: v.comment });
 
 /** Plain data out of a (partially loaded) entity: steps never hold an entity the unit of work tracks. */
 const factsOf = (m: EmailMessage): MessageFacts => ({
@@ -220,16 +225,38 @@ export function portsFor(em: EntityManager, tenantId: string): PlaybookPorts {
     // registrable domain (domain/host.ts), never a public suffix.
     async indicators(kind: IndicatorKind, values: string[]) {
       if (!values.length) return [];
-      const keys = kind === IndicatorKind.DOMAIN ? domainIndicatorKeys(values) : values;
-      const found = await em.fork().find(Indicator, { kind, value: { $in: [...new Set(keys)] } });
-      return found.map((i) => ({
-        externalId: i.externalId,
-        kind: i.kind,
-        value: i.value,
-        verdict: i.verdict,
-        campaign: i.campaign,
-        source: i.source,
-      }));
+      const keys = [...new Set(kind === IndicatorKind.DOMAIN ? domainIndicatorKeys(values) : values)];
+      // Analysts' URL verdicts are stored normalised: a raw URL finds them through its normal form too.
+      const analystKeys = kind === IndicatorKind.URL ? [...new Set([...keys, ...keys.map(normaliseUrl)])] : keys;
+      const [found, judged] = await Promise.all([
+        em.fork().find(Indicator, { kind, value: { $in: keys } }),
+        em.fork().find(AnalystVerdict, { kind: analystKindOf(kind), value: { $in: analystKeys } }),
+      ]);
+      return [
+        ...found.map((i) => ({
+          externalId: i.externalId,
+          kind: i.kind,
+          value: i.value,
+          verdict: i.verdict,
+          campaign: i.campaign,
+          source: i.source,
+        })),
+        ...judged.map((v) => ({
+          externalId: v.id,
+          kind,
+          value: v.value,
+          verdict: v.verdict,
+          source: ANALYST_SOURCE,
+          analyst: attributionOf(v),
+        })),
+      ];
+    },
+    async analystVerdicts(messageExternalIds) {
+      if (!messageExternalIds.length) return [];
+      const judged = await em
+        .fork()
+        .find(AnalystVerdict, { kind: AnalystVerdictKind.MESSAGE, value: { $in: [...new Set(messageExternalIds)] } });
+      return judged.map((v) => ({ messageExternalId: v.value, verdict: v.verdict, analyst: attributionOf(v) }));
     },
   };
 

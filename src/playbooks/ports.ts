@@ -131,22 +131,50 @@ export interface MailPort {
   internalDomains(): Promise<Set<string>>;
 }
 
+/** Who gave an analyst verdict, when, and why. */
+export interface AnalystAttribution {
+  /** The analyst's subject (`sub`). */
+  by: string;
+  at: Date;
+  comment?: string;
+}
+
 export interface IndicatorFacts {
+  /** The feed record's id; for an analyst verdict, the verdict's id. */
   externalId: string;
   kind: IndicatorKind;
   value: string;
   verdict: Verdict;
   campaign?: string;
+  /** The feed's name, or `analyst` (domain/analyst-verdict.ts `ANALYST_SOURCE`) for a verdict of this tenant's analysts. */
   source?: string;
+  /** Present exactly when an analyst of this tenant gave this verdict (`source` is then `analyst`). */
+  analyst?: AnalystAttribution;
 }
 
-/** Threat intelligence. */
+/** An analyst's verdict on one message (`submitAnalystVerdict(kind: MESSAGE)`). */
+export interface MessageVerdictFacts {
+  messageExternalId: string;
+  /** MALICIOUS, SUSPICIOUS or CLEAN: CLEAN is an analyst's word that the message is legitimate. */
+  verdict: Verdict;
+  analyst: AnalystAttribution;
+}
+
+/** Threat intelligence: the feeds' indicators and the tenant's own analysts' verdicts. */
 export interface IntelPort {
   /**
-   * The indicators of this kind known for any of these values. DOMAIN values match an indicator on the
-   * host or on any parent up to its registrable domain (`x1.bad.example` matches `bad.example`).
+   * The indicators of this kind known for any of these values: the feeds' indicators and this tenant's
+   * analyst verdicts (`source: 'analyst'`, with `analyst` set; CLEAN ones included, as evidence against
+   * a threat), both when both exist. DOMAIN values match an indicator on the host or on any parent up to
+   * its registrable domain (`x1.bad.example` matches `bad.example`). Analyst URL verdicts are stored
+   * normalised (domain/url.ts): they match a message's `urlKeys`, or a raw URL that normalises to them.
    */
   indicators(kind: IndicatorKind, values: string[]): Promise<IndicatorFacts[]>;
+  /**
+   * The tenant's analysts' current verdicts on any of these messages (by ingested id): at most one per
+   * message, the latest given. Messages nobody judged are absent.
+   */
+  analystVerdicts(messageExternalIds: string[]): Promise<MessageVerdictFacts[]>;
 }
 
 export interface SignInFacts {

@@ -8,6 +8,7 @@ import type {
   IndicatorFacts,
   InboxRuleFacts,
   MessageFacts,
+  MessageVerdictFacts,
   PlaybookPorts,
   SignInFacts,
   ZapFacts,
@@ -26,7 +27,10 @@ export interface World {
   zaps?: ZapFacts[];
   clicks?: ClickFacts[];
   rules?: InboxRuleFacts[];
+  /** Feed indicators and analyst verdicts on indicators alike (an analyst's carries `source: 'analyst'` and `analyst`). */
   indicators?: IndicatorFacts[];
+  /** Analysts' verdicts on messages (`IntelPort.analystVerdicts`). */
+  messageVerdicts?: MessageVerdictFacts[];
   signIns?: SignInFacts[];
   files?: FileSighting[];
   alerts?: (AlertFacts & { id: string })[];
@@ -89,6 +93,7 @@ export function fakePorts(world: World): PlaybookPorts {
         const keys = kind === IndicatorKind.DOMAIN ? domainIndicatorKeys(values) : values;
         return (world.indicators ?? []).filter((i) => i.kind === kind && keys.includes(i.value));
       },
+      analystVerdicts: async (ids) => (world.messageVerdicts ?? []).filter((v) => ids.includes(v.messageExternalId)),
     },
     identity: {
       signIns: async (users, after) => (world.signIns ?? []).filter((s) => users.includes(s.user) && s.at >= after),
