@@ -74,14 +74,20 @@ beforeAll(async () => {
     })(),
   );
   await sql(
-    `insert into email_cluster_members (id, tenant_id, cluster_id, message_id)
-     select gen_random_uuid(), ?, ?, id from email_messages where tenant_id = ? and external_id like 'p-%'`,
+    `insert into email_cluster_members (id, tenant_id, cluster_id, message_id, verdict)
+     select gen_random_uuid(), ?, ?, id, 'MALICIOUS' from email_messages where tenant_id = ? and external_id like 'p-%'`,
     [tid, clusterId, tid],
   );
   await sql(
     `insert into email_messages (id, tenant_id, external_id, recipient, sender, subject, body, received_at, location)
      select gen_random_uuid(), ?, 'outside-' || i, 'late@preview.example', 's1@evil.example', 'Later', 'x', now(), 'INBOX' from generate_series(1, 100) i`,
     [tid],
+  );
+  // Members judged only SUSPICIOUS on their own evidence: in the cluster, but never moved with it — nor counted.
+  await sql(
+    `insert into email_cluster_members (id, tenant_id, cluster_id, message_id, verdict)
+     select gen_random_uuid(), ?, ?, id, 'SUSPICIOUS' from email_messages where tenant_id = ? and external_id like 'outside-%'`,
+    [tid, clusterId, tid],
   );
   // Another tenant's mail from the same sender, with the same URL and file: never counted here.
   const other = await seedInvestigation(t.app.orm, 'preview-other', { clusters: 1, membersPerCluster: 0, actions: 0 });
@@ -173,7 +179,7 @@ test('an email action previews exactly what it would move, by mailbox, sender, l
   expect(soft.preview.topSenders).toEqual(senders);
   expect(byKey(soft.preview.byLocation)).toEqual(byKey(tally(inMailbox, (i) => shape(i).location)));
   expect(byKey(soft.preview.byDetectionVerdict)).toEqual(byKey(tally(inMailbox, (i) => shape(i).verdict ?? 'NONE')));
-  // Each member is counted under the cluster's verdict (the seeded cluster is MALICIOUS).
+  // Each member is counted under its own verdict: the SUSPICIOUS ones are not moved, so not counted.
   expect(soft.preview.byVerdict).toEqual([{ key: 'MALICIOUS', count: expectedTotal }]);
 
   // Moving to junk leaves what is already in junk.
