@@ -112,10 +112,8 @@ export function brandImitationOf(host: string): BrandImitation | undefined {
   const skeleton = skeletonOf(name);
   const tld = registrable.slice(registrable.lastIndexOf('.') + 1);
   for (const b of BRAND_NAMES) {
-    if (name === b.name) {
-      if (ABUSED_TLDS.has(tld)) return { brand: b.brand, how: 'confusable' };
-      continue;
-    }
+    // The brand's own name under another suffix (`yahoo.com.au`): most likely the brand's, unless the TLD is one of abuse.
+    if (name === b.name) return ABUSED_TLDS.has(tld) ? { brand: b.brand, how: 'confusable' } : undefined;
     if (skeleton === b.skeleton || folded === b.name) return { brand: b.brand, how: 'confusable' };
     // Misspellings only of a main name of six letters or more: shorter ones have innocent neighbours.
     const allowed = b.main && b.name.length >= 6 ? editsAllowed(b.name.length) : 0;

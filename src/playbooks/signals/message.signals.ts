@@ -11,6 +11,7 @@ import { authenticationEvidence, detectionEvidence, upstreamEvidence } from './a
 import { lookalikeEvidence } from './domains.signal.js';
 import { displayNameEvidence, replyToEvidence } from './identity.signal.js';
 import { linkEvidence } from './links.signal.js';
+import { obfuscationEvidence } from './obfuscation.signal.js';
 import type { SignalMessage, SignalOrg } from './message.types.js';
 import { wordingEvidence } from './wording.signal.js';
 
@@ -30,6 +31,7 @@ export function messageEvidence(m: SignalMessage, org: SignalOrg): Evidence[] {
     ...lookalikeEvidence(m, org),
     ...linkEvidence(m),
     ...wordingEvidence(m.subject, m.body),
+    ...obfuscationEvidence(m),
     ...attachmentEvidence(m),
   ];
   const kept = new Map<Signal, Evidence[]>();
