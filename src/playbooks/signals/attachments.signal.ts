@@ -13,6 +13,7 @@ const HTML = new Set(['htm', 'html', 'shtml', 'xhtml', 'mht', 'mhtml', 'svg', 's
 const EXECUTABLE = new Set([
   'exe', 'scr', 'com', 'pif', 'cpl', 'msi', 'msix', 'appx', 'bat', 'cmd', 'ps1', 'psm1', 'vbs', 'vbe', 'js', 'jse', 'wsf', 'wsh',
   'hta', 'lnk', 'url', 'iso', 'img', 'vhd', 'vhdx', 'jar', 'reg', 'chm', 'xll', 'library-ms', 'search-ms', 'settingcontent-ms', 'one',
+  'mobileconfig', 'apk', 'dmg', 'pkg', 'app',
 ]);
 /** Office documents with macros. */
 const MACRO = new Set(['docm', 'dotm', 'xlsm', 'xltm', 'xlsb', 'xlam', 'pptm', 'potm', 'ppam', 'ppsm', 'sldm']);
