@@ -8,7 +8,7 @@ import { Signal, type Evidence } from '../../domain/evidence.js';
 import { asciiHost, registrableDomainOf } from '../../domain/host.js';
 import { ABUSED_SERVICES, AbusedServiceKind } from './data/services.data.js';
 import { ABUSED_TLDS } from './data/tlds.data.js';
-import { sameBrand } from './lookalike.js';
+import { ownersOf, sameBrand } from './lookalike.js';
 import type { SignalMessage } from './message.types.js';
 import { evidence, GRADES } from './weights.js';
 
@@ -75,9 +75,19 @@ export function linkEvidence(m: SignalMessage): Evidence[] {
     if (!host) continue;
     const target = registrableDomainOf(host) ?? host;
     const shown = link.text ? shownHost(link.text) : undefined;
-    const shownDomain = shown && (registrableDomainOf(shown) ?? shown);
-    if (shownDomain && shownDomain !== target && !sameBrand(shownDomain, target))
-      once(`mismatch:${shownDomain}>${target}`, () => evidence(Signal.LINK_TEXT_MISMATCH, `A link shows ${shown} but goes to ${host}`));
+    // A shown public suffix alone (`gov.br`) names nobody; a shown IP is compared as it is.
+    const shownDomain = shown && (isIpHost(shown) ? shown : registrableDomainOf(shown));
+    if (shownDomain && shownDomain !== target && !sameBrand(shownDomain, target)) {
+      // Showing a well-known brand's address is the lure itself; other mismatches are also what click tracking does.
+      const brand = ownersOf(shownDomain)[0];
+      once(`mismatch:${shownDomain}>${target}`, () =>
+        evidence(
+          Signal.LINK_TEXT_MISMATCH,
+          `A link shows ${shown}${brand ? ` (${brand.name})` : ''} but goes to ${host}`,
+          brand ? GRADES.LINK_SHOWS_BRAND : undefined,
+        ),
+      );
+    }
     // A sender linking to its own service (a Google Forms invitation from google.com) is that service speaking.
     const service = target === sender || sameBrand(target, sender) ? undefined : abusedServiceOf(link.url, host);
     if (service)

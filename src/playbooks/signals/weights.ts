@@ -91,6 +91,8 @@ export const GRADES = {
   // LOOKALIKE_BRAND_DOMAIN: a confusable or misspelt brand domain is stronger than a brand word inside
   // a long domain name, which also happens for fan sites and resellers.
   BRAND_CONFUSABLE: 0.7,
+  /** LINK_TEXT_MISMATCH where the text shows a well-known brand's domain: the lure itself, not click tracking. */
+  LINK_SHOWS_BRAND: 0.5,
   // SUSPICIOUS_TLD: a raw IP address as a link target hides every name on purpose.
   IP_ADDRESS_LINK: 0.4,
   /** Wording with two distinct lure phrases or more. */
