@@ -13,6 +13,8 @@
  * `00002.….json`) and are reported on the odd ones separately, so that a weight fitted to the corpus
  * shows as a gap between the two.
  *
+ * `--ham` may also name a directory of .eml files: it is reported as one set, `ham`.
+ *
  * SignalOrg: the phishing corpus's recipient domain (`pot`) is its organisation; for the SpamAssassin
  * corpus, the domain of each message's Delivered-To (its recipient) is. No people (no executive
  * impersonation can be measured here).
@@ -127,8 +129,16 @@ for (const [dir, set] of Object.entries(HAM_SETS)) {
     samples.push(await judge(set, `${dir}/${file}`, raw, { internalDomains: new Set(recipient ? [recipient] : []), people: [] }));
   }
 }
+// A directory of .eml files instead of the SpamAssassin layout: one set of legitimate mail.
+for (const file of (await fsp.readdir(ham)).filter((f) => f.endsWith('.eml')).sort()) {
+  const raw = await fsp.readFile(path.join(ham, file), 'latin1');
+  const recipient = recipientDomainOf(raw);
+  samples.push(
+    await judge('ham', file, Buffer.from(raw, 'latin1'), { internalDomains: new Set(recipient ? [recipient] : []), people: [] }),
+  );
+}
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-const SETS = ['phish', 'easy ham', 'hard ham', 'spam'].filter((s) => samples.some((x) => x.set === s));
+const SETS = ['phish', 'easy ham', 'hard ham', 'ham', 'spam'].filter((s) => samples.some((x) => x.set === s));
 say(
   `${samples.length} messages parsed and judged in ${seconds.toFixed(1)} s (${SETS.map((s) => `${s} ${samples.filter((x) => x.set === s).length}`).join(', ')})`,
 );
