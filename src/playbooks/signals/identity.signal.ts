@@ -32,22 +32,22 @@ const SERVICE_WORDS = new Set([
   'no-reply', 'noreply', 'mail', 'id', 'store', 'pay', 'card', 'cards', 'payments', 'the', 'of', 'and', 'official', 'admin',
   'department', 'desk', 'helpdesk', 'express', 'delivery', 'shipping', 'tracking', 'verification', 'inc', 'llc', 'ltd', 'com', 'live',
   'wallet', 'update', 'updates', 'message', 'messages', 'kundenservice', 'servico', 'servicio', 'atendimento', 'cliente', 'clientes',
-]);
+].map(foldName)); // folded like the names they are compared with (`team` reads `tearn` to the confusables)
 
 /** Brand names folded once, longest first, so that "Bank of America" is found before "America" could be. */
-const BRAND_NAMES = BRANDS.flatMap((brand) => brand.names.map((n) => ({ brand, name: foldName(n) }))).sort(
-  (a, b) => b.name.length - a.name.length,
-);
+const BRAND_NAMES = BRANDS.flatMap((brand) =>
+  brand.names.map((n) => ({ brand, name: foldName(n), word: brand.ambiguous === true || (brand.wordNames?.includes(n) ?? false) })),
+).sort((a, b) => b.name.length - a.name.length);
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const NAME_RE = new Map(BRAND_NAMES.map(({ name }) => [name, new RegExp(`(?:^|[^a-z0-9])${escapeRe(name)}(?![a-z0-9])`)]));
 
-/** The brand a display name names, if it names one (for an ambiguous brand name, only with service words around it). */
+/** The brand a display name names, if it names one (for a name that is also a word, only with service words around it). */
 export function brandInName(displayName: string): Brand | undefined {
   const folded = foldName(displayName);
-  for (const { brand, name } of BRAND_NAMES) {
+  for (const { brand, name, word } of BRAND_NAMES) {
     if (!NAME_RE.get(name)!.test(folded)) continue;
-    if (!brand.ambiguous) return brand;
+    if (!word) return brand;
     const rest = folded
       .replace(name, ' ')
       .split(/[^a-z0-9-]+/)

@@ -25,6 +25,10 @@ describe('DISPLAY_NAME_BRAND', () => {
     expect(fired({ senderName: 'Apple Pie Recipes', sender: 'news@fabrikam.example' })).toEqual({});
     expect(fired({ senderName: 'Chase Online Banking', sender: 'alerts@secure-mail.example' })).toHaveProperty(Signal.DISPLAY_NAME_BRAND);
     expect(fired({ senderName: 'Apple Support', sender: 'id@verify-now.example' })).toHaveProperty(Signal.DISPLAY_NAME_BRAND);
+    // Some names of an unambiguous brand are words too.
+    expect(brandInName('Weekly Market Outlook')).toBeUndefined();
+    expect(brandInName('Outlook Team')?.name).toBe('Microsoft');
+    expect(brandInName('Edward Norton')).toBeUndefined();
   });
 
   test('a brand name inside another word is none', () => {

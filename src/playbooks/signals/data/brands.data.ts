@@ -17,26 +17,28 @@
  * but not `adhl.com`; omit a name that is also a common word), and every registrable domain the brand sends
  * or links from — a missing domain makes the brand's own mail look like an impersonation. `ambiguous`
  * marks names that are also ordinary words or first names (Chase, Apple, Steam, Shell): they count in a
- * display name only when it says nothing else but service words ("Chase Online", "Apple Support").
+ * display name only when it says nothing else but service words ("Chase Online", "Apple Support");
+ * `wordNames` does the same for some names of a brand ("Weekly Outlook" is no Microsoft).
  */
 export interface Brand {
-  // The first domain is the brand's main one: look-alike checks measure misspellings against it alone.
   name: string;
   /** How a display name writes it; lower-case, whole words. */
   names: string[];
   /** Tokens that betray it inside a foreign domain (`paypal` in `paypal-secure-login.com`). */
   tokens: string[];
-  /** Its own registrable domains. */
+  /** Its own registrable domains, the main one first: look-alike checks measure misspellings against it alone. */
   domains: string[];
   /** The name is also an ordinary word or first name: a display name must be the brand and service words alone. */
   ambiguous?: boolean;
+  /** The same, for some of the names only (Microsoft's `outlook` and `teams`, Norton the surname). */
+  wordNames?: string[];
 }
 
 // One brand a line, so that the list reads as a table (prettier would spread each over a dozen lines).
 // prettier-ignore
 export const BRANDS: readonly Brand[] = [
   // Software, cloud and mail.
-  { name: 'Microsoft', names: ['microsoft', 'office 365', 'office365', 'microsoft 365', 'outlook', 'onedrive', 'sharepoint', 'teams', 'hotmail', 'windows live', 'azure', 'xbox'], tokens: ['microsoft', 'office365', 'onedrive', 'sharepoint', 'hotmail', 'msonline'], domains: ['microsoft.com', 'microsoftonline.com', 'office.com', 'office365.com', 'outlook.com', 'live.com', 'hotmail.com', 'msn.com', 'sharepoint.com', 'onedrive.com', 'microsoft365.com', 'azure.com', 'windows.net', 'xbox.com', 'skype.com', 'bing.com', 'msft.net', 'mail.microsoft', 'microsoftstore.com', 'cloud.microsoft', 'sway.office.com', 'office.net', 'outlook.fr', 'outlook.de', 'hotmail.fr', 'hotmail.de', 'live.de', 'live.fr', 'microsoftsupport.com', 'microsoftonline-p.com', '1drv.ms', 'aka.ms'] },
+  { name: 'Microsoft', names: ['microsoft', 'office 365', 'office365', 'microsoft 365', 'outlook', 'onedrive', 'sharepoint', 'teams', 'hotmail', 'windows live', 'azure', 'xbox'], wordNames: ['outlook', 'teams', 'azure'], tokens: ['microsoft', 'office365', 'onedrive', 'sharepoint', 'hotmail', 'msonline'], domains: ['microsoft.com', 'microsoftonline.com', 'office.com', 'office365.com', 'outlook.com', 'live.com', 'hotmail.com', 'msn.com', 'sharepoint.com', 'onedrive.com', 'microsoft365.com', 'azure.com', 'windows.net', 'xbox.com', 'skype.com', 'bing.com', 'msft.net', 'mail.microsoft', 'microsoftstore.com', 'cloud.microsoft', 'sway.office.com', 'office.net', 'outlook.fr', 'outlook.de', 'hotmail.fr', 'hotmail.de', 'live.de', 'live.fr', 'microsoftsupport.com', 'microsoftonline-p.com', '1drv.ms', 'aka.ms'] },
   { name: 'Google', names: ['google', 'gmail', 'google drive', 'google docs', 'youtube', 'google workspace'], tokens: ['google', 'gmail', 'youtube'], domains: ['google.com', 'gmail.com', 'googlemail.com', 'youtube.com', 'goo.gl', 'google.de', 'google.fr', 'google.es', 'google.com.br', 'google.co.uk', 'withgoogle.com', 'googleapis.com', 'gstatic.com', 'googlegroups.com', 'g.co', 'forms.gle', 'g.page'] },
   { name: 'Apple', names: ['apple', 'icloud', 'itunes', 'app store', 'apple id', 'apple pay'], tokens: ['icloud', 'itunes', 'appleid', 'applepay'], domains: ['apple.com', 'icloud.com', 'me.com', 'mac.com', 'itunes.com', 'apple.news', 'apps.apple.com'], ambiguous: true },
   { name: 'Amazon', names: ['amazon', 'amazon prime', 'prime video', 'aws', 'amazon web services', 'kindle'], tokens: ['amazon', 'amazn'], domains: ['amazon.com', 'amazon.de', 'amazon.co.uk', 'amazon.fr', 'amazon.es', 'amazon.it', 'amazon.com.br', 'amazon.ca', 'amazon.co.jp', 'amazon.in', 'amazon.com.mx', 'amazonses.com', 'amazonaws.com', 'aws.amazon.com', 'amazon.nl', 'primevideo.com', 'a.co', 'amzn.to', 'awscloud.com', 'kindle.com'] },
@@ -54,12 +56,12 @@ export const BRANDS: readonly Brand[] = [
   { name: 'GoDaddy', names: ['godaddy'], tokens: ['godaddy'], domains: ['godaddy.com', 'secureserver.net'] },
   { name: 'Webmail / cPanel', names: ['cpanel', 'webmail', 'roundcube'], tokens: ['cpanel', 'webmail', 'roundcube'], domains: ['cpanel.net', 'cpanel.com', 'roundcube.net'] },
   // Social and messaging.
-  { name: 'Meta', names: ['facebook', 'meta', 'meta for business', 'instagram', 'whatsapp', 'messenger'], tokens: ['facebook', 'instagram', 'whatsapp', 'fbmail'], domains: ['facebook.com', 'facebookmail.com', 'fb.com', 'meta.com', 'instagram.com', 'whatsapp.com', 'whatsapp.net', 'messenger.com', 'fb.me', 'metamail.com', 'mail.instagram.com', 'fbcdn.net'] },
+  { name: 'Meta', names: ['facebook', 'meta', 'meta for business', 'instagram', 'whatsapp', 'messenger'], wordNames: ['meta', 'messenger'], tokens: ['facebook', 'instagram', 'whatsapp', 'fbmail'], domains: ['facebook.com', 'facebookmail.com', 'fb.com', 'meta.com', 'instagram.com', 'whatsapp.com', 'whatsapp.net', 'messenger.com', 'fb.me', 'metamail.com', 'mail.instagram.com', 'fbcdn.net'] },
   { name: 'LinkedIn', names: ['linkedin'], tokens: ['linkedin'], domains: ['linkedin.com', 'lnkd.in', 'licdn.com', 'linkedinmobileapp.com'] },
   { name: 'X / Twitter', names: ['twitter'], tokens: ['twitter'], domains: ['twitter.com', 'x.com', 't.co', 'twimg.com'] },
   { name: 'TikTok', names: ['tiktok'], tokens: ['tiktok'], domains: ['tiktok.com', 'tiktokv.com', 'tiktokcdn.com'] },
-  { name: 'Telegram', names: ['telegram'], tokens: ['telegram'], domains: ['telegram.org', 't.me'] },
-  { name: 'Discord', names: ['discord'], tokens: ['discord'], domains: ['discord.com', 'discord.gg', 'discordapp.com'] },
+  { name: 'Telegram', names: ['telegram'], wordNames: ['telegram'], tokens: ['telegram'], domains: ['telegram.org', 't.me'] },
+  { name: 'Discord', names: ['discord'], wordNames: ['discord'], tokens: ['discord'], domains: ['discord.com', 'discord.gg', 'discordapp.com'] },
   // Retail, streaming and games.
   { name: 'eBay', names: ['ebay'], tokens: ['ebay'], domains: ['ebay.com', 'ebay.de', 'ebay.co.uk', 'ebay.fr', 'ebay.es', 'ebay.it', 'ebay.com.au', 'ebay.ca', 'ebayinc.com'] },
   { name: 'Walmart', names: ['walmart'], tokens: ['walmart'], domains: ['walmart.com', 'walmart.ca', 'walmartmail.com'] },
@@ -78,7 +80,7 @@ export const BRANDS: readonly Brand[] = [
   { name: 'Booking.com', names: ['booking.com', 'booking'], tokens: [], domains: ['booking.com', 'bstatic.com'], ambiguous: true },
   { name: 'Airbnb', names: ['airbnb'], tokens: ['airbnb'], domains: ['airbnb.com', 'airbnb.de', 'airbnb.fr', 'airbnb.es', 'airbnb.com.br', 'airbnbmail.com'] },
   // Security software.
-  { name: 'Norton', names: ['norton', 'norton 360', 'norton lifelock', 'lifelock', 'gen digital'], tokens: ['norton', 'lifelock'], domains: ['norton.com', 'nortonlifelock.com', 'lifelock.com', 'gendigital.com', 'symantec.com', 'avast.com', 'avg.com'] },
+  { name: 'Norton', names: ['norton', 'norton 360', 'norton lifelock', 'lifelock', 'gen digital'], wordNames: ['norton'], tokens: ['norton', 'lifelock'], domains: ['norton.com', 'nortonlifelock.com', 'lifelock.com', 'gendigital.com', 'symantec.com', 'avast.com', 'avg.com'] },
   { name: 'McAfee', names: ['mcafee'], tokens: ['mcafee'], domains: ['mcafee.com', 'mcafeemail.com'] },
   { name: 'Avast', names: ['avast', 'avg antivirus'], tokens: ['avast'], domains: ['avast.com', 'avg.com'] },
   { name: 'Kaspersky', names: ['kaspersky'], tokens: ['kaspersky'], domains: ['kaspersky.com'] },
@@ -124,7 +126,7 @@ export const BRANDS: readonly Brand[] = [
   { name: 'Banco do Brasil', names: ['banco do brasil', 'ourocard'], tokens: ['bancodobrasil', 'ourocard'], domains: ['bb.com.br', 'bancodobrasil.com.br'] },
   { name: 'Bradesco', names: ['bradesco'], tokens: ['bradesco'], domains: ['bradesco.com.br', 'bradescoseguros.com.br', 'bradescocartoes.com.br'] },
   { name: 'Itaú', names: ['itau', 'itau unibanco'], tokens: ['itau'], domains: ['itau.com.br', 'itau.com', 'itaucard.com.br'] },
-  { name: 'Caixa', names: ['caixa', 'caixa economica'], tokens: ['caixaeconomica'], domains: ['caixa.gov.br'] },
+  { name: 'Caixa', names: ['caixa', 'caixa economica'], wordNames: ['caixa'], tokens: ['caixaeconomica'], domains: ['caixa.gov.br'] },
   { name: 'Nubank', names: ['nubank'], tokens: ['nubank'], domains: ['nubank.com.br', 'nu.com.mx'] },
   { name: 'Millennium bcp', names: ['millennium bcp', 'millenniumbcp'], tokens: ['millenniumbcp'], domains: ['millenniumbcp.pt'] },
   // Crypto.
