@@ -45,7 +45,7 @@ export enum Signal {
   // Content.
   /** Credential-harvesting wording: verify your account, password expires, mailbox full, sign in to view. */
   CREDENTIAL_WORDING = 'CREDENTIAL_WORDING',
-  /** Payment or urgency wording: invoice overdue, wire transfer, gift cards, act now. */
+  /** Payment or urgency wording: invoice overdue, wire transfer, gift cards, act now; and reward lures (you have won, claim your prize). */
   PAYMENT_URGENCY = 'PAYMENT_URGENCY',
   /**
    * Words disguised to slip past filters: Latin words spelt with look-alike letters of other scripts
