@@ -51,7 +51,7 @@ const SOURCE_NAME: Record<UpstreamSource, string> = {
 const LIKELY_PHISH_PCL = 4;
 
 /** The grade of one filter's verdict; 0 when it adds nothing (clean, skipped). */
-function gradeOf(v: UpstreamVerdictFacts): [number, string] {
+function verdictGradeOf(v: UpstreamVerdictFacts): [number, string] {
   const scl = v.scl !== undefined ? `SCL ${v.scl}` : v.score !== undefined ? `score ${v.score}` : '';
   const facts = [v.category && `CAT ${v.category}`, scl, v.bcl !== undefined && v.bcl > 0 && `BCL ${v.bcl}`].filter(Boolean).join(', ');
   const said = (what: string) => `${SOURCE_NAME[v.source]}: ${what}${facts ? ` (${facts})` : ''}`;
@@ -74,14 +74,19 @@ function gradeOf(v: UpstreamVerdictFacts): [number, string] {
   }
 }
 
+/** One filter's grade: its verdict's, or its phishing confidence level's when that says more (PCL speaks of phishing whatever the spam verdict). */
+function gradeOf(v: UpstreamVerdictFacts): [number, string] {
+  const byVerdict = verdictGradeOf(v);
+  if (v.pcl !== undefined && v.pcl >= LIKELY_PHISH_PCL && GRADES.UPSTREAM_PHISH > byVerdict[0])
+    return [GRADES.UPSTREAM_PHISH, `${SOURCE_NAME[v.source]}: likely phishing (PCL ${v.pcl})`];
+  return byVerdict;
+}
+
 /** The receiving service's verdicts: one piece, the strongest filter's, naming it. */
 export function upstreamEvidence(upstream: readonly UpstreamVerdictFacts[]): Evidence[] {
   let best: [number, string] = [0, ''];
   for (const v of upstream) {
     const graded = gradeOf(v);
-    // PCL speaks of phishing whatever the spam verdict: the stronger of the two counts.
-    if (v.pcl !== undefined && v.pcl >= LIKELY_PHISH_PCL && GRADES.UPSTREAM_PHISH > graded[0])
-      graded.splice(0, 2, GRADES.UPSTREAM_PHISH, `${SOURCE_NAME[v.source]}: likely phishing (PCL ${v.pcl})`);
     if (graded[0] > best[0]) best = graded;
   }
   return best[0] > 0 ? [evidence(Signal.UPSTREAM_VERDICT, best[1], best[0])] : [];
