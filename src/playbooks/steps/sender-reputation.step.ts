@@ -1,32 +1,12 @@
 import { Signal, type Evidence } from '../../domain/evidence.js';
-import { registrableDomainOf, skeletonOf } from '../../domain/host.js';
+import { registrableDomainOf } from '../../domain/host.js';
 import { evidence, SIGNAL_WEIGHTS } from '../signals/weights.js';
 import { Phase } from '../../domain/investigation.js';
+import { isLookalike } from '../signals/lookalike.js';
 import { defineStep } from './step.js';
 
-/**
- * Two different domains that look alike: the same UTS #39 confusables skeleton (a Cyrillic `а` for a
- * Latin `a`, however many letters are swapped), or a Levenshtein distance ≤ 2 after undoing the usual
- * ASCII homoglyphs.
- */
-export function isLookalike(domain: string, of: string): boolean {
-  if (domain === of) return false;
-  if (skeletonOf(domain) === skeletonOf(of)) return true;
-  const fold = (s: string) => s.replace(/0/g, 'o').replace(/1/g, 'l').replace(/rn/g, 'm').replace(/vv/g, 'w');
-  const label = (d: string) => d.split('.', 1)[0] ?? '';
-  const [a, b] = [fold(label(domain)), fold(label(of))];
-  if (a === b) return true;
-  if (Math.abs(a.length - b.length) > 2) return false;
-  // The two-row edit-distance table: prev has b.length + 1 entries and cur gains one per j, so every
-  // index below is in range.
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length]! <= 2 || a.includes(b) || b.includes(a);
-}
+/** The look-alike test lives with the other signals (signals/lookalike.ts); re-exported for the step's callers. */
+export { isLookalike };
 
 /** The organisation has received a domain's mail "for long" when its first message is at least this much older than the campaign. */
 const LONG_HISTORY_MS = 14 * 24 * 3600_000;

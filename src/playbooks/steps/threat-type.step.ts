@@ -4,7 +4,7 @@ import { normaliseUrl } from '../../domain/url.js';
 import type { EntityFinding } from '../playbook.types.js';
 import { defineStep, MALICIOUS_DETECTIONS } from './step.js';
 import { Signal } from '../../domain/evidence.js';
-import { evidence, SIGNAL_WEIGHTS } from '../signals/weights.js';
+import { evidence, GRADES, SIGNAL_WEIGHTS } from '../signals/weights.js';
 
 /** An indicator's entity kind: the kinds share names except domain and sender. */
 const entityKindOf = (kind: IndicatorKind): EntityKind =>
@@ -86,14 +86,14 @@ export const threatStep = defineStep({
               evidence(
                 Signal.ANALYST_VERDICT,
                 `an analyst (${h.analyst!.by}) judged the sender ${h.value} legitimate`,
-                -SIGNAL_WEIGHTS[Signal.ANALYST_VERDICT],
+                GRADES.ANALYST_CLEAN,
               ),
             ),
           ...messageVerdicts.map((v) =>
             evidence(
               Signal.ANALYST_VERDICT,
               `an analyst (${v.analyst.by}) judged this message ${v.verdict.toLowerCase()}`,
-              v.verdict === Verdict.MALICIOUS ? SIGNAL_WEIGHTS[Signal.ANALYST_VERDICT] : -SIGNAL_WEIGHTS[Signal.ANALYST_VERDICT],
+              v.verdict === Verdict.MALICIOUS ? SIGNAL_WEIGHTS[Signal.ANALYST_VERDICT] : GRADES.ANALYST_CLEAN,
             ),
           ),
           ...(root.kind === 'url' && root.url

@@ -1,7 +1,7 @@
 import { EntityKind, Phase } from '../../domain/investigation.js';
 import { Verdict } from '../../domain/telemetry.js';
 import type { EntityFinding } from '../playbook.types.js';
-import { scoreOf, STRONG_SIGNALS, verdictOf } from '../signals/weights.js';
+import { hasStrongEvidence, scoreOf, verdictOf } from '../signals/weights.js';
 import { defineStep } from './step.js';
 
 /**
@@ -25,10 +25,10 @@ export const verdictStep = defineStep({
     const evidence = [...root.evidence, ...(threat.evidence ?? []), ...(zap.evidence ?? []), ...(sender.evidence ?? [])].sort(
       (a, b) => b.weight - a.weight,
     );
-    const score = Math.round(scoreOf(evidence) * 100) / 100;
+    const score = scoreOf(evidence);
     // A user's investigation has no message to judge: its verdict is the compromise checks'.
     const verdict = root.kind === 'user' ? Verdict.UNKNOWN : verdictOf(evidence);
-    const strong = evidence.some((e) => e.weight > 0 && STRONG_SIGNALS.has(e.signal));
+    const strong = hasStrongEvidence(evidence);
     const reasons = evidence.filter((e) => e.weight > 0).map((e) => e.detail);
     const entities: EntityFinding[] = root.messageExternalId
       ? [
