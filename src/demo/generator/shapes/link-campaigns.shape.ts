@@ -29,12 +29,18 @@ interface LinkCampaign {
   auth: AuthResultsRecord;
   /** The link a copy carries, and the URL a click on it reaches (they differ when a gateway rewrote it). */
   link(copy: Copy, person: Person, id: () => string): { inMail: string; clicked: string };
-  /** The alert that starts the investigation, raised when `copy` is written (the first copy it fits). */
-  trigger: 'REPORT' | 'URL_VERDICT_CHANGE';
+  /** The alerts: a user's report of a copy still in the inbox; then, for some, the clicked URL turning malicious. */
+  trigger: 'REPORT' | 'REPORT_THEN_URL_VERDICT_CHANGE';
 }
 
-/** The ordinary lure campaigns with a link: a usual mix of fates unless the shape says otherwise. */
+/** A usual mix of fates: some copies caught on arrival, some zapped later, some deleted or junked by users. */
 const USUAL: Fates = { caught: 0.06, zapped: 0.1, deleted: 0.05, junked: 0.02, clicked: 0.06 };
+/**
+ * The filters missed it entirely: nothing caught, nothing zapped. A zapped or caught copy is evidence of its
+ * own, and these shapes must be judged on the evidence they are about (a wrapped or parent-domain link, a
+ * look-alike domain), not on a filter's verdict on a sibling copy.
+ */
+const MISSED: Fates = { caught: 0, zapped: 0, deleted: 0.05, junked: 0.02, clicked: 0.06 };
 
 export function planLinkCampaigns(plan: ShapePlan): void {
   const { org, options } = plan;
@@ -51,10 +57,11 @@ export function planLinkCampaigns(plan: ShapePlan): void {
       size,
       start: plan.workday(3, 9),
       gapSeconds: [2, 40],
-      fates: USUAL,
+      fates: MISSED,
       senderDomains: [plan.fresh(() => `${word(rng)}-docs${rng.between(1, 99)}.example`, plan.usedDomains)],
       ipCount: 3,
-      auth: { spf: 'softfail', dkim: 'none', dmarc: 'none' },
+      // A kit on a freshly registered domain with SPF, DKIM and DMARC set up: authentication says nothing.
+      auth: { spf: 'pass', dkim: 'pass', dmarc: 'pass', compauth: 'pass', compauthReason: '100' },
       // Safe Links rewrites the tenant's own inbound mail; Proofpoint-wrapped copies came through partners' gateways.
       link: (copy, p) => {
         const wrapper = copy.n < wrappers.length ? itemAt(wrappers, copy.n) : rng.weighted(wrappers, [6, 2, 2]);
@@ -76,15 +83,15 @@ export function planLinkCampaigns(plan: ShapePlan): void {
       size,
       start: plan.workday(6, 10),
       gapSeconds: [2, 40],
-      fates: { ...USUAL, clicked: 0.1 },
+      fates: { ...MISSED, clicked: 0.1 },
       senderDomains: [plan.fresh(() => `${word(rng)}-voice${rng.between(1, 99)}.example`, plan.usedDomains)],
       ipCount: 2,
-      auth: { spf: 'none', dkim: 'none', dmarc: 'none' },
+      auth: { spf: 'pass', dkim: 'none', dmarc: 'none' },
       link: (copy, p) => {
         const url = `https://${variant(hosts, copy.n, rng)}/vm/${rng.token(10)}?u=${Buffer.from(p.address).toString('base64url')}`;
         return { inMail: url, clicked: url };
       },
-      trigger: 'URL_VERDICT_CHANGE',
+      trigger: 'REPORT_THEN_URL_VERDICT_CHANGE',
     });
     c.urls.push(...hosts.map((h) => `https://${h}/vm/`));
     c.domains.push(...hosts);
@@ -101,7 +108,7 @@ export function planLinkCampaigns(plan: ShapePlan): void {
       size,
       start: plan.workday(9, 8),
       gapSeconds: [2, 40],
-      fates: USUAL,
+      fates: MISSED,
       senderDomains: [idn.ascii],
       ipCount: 2,
       // The attacker owns the look-alike domain: SPF passes for it; nothing aligns with the real one.
@@ -189,7 +196,7 @@ function linkCampaign(plan: ShapePlan, rng: Random, spec: LinkCampaign): ShapeCa
   // The trigger needs something to point at: a copy still in the inbox (reported), or an allowed click.
   const reported = copies.find((x) => x.location === 'INBOX') ?? itemAt(copies, 0);
   let clicked = copies.find((x) => x.click?.action === 'ALLOWED');
-  if (spec.trigger === 'URL_VERDICT_CHANGE' && !clicked) {
+  if (spec.trigger === 'REPORT_THEN_URL_VERDICT_CHANGE' && !clicked) {
     clicked = reported;
     clicked.click = { at: clicked.at + rng.delay(30, 2, 120), action: 'ALLOWED' };
   }
@@ -227,13 +234,14 @@ function linkCampaign(plan: ShapePlan, rng: Random, spec: LinkCampaign): ShapeCa
             : 'PROOFPOINT_V3';
         c.wrappedLinks.push({ messageId: id, wrapper, wrapped: link.inMail, target: link.clicked });
       }
-      if (copy === reported && spec.trigger === 'REPORT')
+      if (copy === reported)
         plan.alert(copy.at + rng.delay(40, 10, 180), 'REPORT', 'USER_REPORTED', 'INFORMATIONAL', c.name, {
           messageId: id,
           user: p.address,
         });
-      if (copy === clicked && spec.trigger === 'URL_VERDICT_CHANGE' && copy.click)
-        plan.alert(copy.click.at + rng.between(1, 4) * HOUR, 'ALERT', 'URL_VERDICT_CHANGE', 'MEDIUM', c.name, {
+      // The verdict changes after the report (hours after the first click), so the two alerts meet in one campaign.
+      if (copy === clicked && spec.trigger === 'REPORT_THEN_URL_VERDICT_CHANGE' && copy.click)
+        plan.alert(Math.max(copy.click.at, reported.at) + rng.between(4, 8) * HOUR, 'ALERT', 'URL_VERDICT_CHANGE', 'MEDIUM', c.name, {
           url: link.clicked,
           user: p.address,
         });
