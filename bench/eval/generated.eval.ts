@@ -81,7 +81,8 @@ try {
       duplex: 'half',
     } as RequestInit);
     const report = (await res.json()) as { stored: number; failed: number; errors?: unknown[] };
-    if (report.failed > 0) throw new Error(`ingest into ${tenant.name} failed on ${report.failed} lines: ${JSON.stringify(report.errors?.slice(0, 3))}`);
+    if (report.failed > 0)
+      throw new Error(`ingest into ${tenant.name} failed on ${report.failed} lines: ${JSON.stringify(report.errors?.slice(0, 3))}`);
     say(`ingested ${report.stored} records into ${tenant.name} in ${elapsed(t)}`);
   }
   const admins = await Promise.all(
@@ -105,11 +106,27 @@ try {
     const id = await directory.idOf(tenant.name);
     const score = await scoreTenant(sql, { id, ...tenant }, truth, raised[i]!);
     printScore(score, say);
-    scores.push({ ...score, alerts: raised[i]!.map((r) => ({ id: r.alert.id, kind: r.alert.kind, campaign: r.alert.campaign, state: r.state, merged: r.merged, seconds: r.seconds })) });
+    scores.push({
+      ...score,
+      alerts: raised[i]!.map((r) => ({
+        id: r.alert.id,
+        kind: r.alert.kind,
+        campaign: r.alert.campaign,
+        state: r.state,
+        merged: r.merged,
+        seconds: r.seconds,
+      })),
+    });
   }
   say(`\nelapsed ${elapsed()}`);
   if (values.json)
-    process.stdout.write(JSON.stringify({ seed, scale, options: truth.options, elapsedSeconds: (performance.now() - started) / 1000, tenants: scores }, null, 2) + '\n');
+    process.stdout.write(
+      JSON.stringify(
+        { seed, scale, options: truth.options, elapsedSeconds: (performance.now() - started) / 1000, tenants: scores },
+        null,
+        2,
+      ) + '\n',
+    );
 } finally {
   await app.stop();
   await fsp.rm(dir, { recursive: true, force: true });

@@ -46,7 +46,12 @@ export async function raiseAll(
   return raised;
 }
 
-async function raiseOne(url: string, token: string, tenantName: string, a: ScenarioAlert): Promise<{ investigationId: string; merged: boolean }> {
+async function raiseOne(
+  url: string,
+  token: string,
+  tenantName: string,
+  a: ScenarioAlert,
+): Promise<{ investigationId: string; merged: boolean }> {
   switch (a.raise) {
     case 'REPORT':
       return gql(url, token, REPORT, { input: { messageId: a.messageId, reportedBy: a.user } });
@@ -66,7 +71,10 @@ async function gql(url: string, token: string, query: string, variables: object)
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ query, variables }),
   });
-  const json = (await res.json()) as { data?: Record<string, { investigationId: string; merged: boolean }>; errors?: { message: string }[] };
+  const json = (await res.json()) as {
+    data?: Record<string, { investigationId: string; merged: boolean }>;
+    errors?: { message: string }[];
+  };
   if (json.errors) throw new Error(json.errors.map((e) => e.message).join('; '));
   const [result] = Object.values(json.data ?? {});
   if (!result) throw new Error(`the response has no data: ${JSON.stringify(json)}`);

@@ -8,13 +8,15 @@ const cell = (m: Measure) => `${pct(m.recall)} ${pct(m.precision)} ${String(m.se
 export function printScore(s: TenantScore, say: (line: string) => void): void {
   say('');
   say(`== ${s.level} (tenant ${s.tenant}) ==`);
-  say(`targets per campaign: recall ≥ ${TARGET.recall}, precision ≥ ${TARGET.precision} (MALICIOUS clusters and recommended deletions alike)`);
   say(
-    `${'shape'.padEnd(24)} ${'msgs'.padStart(6)} ${'reach'.padStart(6)} | ${'cluster: recall  prec  picked'.padEnd(28)} | ${'deletion: recall prec picked'.padEnd(28)} | result | states`,
+    `targets per campaign: recall ≥ ${TARGET.recall}, precision ≥ ${TARGET.precision} (MALICIOUS clusters and recommended deletions alike)`,
+  );
+  say(
+    `${'shape'.padEnd(24)} ${'msgs'.padStart(6)} ${'reach'.padStart(6)} | ${'cluster: recall  prec  picked'.padEnd(28)} | ${'deletion: recall prec picked'.padEnd(28)} | ${'moved'.padStart(6)} | result | states`,
   );
   for (const c of s.campaigns)
     say(
-      `${c.shape.padEnd(24)} ${String(c.messages).padStart(6)} ${String(c.inMailbox).padStart(6)} | ${cell(c.cluster).padEnd(28)} | ${cell(c.deletion).padEnd(28)} | ${verdict(c.pass).padEnd(6)} | ${c.states.join(', ')}`,
+      `${c.shape.padEnd(24)} ${String(c.messages).padStart(6)} ${String(c.inMailbox).padStart(6)} | ${cell(c.cluster).padEnd(28)} | ${cell(c.deletion).padEnd(28)} | ${String(c.remediated).padStart(6)} | ${verdict(c.pass).padEnd(6)} | ${c.states.join(', ')}`,
     );
   const m = s.macro;
   say(
@@ -24,7 +26,9 @@ export function printScore(s: TenantScore, say: (line: string) => void): void {
   const by = Object.entries(s.legitimateRemediatedBy)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
-  say(`legitimate messages remediated (actions that ran): ${s.legitimateRemediated}${by ? ` (${by})` : ''} — target 0: ${verdict(s.legitimateRemediated === 0)}`);
+  say(
+    `legitimate messages remediated (actions that ran): ${s.legitimateRemediated}${by ? ` (${by})` : ''} — target 0: ${verdict(s.legitimateRemediated === 0)}`,
+  );
   say(
     `legitimate senders blocked: ${s.legitimateSendersBlocked.length}${s.legitimateSendersBlocked.length ? ` (${s.legitimateSendersBlocked.join(', ')})` : ''} — target 0: ${verdict(s.legitimateSendersBlocked.length === 0)}`,
   );
@@ -32,6 +36,11 @@ export function printScore(s: TenantScore, say: (line: string) => void): void {
   const k = s.compromised;
   say(
     `compromised users found ${k.found.length}/${k.expected.length}${k.missed.length ? ` (missed ${k.missed.join(', ')})` : ''}, falsely flagged ${k.falselyFlagged.length}${k.falselyFlagged.length ? ` (${k.falselyFlagged.join(', ')})` : ''} — ${verdict(k.missed.length === 0 && k.falselyFlagged.length === 0)}`,
+  );
+  if (k.falselyFlaggedClickedPhish.length)
+    say(`  of the falsely flagged, clicked a campaign link but were not compromised: ${k.falselyFlaggedClickedPhish.join(', ')}`);
+  say(
+    `campaign-wide 10,000 limit: ${s.overLimitAutomated.length ? `automation moved mail of ${s.overLimitAutomated.join(', ')}` : 'no campaign over the limit was remediated automatically'} — ${verdict(s.overLimitAutomated.length === 0)}`,
   );
   for (const b of s.benign)
     say(

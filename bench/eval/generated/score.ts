@@ -9,6 +9,8 @@ import type { GroundTruth } from '../../../src/demo/generator/organisation.gener
 import type { Raised, Sql } from './raise.js';
 
 export const TARGET = { recall: 0.98, precision: 0.99 } as const;
+/** DESIGN.md: a remediation over 10,000 messages is never run without a human, counted campaign-wide (issue 11). */
+const CAMPAIGN_LIMIT = 10_000;
 const EMAIL_ACTIONS = ['SOFT_DELETE_EMAILS', 'HARD_DELETE_EMAILS', 'MOVE_TO_JUNK'];
 const USER_ACTIONS = ['RESET_PASSWORD', 'REVOKE_SESSIONS'];
 
@@ -29,6 +31,8 @@ export interface CampaignScore {
   states: string[];
   cluster: Measure;
   deletion: Measure;
+  /** The campaign's messages that actions really moved (only under automation: nobody approves here). */
+  remediated: number;
   pass: boolean;
 }
 
@@ -53,17 +57,36 @@ export interface TenantScore {
   legitimateRemediatedBy: Record<string, number>;
   legitimateSendersBlocked: string[];
   otherBlocks: string[];
-  compromised: { expected: string[]; found: string[]; missed: string[]; falselyFlagged: string[] };
+  compromised: { expected: string[]; found: string[]; missed: string[]; falselyFlagged: string[]; falselyFlaggedClickedPhish: string[] };
+  /** Campaigns over the 10,000-message limit of which automation moved anything (it must wait for a human). */
+  overLimitAutomated: string[];
   benign: BenignScore[];
   pass: boolean;
 }
 
-export async function scoreTenant(sql: Sql, tenant: { id: string; name: string; level: string }, truth: GroundTruth, raised: readonly Raised[]): Promise<TenantScore> {
+export async function scoreTenant(
+  sql: Sql,
+  tenant: { id: string; name: string; level: string },
+  truth: GroundTruth,
+  raised: readonly Raised[],
+): Promise<TenantScore> {
   const shapes = truth.shapes;
   const campaigns = [
-    ...(shapes?.campaigns ?? []).map((c) => ({ name: c.name, shape: c.shape, ids: c.messageIds, inMailbox: c.inMailboxIds, senders: c.senders })),
+    ...(shapes?.campaigns ?? []).map((c) => ({
+      name: c.name,
+      shape: c.shape,
+      ids: c.messageIds,
+      inMailbox: c.inMailboxIds,
+      senders: c.senders,
+    })),
     // Classic campaigns: every copy counts as reachable only where the truth's counts say so; their ids are all known.
-    ...truth.campaigns.map((c) => ({ name: c.name, shape: `CLASSIC_${c.kind}`, ids: c.messageIds, inMailbox: c.messageIds, senders: c.senders })),
+    ...truth.campaigns.map((c) => ({
+      name: c.name,
+      shape: `CLASSIC_${c.kind}`,
+      ids: c.messageIds,
+      inMailbox: c.messageIds,
+      senders: c.senders,
+    })),
   ];
   const malicious = new Set(campaigns.flatMap((c) => c.ids));
   const legitimateSenders = new Set(shapes?.legitimateSenders ?? []);
@@ -93,6 +116,14 @@ export async function scoreTenant(sql: Sql, tenant: { id: string; name: string; 
         where a.tenant_id = ? and a.investigation_id = any(?::uuid[]) and a.type::text = any('{${EMAIL_ACTIONS.join(',')}}'::text[])`,
     );
 
+  const moved = await sql(
+    `select m.external_id from actions a
+       cross join lateral jsonb_array_elements(coalesce(a.result -> 'restore', '[]'::jsonb)) r
+       join email_messages m on m.id = (r ->> 0)::uuid and m.tenant_id = a.tenant_id
+      where a.tenant_id = ? and a.status in ('COMPLETED', 'UNDONE')`,
+    [tenant.id],
+  );
+  const movedIds = new Set(moved.map((r) => String(r.external_id)));
   const scores: CampaignScore[] = [];
   for (const c of campaigns) {
     const runs = raised.filter((r) => r.alert.campaign === c.name);
@@ -110,19 +141,13 @@ export async function scoreTenant(sql: Sql, tenant: { id: string; name: string; 
       states: runs.map((r) => r.state),
       cluster,
       deletion,
+      remediated: c.ids.filter((id) => movedIds.has(id)).length,
       pass: meets(cluster) && meets(deletion),
     });
   }
 
   const all = raised.flatMap((r) => (r.investigationId ? [r.investigationId] : []));
   const everRecommended = await recommended([...new Set(all)]);
-  const moved = await sql(
-    `select m.external_id from actions a
-       cross join lateral jsonb_array_elements(coalesce(a.result -> 'restore', '[]'::jsonb)) r
-       join email_messages m on m.id = (r ->> 0)::uuid and m.tenant_id = a.tenant_id
-      where a.tenant_id = ? and a.status in ('COMPLETED', 'UNDONE')`,
-    [tenant.id],
-  );
   const legitimateRemediatedBy: Record<string, number> = {};
   let legitimateRemediated = 0;
   for (const row of moved) {
@@ -132,8 +157,12 @@ export async function scoreTenant(sql: Sql, tenant: { id: string; name: string; 
     const group = groupOf.get(id) ?? 'other legitimate mail';
     legitimateRemediatedBy[group] = (legitimateRemediatedBy[group] ?? 0) + 1;
   }
-  const blocks = await sql(`select kind::text as kind, value from block_list_entries where tenant_id = ? and lifted_at is null`, [tenant.id]);
-  const legitimateSendersBlocked = blocks.filter((b) => b.kind === 'SENDER' && !maliciousSenders.has(String(b.value))).map((b) => String(b.value));
+  const blocks = await sql(`select kind::text as kind, value from block_list_entries where tenant_id = ? and lifted_at is null`, [
+    tenant.id,
+  ]);
+  const legitimateSendersBlocked = blocks
+    .filter((b) => b.kind === 'SENDER' && !maliciousSenders.has(String(b.value)))
+    .map((b) => String(b.value));
   const otherBlocks = blocks.filter((b) => b.kind !== 'SENDER').map((b) => `${String(b.kind)} ${String(b.value)}`);
 
   const flaggedRows = await sql(
@@ -150,7 +179,11 @@ export async function scoreTenant(sql: Sql, tenant: { id: string; name: string; 
     found: expected.filter((u) => flagged.has(u)),
     missed: expected.filter((u) => !flagged.has(u)),
     falselyFlagged: [...flagged].filter((u) => !expected.includes(u)).sort(),
+    falselyFlaggedClickedPhish: [] as string[],
   };
+  const clickedPhish = new Set([...(shapes?.campaigns ?? []), ...truth.campaigns].flatMap((c) => c.clickedUsers));
+  compromised.falselyFlaggedClickedPhish = compromised.falselyFlagged.filter((u) => clickedPhish.has(u));
+  const overLimitAutomated = scores.filter((c) => c.messages > CAMPAIGN_LIMIT && c.remediated > 0).map((c) => c.name);
 
   const benign: BenignScore[] = [];
   for (const r of raised.filter((x) => x.alert.campaign === null)) {
@@ -188,8 +221,10 @@ export async function scoreTenant(sql: Sql, tenant: { id: string; name: string; 
     legitimateSendersBlocked,
     otherBlocks,
     compromised,
+    overLimitAutomated,
     benign,
     pass:
+      overLimitAutomated.length === 0 &&
       scores.every((s) => s.pass) &&
       legitimateRemediated === 0 &&
       legitimateSendersBlocked.length === 0 &&

@@ -116,6 +116,9 @@ export function planHijack(plan: ShapePlan): void {
   c.returnPathDomains.push(domain);
   c.domains.push(landingHost);
   c.urls.push(landing);
+  // Intelligence knows the credential page: the reply itself is plainly malicious, and the trap is what
+  // else a cluster built around it would sweep (the announcement it quotes, from the same relay).
+  c.indicators.push({ kind: 'DOMAIN', value: landingHost });
   c.compromisedUsers.push(who.address);
   const compromise: ShapeCompromiseTruth = {
     user: who.address,
