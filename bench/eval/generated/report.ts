@@ -39,6 +39,10 @@ export function printScore(s: TenantScore, say: (line: string) => void): void {
   );
   if (k.falselyFlaggedClickedPhish.length)
     say(`  of the falsely flagged, clicked a campaign link but were not compromised: ${k.falselyFlaggedClickedPhish.join(', ')}`);
+  if (k.falselyFlaggedLegitimateClickers.length)
+    say(
+      `  of the falsely flagged, clicked only legitimate links (the announcement, real notifications): ${k.falselyFlaggedLegitimateClickers.join(', ')}`,
+    );
   say(
     `campaign-wide 10,000 limit: ${s.overLimitAutomated.length ? `automation moved mail of ${s.overLimitAutomated.join(', ')}` : 'no campaign over the limit was remediated automatically'} — ${verdict(s.overLimitAutomated.length === 0)}`,
   );

@@ -57,7 +57,14 @@ export interface TenantScore {
   legitimateRemediatedBy: Record<string, number>;
   legitimateSendersBlocked: string[];
   otherBlocks: string[];
-  compromised: { expected: string[]; found: string[]; missed: string[]; falselyFlagged: string[]; falselyFlaggedClickedPhish: string[] };
+  compromised: {
+    expected: string[];
+    found: string[];
+    missed: string[];
+    falselyFlagged: string[];
+    falselyFlaggedClickedPhish: string[];
+    falselyFlaggedLegitimateClickers: string[];
+  };
   /** Campaigns over the 10,000-message limit of which automation moved anything (it must wait for a human). */
   overLimitAutomated: string[];
   benign: BenignScore[];
@@ -180,9 +187,12 @@ export async function scoreTenant(
     missed: expected.filter((u) => !flagged.has(u)),
     falselyFlagged: [...flagged].filter((u) => !expected.includes(u)).sort(),
     falselyFlaggedClickedPhish: [] as string[],
+    falselyFlaggedLegitimateClickers: [] as string[],
   };
   const clickedPhish = new Set([...(shapes?.campaigns ?? []), ...truth.campaigns].flatMap((c) => c.clickedUsers));
   compromised.falselyFlaggedClickedPhish = compromised.falselyFlagged.filter((u) => clickedPhish.has(u));
+  const legitimateClickers = new Set(shapes?.legitimateClickers ?? []);
+  compromised.falselyFlaggedLegitimateClickers = compromised.falselyFlagged.filter((u) => legitimateClickers.has(u));
   const overLimitAutomated = scores.filter((c) => c.messages > CAMPAIGN_LIMIT && c.remediated > 0).map((c) => c.name);
 
   const benign: BenignScore[] = [];
