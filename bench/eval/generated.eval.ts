@@ -55,7 +55,7 @@ const truth = scenario.truth;
 const shapes = truth.shapes!;
 say(
   `organisation: ${truth.options.mailboxes} mailboxes, ${truth.counts.byType.message} messages (${truth.counts.messages.shapes} in shapes), ` +
-    `${shapes.campaigns.length + truth.campaigns.length} campaigns, ${shapes.alerts.length} scenario alerts; generated in ${elapsed(t)}`,
+    `${shapes.campaigns.length + truth.campaigns.length} campaigns, ${scenario.alerts.length} scenario alerts; generated in ${elapsed(t)}`,
 );
 
 const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'air-eval-generated-'));
@@ -97,14 +97,14 @@ try {
   if (fullJson.errors) throw new Error(`updateAutomationSettings: ${fullJson.errors.map((e) => e.message).join('; ')}`);
 
   t = performance.now();
-  const raised = await Promise.all(tenants.map((x, i) => raiseAll(app.url, admins[i]!, sql, x.name, shapes.alerts)));
-  say(`${shapes.alerts.length} alerts raised and settled on ${tenants.length} tenants in ${elapsed(t)}`);
+  const raised = await Promise.all(tenants.map((x, i) => raiseAll(app.url, admins[i]!, sql, x.name, scenario.alerts)));
+  say(`${scenario.alerts.length} alerts raised and settled on ${tenants.length} tenants in ${elapsed(t)}`);
 
   const directory = new TenantDirectory(app.orm.em);
   const scores = [];
   for (const [i, tenant] of tenants.entries()) {
     const id = await directory.idOf(tenant.name);
-    const score = await scoreTenant(sql, { id, ...tenant }, truth, raised[i]!);
+    const score = await scoreTenant(sql, { id, ...tenant }, scenario, raised[i]!);
     printScore(score, say);
     scores.push({
       ...score,

@@ -5,8 +5,8 @@
  * Targets are the issue's: per campaign recall ≥ 0.98 and precision ≥ 0.99; 0 legitimate messages
  * remediated and 0 legitimate senders blocked; every compromised user found and none falsely flagged.
  */
-import type { GroundTruth } from '../../../src/demo/generator/organisation.generator.js';
 import type { Raised, Sql } from './raise.js';
+import type { Scenario } from './scenario.js';
 
 export const TARGET = { recall: 0.98, precision: 0.99 } as const;
 /** DESIGN.md: a remediation over 10,000 messages is never run without a human, counted campaign-wide (issue 11). */
@@ -74,7 +74,7 @@ export interface TenantScore {
 export async function scoreTenant(
   sql: Sql,
   tenant: { id: string; name: string; level: string },
-  truth: GroundTruth,
+  { truth, classicInMailbox }: Pick<Scenario, 'truth' | 'classicInMailbox'>,
   raised: readonly Raised[],
 ): Promise<TenantScore> {
   const shapes = truth.shapes;
@@ -86,12 +86,11 @@ export async function scoreTenant(
       inMailbox: c.inMailboxIds,
       senders: c.senders,
     })),
-    // Classic campaigns: every copy counts as reachable only where the truth's counts say so; their ids are all known.
     ...truth.campaigns.map((c) => ({
       name: c.name,
       shape: `CLASSIC_${c.kind}`,
       ids: c.messageIds,
-      inMailbox: c.messageIds,
+      inMailbox: classicInMailbox.get(c.name) ?? [],
       senders: c.senders,
     })),
   ];

@@ -28,7 +28,7 @@ interface LinkCampaign {
   ipCount: number;
   auth: AuthResultsRecord;
   /** The link a copy carries, and the URL a click on it reaches (they differ when a gateway rewrote it). */
-  link(copy: Copy, person: Person, id: () => string): { inMail: string; clicked: string };
+  link(copy: Copy, person: Person): { inMail: string; clicked: string };
   /** The alerts: a user's report of a copy still in the inbox; then, for some, the clicked URL turning malicious. */
   trigger: 'REPORT' | 'REPORT_THEN_URL_VERDICT_CHANGE';
 }
@@ -203,7 +203,7 @@ function linkCampaign(plan: ShapePlan, rng: Random, spec: LinkCampaign): ShapeCa
   for (const copy of copies) {
     plan.add(copy.at, (out) => {
       const p = org.person(copy.user);
-      const link = spec.link(copy, p, () => rng.token(8));
+      const link = spec.link(copy, p);
       const vars = lureVars(rng, org.orgName, p, copy.at, link.inMail);
       const sender = variant(senders, copy.n, rng);
       const body = [...paragraphs.map((t) => render(t, vars)), render(signOff, vars)].join('\n\n');
