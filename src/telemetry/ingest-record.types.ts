@@ -81,10 +81,6 @@ export interface MessageRecord {
   id: string;
   recipient: string;
   sender: string;
-  /** The From header's display name. */
-  senderName?: string;
-  /** The Reply-To address, when the message names one. */
-  replyTo?: string;
   senderIp?: string;
   returnPath?: string;
   /** The From header's display name (impersonation checks compare it with brands and the organisation's people). */
