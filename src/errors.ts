@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger as PinoLogger } from './logger.js';
+import { InputError, type Check } from './domain/input.js';
 
 /** The codes clients switch on (`extensions.code`). */
 export enum ErrorCode {
@@ -44,6 +46,20 @@ export const badInput = (message: string, field?: string) => new AppError(ErrorC
 export const conflict = (message: string) => new AppError(ErrorCode.CONFLICT, message);
 
 /**
+ * Run one of domain/input.ts's checks on a client's value: the same check `/ingest` applies to a line,
+ * refused here as BAD_USER_INPUT naming the field. Absent values (null, undefined) pass as undefined.
+ */
+export function checked<T>(check: Check<T>, value: unknown, field: string): T | undefined {
+  if (value === undefined || value === null) return undefined;
+  try {
+    return check(value, field);
+  } catch (e) {
+    if (e instanceof InputError) throw badInput(e.message, e.field);
+    throw e;
+  }
+}
+
+/**
  * Turn anything thrown into an Error, so `catch (e)` sites can log it uniformly. pg-boss emits plain
  * objects (`{ ...error, message, stack, queue, worker }`) on its `error` event: they keep their message,
  * stack and fields instead of becoming "[object Object]".
@@ -82,13 +98,58 @@ function isExpected(error: unknown): boolean {
   return isRequestError(code);
 }
 
+/** The error id a masked error was logged under, so the client's "Unexpected error." can quote it. */
+const errorIds = new WeakMap<object, string>();
+
 /**
- * Log an error a client will see as "Unexpected error.", with its stack, on the logger of the request,
- * socket or job it happened in; expected errors are the client's business and are not logged.
+ * Log an error a client will see as "Unexpected error.", with its stack and an error id (which the
+ * client gets in `extensions.errorId`), on the logger of the request, socket or job it happened in;
+ * expected errors are the client's business and are not logged.
  */
 export function logUnexpected(log: PinoLogger, error: unknown): void {
-  if (!isExpected(error)) log.error({ err: coerceError(originalOf(error)) }, 'Unexpected error');
+  if (isExpected(error)) return;
+  const original = originalOf(error);
+  const errorId = randomUUID();
+  if (typeof original === 'object' && original !== null) errorIds.set(original, errorId);
+  log.error({ err: coerceError(original), errorId }, 'Unexpected error');
 }
+
+/**
+ * Whether an error comes from the database: a SQLSTATE from PostgreSQL (pg's DatabaseError carries
+ * `code` with `severity`), or a MikroORM DriverException (`sqlState`), here or anywhere down its
+ * `cause` chain. Their text names tables, indexes, constraints and SQL, which stay server-side.
+ */
+export function isDatabaseError(error: unknown): boolean {
+  for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, severity, sqlState } = e as { code?: unknown; severity?: unknown; sqlState?: unknown };
+    if (typeof sqlState === 'string') return true;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && typeof severity === 'string') return true;
+    if (/DriverException$/.test((e as Error).name ?? '')) return true;
+  }
+  return false;
+}
+
+/** Plain words for a database refusal, by SQLSTATE class: what went wrong without naming what inside. */
+function databaseRefusal(error: unknown): string {
+  const code = String((error as { code?: unknown; sqlState?: unknown }).sqlState ?? (error as { code?: unknown }).code ?? '');
+  if (code.startsWith('22')) return 'a value is malformed or out of range for the database';
+  if (code.startsWith('23')) return 'a value conflicts with a rule of the database';
+  if (code.startsWith('54')) return 'a value is too large for the database';
+  return 'a database error interrupted it';
+}
+
+/**
+ * What a client may read about a failure it will see in a stored reason (an investigation's
+ * `stateReason`, a step's error) or an `/ingest` line error. A database error becomes plain words and
+ * the error id the caller logged its detail under; any other error keeps its message, which is ours.
+ */
+export function publicReason(error: unknown, errorId: string): string {
+  if (!isDatabaseError(error)) return coerceError(error).message;
+  return `${databaseRefusal(error)}; error id ${errorId}`;
+}
+
+/** A fresh id to log an internal failure under and quote to the client. */
+export const newErrorId = (): string => randomUUID();
 
 /**
  * Apollo `formatError`: an AppError passes through; so does an error about the request itself (syntax,
@@ -96,7 +157,7 @@ export function logUnexpected(log: PinoLogger, error: unknown): void {
  * closed set. Anything else becomes "Unexpected error.", so SQL and stack traces never reach a client;
  * its logging is `logUnexpected`'s, where the request's logger is at hand (formatError has no context).
  */
-export function createErrorFormatter(opts: { exposeDetails: boolean }) {
+export function createErrorFormatter(opts: { exposeDetails: boolean; hideSuggestions?: boolean }) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = originalOf(error);
     const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
@@ -104,17 +165,23 @@ export function createErrorFormatter(opts: { exposeDetails: boolean }) {
     if (isRequestError(extensions.code)) {
       // graphql-armor prefixes its limit messages with "Syntax Error: " although the query parsed; graphql's
       // own token limit names the number, which stays private as armor's do (exposeLimits: false).
-      const message = /^Syntax Error: Document contains more th(an|at) \d+ tokens/.test(formatted.message)
+      let message = /^Syntax Error: Document contains more th(an|at) \d+ tokens/.test(formatted.message)
         ? 'Query document is too large: send a shorter query'
         : formatted.message.replace(/^Syntax Error: (Query (is|has|document is) )/, '$1');
+      // Validation (unknown field, argument, type) and variable coercion (unknown enum value, input
+      // field) alike, over HTTP and WebSocket: a suggestion spells out names of the schema.
+      if (opts.hideSuggestions) message = message.replace(/ ?Did you mean [^?]*\?/g, '');
+      if (extensions.validationErrorCode === 'INTROSPECTION_DISABLED') message = 'Introspection is disabled on this server';
       return { ...formatted, message, extensions: { ...extensions, code: ErrorCode.BAD_USER_INPUT } };
     }
+    const errorId = typeof original === 'object' && original !== null ? errorIds.get(original) : undefined;
     return {
       message: 'Unexpected error.',
       locations: formatted.locations,
       path: formatted.path,
       extensions: {
         code: ErrorCode.INTERNAL_SERVER_ERROR,
+        ...(errorId ? { errorId } : {}),
         ...(opts.exposeDetails ? { detail: coerceError(original).message } : {}),
       },
     };
