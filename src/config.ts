@@ -64,7 +64,10 @@ export interface Config {
   readonly graphql: {
     /** Answer `__schema` / `__type` queries (HTTP and WebSocket). @default true, false when NODE_ENV=production */
     readonly introspection: boolean;
-    /** "Did you mean …?" in validation and variable errors: they spell out field, type and enum names. @default true, false when NODE_ENV=production */
+    /**
+     * "Did you mean …?" in validation and variable errors. Off by default in every environment (DESIGN:
+     * no field suggestions): they spell out field, type and enum names to whoever guesses. @default false
+     */
     readonly suggestions: boolean;
   };
   /** Where Prometheus scrapes `/metrics`. */
@@ -178,7 +181,7 @@ export function loadConfig(env: Env = process.env): Config {
     }),
     graphql: Object.freeze({
       introspection: bool(env, 'AIR_INTROSPECTION', !production),
-      suggestions: bool(env, 'AIR_GRAPHQL_SUGGESTIONS', !production),
+      suggestions: bool(env, 'AIR_GRAPHQL_SUGGESTIONS', false),
     }),
     metrics: Object.freeze({
       port: str(env, 'AIR_METRICS_PORT') === undefined ? undefined : int(env, 'AIR_METRICS_PORT', 0, 0, 65535),

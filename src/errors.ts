@@ -115,23 +115,28 @@ export function logUnexpected(log: PinoLogger, error: unknown): void {
 }
 
 /**
- * Whether an error comes from the database: a SQLSTATE from PostgreSQL (pg's DatabaseError carries
- * `code` with `severity`), or a MikroORM DriverException (`sqlState`), here or anywhere down its
- * `cause` chain. Their text names tables, indexes, constraints and SQL, which stay server-side.
+ * The SQLSTATE of a database error: one from PostgreSQL (pg's DatabaseError carries `code` with
+ * `severity`), or a MikroORM DriverException (`sqlState`, or '' without one), here or down its `cause`
+ * chain; undefined for any other error. Their text names tables, indexes, constraints and SQL.
  */
-export function isDatabaseError(error: unknown): boolean {
-  for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    const { code, severity, sqlState } = e as { code?: unknown; severity?: unknown; sqlState?: unknown };
-    if (typeof sqlState === 'string') return true;
-    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && typeof severity === 'string') return true;
-    if (/DriverException$/.test((e as Error).name ?? '')) return true;
+function sqlStateOf(error: unknown): string | undefined {
+  for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 5; depth++) {
+    const { code, severity, sqlState, name } = e as { code?: unknown; severity?: unknown; sqlState?: unknown; name?: unknown };
+    if (typeof sqlState === 'string') return sqlState;
+    if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && typeof severity === 'string') return code;
+    const cause = (e as { cause?: unknown }).cause ?? (e as { previous?: unknown }).previous;
+    if (typeof name === 'string' && name.endsWith('DriverException') && sqlStateOf(cause) === undefined) return '';
+    // MikroORM keeps the driver's error as `cause` (or `previous`).
+    e = cause;
   }
-  return false;
+  return undefined;
 }
 
+/** Whether an error comes from the database, whose text stays server-side. */
+export const isDatabaseError = (error: unknown): boolean => sqlStateOf(error) !== undefined;
+
 /** Plain words for a database refusal, by SQLSTATE class: what went wrong without naming what inside. */
-function databaseRefusal(error: unknown): string {
-  const code = String((error as { code?: unknown; sqlState?: unknown }).sqlState ?? (error as { code?: unknown }).code ?? '');
+function databaseRefusal(code: string): string {
   if (code.startsWith('22')) return 'a value is malformed or out of range for the database';
   if (code.startsWith('23')) return 'a value conflicts with a rule of the database';
   if (code.startsWith('54')) return 'a value is too large for the database';
@@ -144,8 +149,9 @@ function databaseRefusal(error: unknown): string {
  * the error id the caller logged its detail under; any other error keeps its message, which is ours.
  */
 export function publicReason(error: unknown, errorId: string): string {
-  if (!isDatabaseError(error)) return coerceError(error).message;
-  return `${databaseRefusal(error)}; error id ${errorId}`;
+  const code = sqlStateOf(error);
+  if (code === undefined) return coerceError(error).message;
+  return `${databaseRefusal(code)}; error id ${errorId}`;
 }
 
 /** A fresh id to log an internal failure under and quote to the client. */

@@ -1,4 +1,4 @@
-import { GraphQLError, GraphQLScalarType, Kind, print } from 'graphql';
+import { GraphQLScalarType, Kind, print } from 'graphql';
 import { GraphQLDateTimeISO } from 'graphql-scalars';
 import { describe, parseInstant } from '../domain/input.js';
 
@@ -6,7 +6,9 @@ const EXPECTED = 'an ISO 8601 date-time with a zone, years 0001–9999 (2026-01-
 
 function parse(value: unknown, shown: string): Date {
   const date = typeof value === 'string' ? parseInstant(value) : undefined;
-  if (!date) throw new GraphQLError(`expects ${EXPECTED}, but got ${shown}`);
+  // A plain error, not a GraphQLError: graphql-js then prefixes where it was (`Variable "$since" got invalid
+  // value …`, `Expected value of type "DateTimeISO", found …`), so the message names the argument.
+  if (!date) throw new TypeError(`expects ${EXPECTED}, but got ${shown}`);
   return date;
 }
 

@@ -48,8 +48,13 @@ export function describe(value: unknown): string {
   return `${typeof value} ${String(value)}`;
 }
 
+/** What arrived, as words rather than a quoted value ("900000 characters", "U+0000 at character 2"). */
+export class Shown {
+  constructor(readonly text: string) {}
+}
+
 export const refuse = (field: string, expected: string, value: unknown): never => {
-  throw new InputError(`${field} must be ${expected}, but got ${describe(value)}`, field);
+  throw new InputError(`${field} must be ${expected}, but got ${value instanceof Shown ? value.text : describe(value)}`, field);
 };
 
 /** NUL cannot be stored in a PostgreSQL text or jsonb value at all; it is refused everywhere. */
@@ -62,10 +67,10 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 // eslint-disable-next-line no-control-regex
 const CONTROL_IN_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
-function position(s: string, pattern: RegExp): string {
+function position(s: string, pattern: RegExp): Shown {
   const at = s.search(pattern);
   const code = s.charCodeAt(at).toString(16).padStart(4, '0');
-  return `U+${code.toUpperCase()} at character ${at + 1}`;
+  return new Shown(`U+${code.toUpperCase()} at character ${at + 1}`);
 }
 
 /** A one-line string of at most `max` characters (after `transform`), without control characters. */
@@ -74,7 +79,7 @@ export function line(max: number, transform: (s: string) => string = (s) => s): 
     if (typeof v !== 'string') return refuse(field, 'a string', v);
     const s = transform(v);
     if (s.length === 0) return refuse(field, 'a non-empty string', v);
-    if (s.length > max) return refuse(field, `at most ${max} characters long`, `${s.length} characters`);
+    if (s.length > max) return refuse(field, `at most ${max} characters long`, new Shown(`${s.length} characters`));
     if (CONTROL.test(s)) return refuse(field, 'free of control characters', position(s, CONTROL));
     return s;
   };
@@ -95,7 +100,7 @@ export const text: Check<string> = (v, field) => {
 export function prose(max: number): Check<string> {
   return (v, field) => {
     if (typeof v !== 'string') return refuse(field, 'a string', v);
-    if (v.length > max) return refuse(field, `at most ${max} characters long`, `${v.length} characters`);
+    if (v.length > max) return refuse(field, `at most ${max} characters long`, new Shown(`${v.length} characters`));
     if (CONTROL_IN_TEXT.test(v)) return refuse(field, 'free of control characters', position(v, CONTROL_IN_TEXT));
     return v;
   };

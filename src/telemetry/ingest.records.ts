@@ -32,6 +32,7 @@ import {
   MAX_LENGTH,
   refuse as fail,
   sha256,
+  Shown,
   text,
   time,
   url,
@@ -71,7 +72,7 @@ function string(max: number): Check {
   return (v, field) => {
     const s = text(v, field);
     if (s.length === 0) return fail(field, 'a non-empty string', v);
-    if (s.length > max) return fail(field, `at most ${max} characters long`, `${s.length} characters`);
+    if (s.length > max) return fail(field, `at most ${max} characters long`, new Shown(`${s.length} characters`));
     return s;
   };
 }
@@ -83,7 +84,7 @@ function oneOf(values: Record<string, string>): Check {
 function arrayOf(item: Check, max = 10_000): Check {
   return (v, field) => {
     if (!Array.isArray(v)) return fail(field, 'an array', v);
-    if (v.length > max) return fail(field, `an array of at most ${max} items`, `${v.length} items`);
+    if (v.length > max) return fail(field, `an array of at most ${max} items`, new Shown(`${v.length} items`));
     return v.map((x, i) => item(x, `${field}[${i}]`));
   };
 }
@@ -142,7 +143,7 @@ const finite: Check = (v, field) => (typeof v === 'number' && Number.isFinite(v)
 const stringMap: Check = (v, field) => {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return fail(field, 'an object of strings', v);
   const entries = Object.entries(v as Record<string, unknown>);
-  if (entries.length > 32) return fail(field, 'an object of at most 32 entries', `${entries.length} entries`);
+  if (entries.length > 32) return fail(field, 'an object of at most 32 entries', new Shown(`${entries.length} entries`));
   return Object.fromEntries(entries.map(([k, x]) => [k, string(MAX_LENGTH.key)(x, `${field}.${k}`)]));
 };
 /** The receiving service's own verdict (domain/upstream.ts), as a connector reads it from Microsoft Graph or Gmail. */

@@ -18,7 +18,7 @@ import { Readable } from 'node:stream';
 import type { PostgreSqlConnection } from '@mikro-orm/postgresql';
 import type { Orm } from '../db/database.js';
 import type { PoolClient } from 'pg';
-import { coerceError, newErrorId, publicReason } from '../errors.js';
+import { coerceError, isDatabaseError, newErrorId, publicReason } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { RECORD_TYPES } from './ingest.records.js';
 import { HUNTING_INDEX } from './email-message.entity.js';
@@ -168,7 +168,8 @@ export async function ingestNdjson(
   const databaseFailure = (e: unknown, what: Record<string, unknown>) => {
     const errorId = newErrorId();
     log?.error({ err: coerceError(e), errorId, ...what }, 'ingest: a database error refused a write');
-    return publicReason(e, errorId);
+    // Whatever failed here is ours, not the line's: a dropped connection gets plain words too.
+    return isDatabaseError(e) ? publicReason(e, errorId) : `the database connection failed; error id ${errorId}`;
   };
 
   const flush = async (b: Batch) => {
