@@ -167,16 +167,20 @@ export function createErrorFormatter(opts: { exposeDetails: boolean; hideSuggest
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = originalOf(error);
     const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
-    if (original instanceof AppError) return { ...formatted, extensions: { ...extensions, code: original.code } };
+    // Validation (unknown field, argument, type) and variable coercion (unknown enum value, input field,
+    // also as the cost estimator meets them: an AppError), over HTTP and WebSocket: a suggestion spells
+    // out names of the schema to whoever guesses.
+    const unsuggested = (text: string) => (opts.hideSuggestions ? text.replace(/ ?Did you mean [^?]*\?/g, '') : text);
+    if (original instanceof AppError) {
+      return { ...formatted, message: unsuggested(formatted.message), extensions: { ...extensions, code: original.code } };
+    }
     if (isRequestError(extensions.code)) {
       // graphql-armor prefixes its limit messages with "Syntax Error: " although the query parsed; graphql's
       // own token limit names the number, which stays private as armor's do (exposeLimits: false).
       let message = /^Syntax Error: Document contains more th(an|at) \d+ tokens/.test(formatted.message)
         ? 'Query document is too large: send a shorter query'
         : formatted.message.replace(/^Syntax Error: (Query (is|has|document is) )/, '$1');
-      // Validation (unknown field, argument, type) and variable coercion (unknown enum value, input
-      // field) alike, over HTTP and WebSocket: a suggestion spells out names of the schema.
-      if (opts.hideSuggestions) message = message.replace(/ ?Did you mean [^?]*\?/g, '');
+      message = unsuggested(message);
       if (extensions.validationErrorCode === 'INTROSPECTION_DISABLED') message = 'Introspection is disabled on this server';
       return { ...formatted, message, extensions: { ...extensions, code: ErrorCode.BAD_USER_INPUT } };
     }
