@@ -217,6 +217,11 @@ describe('absurd token claims are 401, a subscription over HTTP is 400', () => {
     expect(JSON.stringify(date.errors)).toMatch(/found .*2026-02-30T00:00:00Z.*expects an ISO 8601 date-time.*BAD_USER_INPUT/);
     const page = await runOnce(client, `{ investigations(after: "!!!") { totalCount } }`);
     expect(page.result?.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    // An event cursor past bigint's range: refused before PostgreSQL sees it.
+    for (const after of ['9999999999999999999', 'abc']) {
+      const sub = await runOnce(client, `subscription { tenantEvents(after: "${after}") { __typename } }`);
+      expect(JSON.stringify(sub)).toMatch(/after must be an event cursor \(digits\).*BAD_USER_INPUT/);
+    }
   });
 });
 
