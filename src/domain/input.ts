@@ -37,6 +37,9 @@ export const MAX_LENGTH = {
   comment: 2000,
 } as const;
 
+/** The most UTF-8 bytes a one-line value may take, so that it fits a B-tree index row beside its tenant id and kind. */
+export const MAX_INDEX_BYTES = 2000;
+
 export type Check<T = unknown> = (value: unknown, field: string) => T;
 
 /** What arrived, short enough to quote in a message. */
@@ -80,6 +83,10 @@ export function line(max: number, transform: (s: string) => string = (s) => s): 
     const s = transform(v);
     if (s.length === 0) return refuse(field, 'a non-empty string', v);
     if (s.length > max) return refuse(field, `at most ${max} characters long`, new Shown(`${s.length} characters`));
+    // 1,024 characters of emoji are 4,096 bytes: past a B-tree row's 2,704 even when the characters are few enough.
+    if (max <= MAX_LENGTH.key && s.length > MAX_INDEX_BYTES / 4 && Buffer.byteLength(s) > MAX_INDEX_BYTES) {
+      return refuse(field, `at most ${MAX_INDEX_BYTES} bytes of UTF-8`, new Shown(`${Buffer.byteLength(s)} bytes`));
+    }
     if (CONTROL.test(s)) return refuse(field, 'free of control characters', position(s, CONTROL));
     return s;
   };

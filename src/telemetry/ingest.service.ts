@@ -304,11 +304,12 @@ export async function ingestNdjson(
     // sequential scans of the tenant's mail until autovacuum would have merged it. Housekeeping only:
     // a failure here takes nothing from what the report says was stored.
     if (report.byType.message) {
-      await (
-        await connection()
-      )
-        .query(`select gin_clean_pending_list($1::regclass)`, [HUNTING_INDEX])
-        .catch((e: unknown) => log?.warn({ err: coerceError(e) }, 'ingest: merging the hunting index pending list failed'));
+      try {
+        await (await connection()).query(`select gin_clean_pending_list($1::regclass)`, [HUNTING_INDEX]);
+      } catch (e) {
+        discard();
+        log?.warn({ err: coerceError(e) }, 'ingest: merging the hunting index pending list failed');
+      }
     }
   } catch (e) {
     await writing.catch(() => undefined);

@@ -61,6 +61,9 @@ test('each check names the field and what arrived', () => {
   expect(message(() => prose(10)('a\u0007b', 'comment'))).toBe(
     'comment: comment must be free of control characters, but got U+0007 at character 2',
   );
+  expect(message(() => address(`${'€'.repeat(700)}@evil.test`, 'user'))).toBe(
+    'user: user must be at most 2000 bytes of UTF-8, but got 2110 bytes',
+  );
   expect(address(' Ann@Example.COM ', 'user')).toBe('ann@example.com');
   expect(prose(10)('a\nb\tc', 'comment')).toBe('a\nb\tc');
 });
