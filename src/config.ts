@@ -181,7 +181,7 @@ export function loadConfig(env: Env = process.env): Config {
     }),
     graphql: Object.freeze({
       introspection: bool(env, 'AIR_INTROSPECTION', !production),
-      suggestions: bool(env, 'AIR_GRAPHQL_SUGGESTIONS', false),
+      suggestions: bool(env, 'AIR_FIELD_SUGGESTIONS', false),
     }),
     metrics: Object.freeze({
       port: str(env, 'AIR_METRICS_PORT') === undefined ? undefined : int(env, 'AIR_METRICS_PORT', 0, 0, 65535),

@@ -39,7 +39,7 @@ test('production changes the defaults that would expose or seed anything; each c
     graphql: { introspection: false, suggestions: false },
   });
   expect(
-    loadConfig({ NODE_ENV: 'production', ...secret, AIR_DEMO: '1', AIR_INTROSPECTION: 'true', AIR_GRAPHQL_SUGGESTIONS: 'on' }),
+    loadConfig({ NODE_ENV: 'production', ...secret, AIR_DEMO: '1', AIR_INTROSPECTION: 'true', AIR_FIELD_SUGGESTIONS: 'on' }),
   ).toMatchObject({ demo: true, graphql: { introspection: true, suggestions: true } });
   expect(loadConfig({ AIR_METRICS_PORT: '9464', AIR_METRICS_HOST: '10.0.0.5' }).metrics).toMatchObject({ port: 9464, host: '10.0.0.5' });
 });

@@ -68,7 +68,7 @@ describe('production with introspection, suggestions and a metrics port of its o
       env: {
         ...PRODUCTION,
         AIR_INTROSPECTION: 'true',
-        AIR_GRAPHQL_SUGGESTIONS: 'true',
+        AIR_FIELD_SUGGESTIONS: 'true',
         AIR_METRICS_HOST: '127.0.0.1',
         AIR_METRICS_PORT: '0',
         AIR_METRICS_TOKEN: METRICS_TOKEN,
@@ -78,7 +78,7 @@ describe('production with introspection, suggestions and a metrics port of its o
   });
   afterAll(() => t.stop());
 
-  test('AIR_INTROSPECTION and AIR_GRAPHQL_SUGGESTIONS turn them back on', async () => {
+  test('AIR_INTROSPECTION and AIR_FIELD_SUGGESTIONS turn them back on', async () => {
     expect((await gql(t.url, reader, INTROSPECTION)).data).toEqual({ __schema: { queryType: { name: 'Query' } } });
     expect((await gql(t.url, reader, TYPO)).errors![0]!.message).toMatch(/Did you mean "investigation" or "investigations"\?$/);
   });
