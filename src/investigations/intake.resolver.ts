@@ -16,7 +16,7 @@ export class IntakeResolver {
     description: 'A user reported a message (the Report Message add-in): starts or joins a user-submitted-message investigation.',
   })
   async reportMessage(@Arg('input', () => ReportMessageInput) input: ReportMessageInput, @Ctx() ctx: Context) {
-    return receipt(await reportMessage(ctx.services.orm, ctx.services.queue, ctx.viewer.tenantId, input));
+    return receipt(await reportMessage(ctx.services.orm, ctx.services.queue, ctx.viewer.tenantId, input, ctx.log));
   }
 
   @Mutation(() => AlertReceipt, {

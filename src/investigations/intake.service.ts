@@ -309,6 +309,7 @@ export async function reportMessage(
   queue: JobQueue,
   tenantId: string,
   input: { messageId?: string | null; raw?: string | null; reportedBy: string },
+  log?: Logger,
 ): Promise<IntakeResult> {
   const reportedBy = checked(address, input.reportedBy, 'reportedBy')!;
   if (!input.messageId === !input.raw)
@@ -324,7 +325,7 @@ export async function reportMessage(
       receivedAt: new Date().toISOString(),
       eml: input.raw,
     });
-    const report = await ingestNdjson(orm, tenantId, [line]);
+    const report = await ingestNdjson(orm, tenantId, [line], { log });
     if (report.failed) throw badInput(`raw: ${report.errors[0]?.message.replace(/^line 1: /, '') ?? 'not a message'}`, 'raw');
   }
   return raiseAlert(orm, queue, tenantId, {
