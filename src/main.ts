@@ -27,7 +27,9 @@ const app = await bootstrap(config, logger).catch((e: unknown) => {
 });
 
 logger.info({ url: app.url }, `AIR server ready at ${app.url}`);
-if (app.signer && config.demo) {
+// Demo tokens are a development convenience: in production they would be credentials signed with the
+// production key, printed into whatever collects the logs. There `npm run token` issues one on request.
+if (app.signer && config.demo && config.env !== 'production') {
   const admin = await app.signer.sign({
     sub: 'demo-admin',
     tenant: 'demo',

@@ -5,6 +5,7 @@ import { buildSchema } from 'type-graphql';
 import { permissions } from './auth/permissions.js';
 import { applyMiddleware } from './auth/shield.js';
 import { deadlineMiddleware } from './common/operation-limits.js';
+import { DateTimeScalar } from './common/date-scalar.js';
 import { ViewerResolver } from './auth/viewer.resolver.js';
 import { AlertResolver } from './alerts/alert.resolver.js';
 import { ActionResolver } from './actions/action.resolver.js';
@@ -49,6 +50,7 @@ export function buildBareSchema(): Promise<GraphQLSchema> {
     },
     // Input validation is done by the services, with messages that name the field.
     validate: false,
+    scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
   });
 }
 

@@ -2,7 +2,6 @@ import type { ServerResponse } from 'node:http';
 import type { Orm } from '../db/database.js';
 import { migrationsApplied } from '../db/database.js';
 import { coerceError } from '../errors.js';
-import type { Metrics } from '../metrics.js';
 import type { Route } from './request.js';
 import { sendJson } from './respond.js';
 
@@ -10,10 +9,10 @@ import { sendJson } from './respond.js';
 export const HEALTH_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/metrics']);
 
 /**
- * `/healthz` (the process is up), `/readyz` (the database answers and the migrations are applied:
- * 503 with the reason otherwise) and `/metrics` (Prometheus).
+ * `/healthz` (the process is up) and `/readyz` (the database answers and the migrations are applied:
+ * 503 with the reason otherwise). `/metrics` is metrics.ts's (its own port and token when configured).
  */
-export function createHealthRoutes(deps: { orm: Orm; metrics: Metrics }): Record<string, Route> {
+export function createHealthRoutes(deps: { orm: Orm }): Record<string, Route> {
   // Once applied, migrations stay applied: only the database's reachability is checked again.
   let migrated = false;
   async function readiness(): Promise<{ ok: true } | { ok: false; reason: string }> {
@@ -31,11 +30,6 @@ export function createHealthRoutes(deps: { orm: Orm; metrics: Metrics }): Record
       const state = await readiness();
       // A probe's answer rather than a refused request: orchestrators read the status, people the reason.
       sendJson(res, state.ok ? 200 : 503, state.ok ? { status: 'ready' } : { status: 'not ready', reason: state.reason });
-    },
-    '/metrics': async (_req, res) => {
-      const text = await deps.metrics.registry.metrics();
-      res.writeHead(200, { 'content-type': deps.metrics.registry.contentType });
-      res.end(text);
     },
   };
 }

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Orm } from '../db/database.js';
 import { tenantEntityManager } from '../context.js';
-import { badInput } from '../errors.js';
+import { badInput, checked } from '../errors.js';
+import { address, id, line, MAX_LENGTH, sha256, text, webUrl } from '../domain/input.js';
 import { Alert } from '../alerts/alert.entity.js';
 import { EmailMessage } from '../telemetry/email-message.entity.js';
 import { estimateSimilarity } from '../telemetry/fingerprint.js';
@@ -73,7 +74,8 @@ export interface IntakeResult {
  * kind calls for. All in one transaction, serialised per tenant, with the job enqueued in it: fifty
  * simultaneous reports of one campaign make one investigation with fifty alerts.
  */
-export async function raiseAlert(orm: Orm, queue: JobQueue, tenantId: string, input: AlertInput): Promise<IntakeResult> {
+export async function raiseAlert(orm: Orm, queue: JobQueue, tenantId: string, raw: AlertInput): Promise<IntakeResult> {
+  const input = checkAlertInput(raw);
   validate(input);
   return tenantEntityManager(orm, tenantId).transactional(async (tx) => {
     await lockLifecycle(tx, tenantId);
@@ -190,6 +192,53 @@ async function route(
   return { alert, investigation, merged: false };
 }
 
+const title = line(MAX_LENGTH.title, (s) => s.trim());
+
+/**
+ * The checks `/ingest` applies to an alert line (domain/input.ts), applied to a GraphQL alert: a bounded
+ * id and title, an address for `user`, an http(s) URL, a SHA-256. Refused with BAD_USER_INPUT naming the
+ * field, before anything is stored: an oversized value must never reach an index and fail a run later.
+ */
+function checkAlertInput(input: AlertInput): AlertInput {
+  return {
+    ...input,
+    externalId: checked(id, input.externalId, 'id'),
+    messageExternalId: checked(id, input.messageExternalId, 'messageId'),
+    url: checked(webUrl, input.url, 'url'),
+    user: checked(address, input.user, 'user'),
+    sha256: checked(sha256, input.sha256, 'sha256'),
+    title: checked(title, input.title, 'title'),
+  };
+}
+
+/**
+ * A manual investigation of exactly one of a message, a user or a URL, each checked like an alert's
+ * field; the title names who asked for it.
+ */
+export async function startInvestigation(
+  orm: Orm,
+  queue: JobQueue,
+  tenantId: string,
+  requestedBy: string,
+  input: { messageId?: string | null; user?: string | null; url?: string | null },
+): Promise<IntakeResult> {
+  const given = (['messageId', 'user', 'url'] as const).filter((k) => input[k] !== undefined && input[k] !== null && input[k] !== '');
+  if (given.length !== 1)
+    throw badInput(`give exactly one of messageId, user or url, but got ${given.length ? given.join(' and ') : 'none'}`, 'input');
+  const messageId = checked(id, input.messageId, 'messageId');
+  const user = checked(address, input.user, 'user');
+  const url = checked(webUrl, input.url, 'url');
+  const subject = messageId ? `message:${messageId}` : user ? `user:${user}` : `url:${url}`;
+  return raiseAlert(orm, queue, tenantId, {
+    kind: AlertKind.MANUAL,
+    subject,
+    title: `Manual investigation by ${requestedBy}: ${subject}`.slice(0, MAX_LENGTH.title),
+    messageExternalId: messageId,
+    user,
+    url,
+  });
+}
+
 function validate(input: AlertInput) {
   const missing = missingAlertField(input.kind, { messageId: input.messageExternalId, url: input.url, user: input.user });
   if (missing) throw badInput(missing.message, missing.field);
@@ -259,8 +308,6 @@ async function firstOpen(tx: EntityManager, ids: string[], playbook?: Playbook) 
   );
 }
 
-const ADDRESS = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
 /**
  * The Report Message add-in's call: exactly one of an ingested message's id, or the raw RFC 5322
  * message (ingested here, through the same path as /ingest, under an id derived from its content so
@@ -271,13 +318,13 @@ export async function reportMessage(
   queue: JobQueue,
   tenantId: string,
   input: { messageId?: string | null; raw?: string | null; reportedBy: string },
+  log?: Logger,
 ): Promise<IntakeResult> {
-  const reportedBy = input.reportedBy.trim().toLowerCase();
-  if (!ADDRESS.test(reportedBy))
-    throw badInput(`reportedBy must be an email address, but got '${input.reportedBy.slice(0, 100)}'`, 'reportedBy');
+  const reportedBy = checked(address, input.reportedBy, 'reportedBy')!;
   if (!input.messageId === !input.raw)
     throw badInput('give exactly one of messageId (an ingested message) or raw (the RFC 5322 message)', 'messageId');
-  let messageId = input.messageId ?? undefined;
+  let messageId = checked(id, input.messageId, 'messageId');
+  checked(text, input.raw, 'raw');
   if (input.raw) {
     messageId = `reported-${createHash('sha256').update(input.raw).digest('hex').slice(0, 32)}`;
     const line = JSON.stringify({
@@ -287,7 +334,7 @@ export async function reportMessage(
       receivedAt: new Date().toISOString(),
       eml: input.raw,
     });
-    const report = await ingestNdjson(orm, tenantId, [line]);
+    const report = await ingestNdjson(orm, tenantId, [line], { log });
     if (report.failed) throw badInput(`raw: ${report.errors[0]?.message.replace(/^line 1: /, '') ?? 'not a message'}`, 'raw');
   }
   return raiseAlert(orm, queue, tenantId, {

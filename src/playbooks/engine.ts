@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { v7 as uuidv7 } from 'uuid';
 import type { Orm } from '../db/database.js';
 import { tenantEntityManager } from '../context.js';
-import { coerceError } from '../errors.js';
+import { coerceError, newErrorId, publicReason } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { Investigation } from '../investigations/investigation.entity.js';
 import { LogStep } from '../investigations/log-step.entity.js';
@@ -225,16 +225,20 @@ async function failStep<L>(
   // A dropped connection, a restarting or overloaded database is not the step's fault: the job goes back
   // to the queue (retried with backoff like a crash) and the step runs again from the start.
   if (isTransientDatabaseError(error)) throw error;
-  deps.logger.error({ err: error, investigationId, step: step.key }, 'step failed');
+  // The step's error reaches clients (the log step, its event, the investigation's stateReason, the CSV):
+  // a database error's text is logged under an error id and the client reads plain words and that id.
+  const errorId = newErrorId();
+  deps.logger.error({ err: error, errorId, investigationId, step: step.key }, 'step failed');
+  const reason = publicReason(error, errorId);
   const endedAt = new Date();
   await em.fork().transactional(async (tx) => {
-    await tx.nativeUpdate(LogStep, { id: log.id, tenantId }, { status: StepStatus.FAILED, endedAt, error: error.message });
+    await tx.nativeUpdate(LogStep, { id: log.id, tenantId }, { status: StepStatus.FAILED, endedAt, error: reason });
     await appendEvents(tx, [
       {
         tenantId,
         investigationId,
         type: EventType.STEP_FAILED,
-        payload: { stepId: log.id, error: error.message, endedAt, durationMs: endedAt.getTime() - startedAt.getTime() },
+        payload: { stepId: log.id, error: reason, endedAt, durationMs: endedAt.getTime() - startedAt.getTime() },
       },
     ]);
   });
