@@ -160,6 +160,16 @@ export function portsFor(em: EntityManager, tenantId: string): PlaybookPorts {
       );
       return new Map(rows.map((r) => [r.domain, r.n]));
     },
+    async sentBefore(senderDomains, before, cap) {
+      if (!senderDomains.length) return new Map();
+      const rows = await sql<{ domain: string; n: number }>(
+        em.fork(),
+        `select d as domain, (select count(*) from (select 1 from email_messages where tenant_id = ? and sender_domain = d and received_at < ? limit ?) s)::int as n
+         from unnest(?::text[]) as d`,
+        [tenantId, before, cap, [...new Set(senderDomains)]],
+      );
+      return new Map(rows.map((r) => [r.domain, r.n]));
+    },
     async peopleNamed(name) {
       const people = await em.fork().find(Mailbox, { displayName: { $ilike: name.replace(/[%_\\]/g, '\\$&') } }, { limit: 20 });
       return people.map((p) => ({ name: p.displayName ?? name, address: p.address }));

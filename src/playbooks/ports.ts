@@ -110,6 +110,8 @@ export interface MailPort {
   senderDomainHistory(domain: string, before: Date, longBefore: Date, cap: number): Promise<{ messages: number; long: boolean }>;
   /** For each domain, how many messages linked to it before `before` (counted up to `cap`). */
   linkedBefore(domains: string[], before: Date, cap: number): Promise<Map<string, number>>;
+  /** For each sender domain, how many messages it sent before `before` (counted up to `cap`). */
+  sentBefore(senderDomains: string[], before: Date, cap: number): Promise<Map<string, number>>;
   /** The organisation's people whose display name is this one (case-insensitive). */
   peopleNamed(name: string): Promise<{ name: string; address: string }[]>;
   /** Messages whose subject and body are near-duplicates of `of` (MinHash similarity ≥ 0.5). */

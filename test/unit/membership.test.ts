@@ -33,6 +33,8 @@ const traits = (over: Partial<CampaignTraits> = {}): CampaignTraits => ({
   similarIds: new Set(['similar']),
   infrastructure: new Map(),
   zapped: new Set(),
+  freshSenderDomains: new Set(['rotated-sender.example']),
+  freshLandingDomains: new Set(['rotated-landing.example']),
   org: { internalDomains: new Set(['contoso.example']), people: [] },
   ...over,
 });
@@ -61,7 +63,27 @@ test.each<[string, Partial<MessageFacts>, Partial<CampaignTraits>, Verdict, bool
     Verdict.MALICIOUS,
     false,
   ],
-  ['same sender network, text unlike: suspicious', { id: 'poly' }, { infrastructure: new Map([['poly', 0.1]]) }, Verdict.SUSPICIOUS, false],
+  [
+    'same sender network, text unlike: suspicious',
+    { id: 'poly' },
+    { infrastructure: new Map([['poly', 0.05]]) },
+    Verdict.SUSPICIOUS,
+    false,
+  ],
+  [
+    'similar text from a fresh sender domain linking a fresh domain (a campaign rotating its domains): inherits',
+    { id: 'similar', senderDomain: 'rotated-sender.example', domains: ['rotated-landing.example'] },
+    {},
+    Verdict.MALICIOUS,
+    false,
+  ],
+  [
+    'similar text from a fresh sender domain linking a known site: suspicious',
+    { id: 'similar', senderDomain: 'rotated-sender.example', domains: ['known.example'] },
+    {},
+    Verdict.SUSPICIOUS,
+    false,
+  ],
   [
     'authenticated mail of another domain, same template: the real service never inherits',
     { id: 'similar', sender: 'notify@sign.example', senderDomain: 'sign.example', subjectKey: 'please sign', auth: { dmarc: 'pass' } },

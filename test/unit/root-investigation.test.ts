@@ -72,6 +72,7 @@ describe('root', () => {
       // DMARC passed: the From domain is the sender's own, whatever SPF said.
       authPassed: true,
       linkDomains: ['contoso-hr.example'],
+      attachmentTypes: [],
       internal: false,
       // What the message says about itself (signals/message.signals.ts; their own tests cover each).
       evidence: expect.any(Array),

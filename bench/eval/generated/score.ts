@@ -1,12 +1,13 @@
 /**
  * Scores one tenant's investigations against the ground truth, reading what they did straight from the
- * database: members of MALICIOUS clusters, members of clusters an email action targets (recommended for
- * deletion), messages an action really moved (`result.restore`), the block list, users judged compromised.
+ * database: members judged MALICIOUS (each member has its own verdict), the members an email action
+ * would move (recommended for deletion: `actedOnMemberSql`, the executor's own rule), messages an action really moved (`result.restore`), the block list, users judged compromised.
  * Targets are the issue's: per campaign recall ≥ 0.98 and precision ≥ 0.99; 0 legitimate messages
  * remediated and 0 legitimate senders blocked; every compromised user found and none falsely flagged.
  */
 import type { Raised, Sql } from './raise.js';
 import type { Scenario } from './scenario.js';
+import { actedOnMemberSql } from '../../../src/investigations/email-cluster.entity.js';
 
 export const TARGET = { recall: 0.98, precision: 0.99 } as const;
 /** DESIGN.md: a remediation over 10,000 messages is never run without a human, counted campaign-wide (issue 11). */
@@ -111,15 +112,17 @@ export async function scoreTenant(
       `select distinct m.external_id from email_clusters c
          join email_cluster_members cm on cm.cluster_id = c.id and cm.tenant_id = c.tenant_id
          join email_messages m on m.id = cm.message_id and m.tenant_id = cm.tenant_id
-        where c.tenant_id = ? and c.investigation_id = any(?::uuid[]) and c.verdict = 'MALICIOUS'`,
+        where c.tenant_id = ? and c.investigation_id = any(?::uuid[]) and cm.verdict = 'MALICIOUS'`,
     );
   const recommended = (ids: string[]) =>
     members(
       ids,
       `select distinct m.external_id from actions a
+         join email_clusters c on c.id = a.cluster_id and c.tenant_id = a.tenant_id
          join email_cluster_members cm on cm.cluster_id = a.cluster_id and cm.tenant_id = a.tenant_id
          join email_messages m on m.id = cm.message_id and m.tenant_id = cm.tenant_id
-        where a.tenant_id = ? and a.investigation_id = any(?::uuid[]) and a.type::text = any('{${EMAIL_ACTIONS.join(',')}}'::text[])`,
+        where a.tenant_id = ? and a.investigation_id = any(?::uuid[]) and a.type::text = any('{${EMAIL_ACTIONS.join(',')}}'::text[])
+          and ${actedOnMemberSql('cm', 'c')}`,
     );
 
   const moved = await sql(

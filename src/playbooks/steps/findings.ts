@@ -36,6 +36,8 @@ export type RootFindings = {
   returnPathDomain?: string;
   /** Registrable domains the links lead to. */
   linkDomains: string[];
+  /** The attachments' file types (lower-case extensions): the payload's kind, when each copy is a new file. */
+  attachmentTypes?: string[];
   /** Mail sent inside the organisation or out of it (direction INTERNAL or OUTBOUND). */
   internal: boolean;
   /** What the message says about itself: headers, links, attachments and its own text (playbooks/signals). */

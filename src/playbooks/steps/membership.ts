@@ -5,7 +5,7 @@ import type { MessageFacts } from '../ports.js';
 import { messageEvidence, type SignalOrg } from '../signals/message.signals.js';
 import { evidence, hasStrongEvidence, MALICIOUS_SCORE, scoreOf, verdictOf } from '../signals/weights.js';
 import type { RootFindings } from './findings.js';
-import { authPassed, signalMessageOf } from './root.step.js';
+import { attachmentTypesOf, authPassed, signalMessageOf } from './root.step.js';
 import { MALICIOUS_DETECTIONS } from './step.js';
 
 /**
@@ -37,6 +37,13 @@ export interface CampaignTraits {
   campaignSenderDomain?: string;
   /** The root's sender IP, for an outside, non-established sender. */
   campaignSenderIp?: string;
+  /**
+   * Sender and link domains of the related messages that were new to the organisation when the campaign
+   * began: a campaign rotating its domains still sends from and links to fresh ones, where legitimate
+   * mail resembling it comes from domains the organisation knows.
+   */
+  freshSenderDomains: ReadonlySet<string>;
+  freshLandingDomains: ReadonlySet<string>;
   /** Messages whose own text is a near-duplicate of the root's. */
   similarIds: ReadonlySet<string>;
   /** Similarity to the root of messages from the root's sender network and Return-Path domain. */
@@ -53,8 +60,12 @@ export interface Membership {
   strong: boolean;
 }
 
-/** Content similarity at which a message from the campaign's infrastructure counts as the same content. */
-export const INFRASTRUCTURE_SIMILARITY = 0.3;
+/**
+ * Content similarity at which a message from the campaign's sender network and Return-Path domain counts
+ * as the same content: two shared infrastructure artifacts already, so a body redrawn sentence by
+ * sentence (a polymorphic campaign) still qualifies; unrelated mail shares almost no 3-shingles (< 0.05).
+ */
+export const INFRASTRUCTURE_SIMILARITY = 0.15;
 
 const firstOf = <T>(values: readonly T[], has: (v: T) => boolean) => values.find(has);
 
@@ -89,13 +100,19 @@ export function judgeMember(m: MessageFacts, t: CampaignTraits): Membership {
       ? `the sender domain ${t.campaignSenderDomain}`
       : undefined) ??
     (t.campaignSenderIp && m.senderIp === t.campaignSenderIp ? `the sender IP ${m.senderIp}` : undefined) ??
-    (t.infrastructure.has(m.id) ? `${t.root.senderIp} / ${t.root.returnPathDomain}` : undefined);
+    (t.infrastructure.has(m.id) ? `${t.root.senderIp} / ${t.root.returnPathDomain}` : undefined) ??
+    (t.freshSenderDomains.has(m.senderDomain) && m.domains.some((d) => t.freshLandingDomains.has(d))
+      ? `fresh infrastructure (${m.senderDomain}, links to a domain new here)`
+      : undefined);
   // The same file is the same content, whatever the text around it.
   const content =
     m.attachmentHashes.some((h) => t.root.attachmentHashes.includes(h)) ||
     t.similarIds.has(m.id) ||
     (Boolean(t.root.subjectKey) && m.subjectKey === t.root.subjectKey) ||
-    (t.infrastructure.get(m.id) ?? 0) >= INFRASTRUCTURE_SIMILARITY;
+    (t.infrastructure.get(m.id) ?? 0) >= INFRASTRUCTURE_SIMILARITY ||
+    // From the campaign's sender network and Return-Path domain with the same kind of file: the polymorphic
+    // campaign's payload, redrawn for every copy.
+    (t.infrastructure.has(m.id) && attachmentTypesOf(m).some((x) => t.root.attachmentTypes?.includes(x)));
   if (link && content && t.rootVerdict !== Verdict.CLEAN) {
     own.push(evidence(Signal.CAMPAIGN_ARTIFACT, `same content as the reported message and shares ${link}`));
     return { verdict: t.rootVerdict, evidence: own, strong: false };

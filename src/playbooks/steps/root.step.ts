@@ -33,6 +33,11 @@ export const signalMessageOf = (m: MessageFacts & { body?: string }): SignalMess
   detection: m.verdict,
 });
 
+/** A message's attachment types: the lower-case extensions of its file names. */
+export const attachmentTypesOf = (m: Pick<MessageFacts, 'attachmentNames'>) => [
+  ...new Set(m.attachmentNames.flatMap((n) => /\.([a-z0-9]{1,8})$/i.exec(n)?.[1]?.toLowerCase() ?? [])),
+];
+
 /** The registrable domains a message's links lead to. */
 export const linkDomainsOf = (m: Pick<MessageFacts, 'urls'>) => [...new Set(m.urls.flatMap((u) => registrableDomainOf(domainOf(u)) ?? []))];
 
@@ -68,6 +73,7 @@ async function messageRoot(ctx: StepCtx, externalId: string): Promise<RootFindin
     authPassed: authPassed(m),
     returnPathDomain: m.returnPath ? domainOf(m.returnPath) : undefined,
     linkDomains: linkDomainsOf(m),
+    attachmentTypes: attachmentTypesOf(m),
     internal: m.direction === MailDirection.INTERNAL || m.direction === MailDirection.OUTBOUND,
     evidence: messageEvidence(signalMessageOf(m), { internalDomains, people }),
     detection: m.verdict,

@@ -8,7 +8,7 @@ import type { ClusterFinding } from '../playbook.types.js';
 import type { MessageFacts } from '../ports.js';
 import type { HuntFindings } from './findings.js';
 import { judgeMember, type CampaignTraits, type Membership } from './membership.js';
-import { defineStep } from './step.js';
+import { defineStep, type StepCtx } from './step.js';
 
 /** Where a message still is when deleting it would remove it from the user's view. */
 const IN_MAILBOX = new Set<string>([DeliveryLocation.INBOX, DeliveryLocation.JUNK]);
@@ -16,6 +16,26 @@ const IN_MAILBOX = new Set<string>([DeliveryLocation.INBOX, DeliveryLocation.JUN
 /** A cluster's verdict is its worst member's: MALICIOUS when one member is, SUSPICIOUS when one is, else CLEAN. */
 const worst = (verdicts: Verdict[]) =>
   verdicts.includes(Verdict.MALICIOUS) ? Verdict.MALICIOUS : verdicts.includes(Verdict.SUSPICIOUS) ? Verdict.SUSPICIOUS : Verdict.CLEAN;
+
+/** At most this many distinct domains are looked up for freshness: a campaign rotates a handful. */
+const FRESHNESS_LOOKUPS = 200;
+
+/**
+ * The sender and link domains of the related messages that the organisation had never seen before the
+ * campaign began (two statements, whatever the number of messages).
+ */
+async function freshInfrastructure(
+  ctx: Pick<StepCtx, 'mail'>,
+  messages: MessageFacts[],
+  internal: ReadonlySet<string>,
+  before: Date,
+): Promise<{ freshSenderDomains: Set<string>; freshLandingDomains: Set<string> }> {
+  const senders = [...new Set(messages.map((m) => m.senderDomain))].filter((d) => d && !internal.has(d)).slice(0, FRESHNESS_LOOKUPS);
+  const landing = [...new Set(messages.flatMap((m) => m.domains))].filter((d) => !internal.has(d)).slice(0, FRESHNESS_LOOKUPS);
+  const [sent, linked] = await Promise.all([ctx.mail.sentBefore(senders, before, 1), ctx.mail.linkedBefore(landing, before, 1)]);
+  const fresh = (counts: Map<string, number>) => new Set([...counts].filter(([, n]) => n === 0).map(([d]) => d));
+  return { freshSenderDomains: fresh(sent), freshLandingDomains: fresh(linked) };
+}
 
 /**
  * Hunting: messages related to the root, grouped into email clusters by each query that applies, every
@@ -34,6 +54,7 @@ export const clusterStep = defineStep({
     const { verdict } = ctx.results('verdict');
     const threat = ctx.results('threat_type');
     const sender = ctx.results('sender_reputation');
+    const zap = ctx.results('zap_check');
     if (root.kind === 'user') return { skipped: true, findings: {} };
     const { mail } = ctx;
     const threatening = verdict !== Verdict.CLEAN;
@@ -80,6 +101,10 @@ export const clusterStep = defineStep({
 
     await ctx.progress(80, `judging ${seen.size} message(s) one by one`);
     const zapped = new Set((await mail.zapsOf([...seen.values()].map((m) => m.externalId))).map((z) => z.messageExternalId));
+    const internalDomains = await mail.internalDomains();
+    const { freshSenderDomains, freshLandingDomains } = threatening
+      ? await freshInfrastructure(ctx, [...seen.values()], internalDomains, new Date(zap.templateFirstAt ?? root.receivedAt ?? Date.now()))
+      : { freshSenderDomains: new Set<string>(), freshLandingDomains: new Set<string>() };
     const traits: CampaignTraits = {
       root,
       rootVerdict: verdict,
@@ -96,7 +121,9 @@ export const clusterStep = defineStep({
       similarIds: new Set(similar.map((m) => m.id)),
       infrastructure: new Map(infrastructure.map((m) => [m.id, m.similarity])),
       zapped,
-      org: { internalDomains: await mail.internalDomains(), people: [] },
+      freshSenderDomains,
+      freshLandingDomains,
+      org: { internalDomains, people: [] },
     };
     const rootEvidence = ctx.results('verdict').evidence;
     const judged = new Map<string, Membership>();

@@ -37,12 +37,16 @@ export const zapStep = defineStep({
     ]);
     const zapped = new Set([...zaps.map((z) => z.messageExternalId), ...kin.filter((m) => m.zappedAt).map((m) => m.externalId)]);
     const detected = kin.filter((m) => m.verdict && MALICIOUS_DETECTIONS.has(m.verdict)).length;
+    const rootZapped = root.messageExternalId !== undefined && zapped.has(root.messageExternalId);
+    const othersZapped = zapped.size - (rootZapped ? 1 : 0);
     const found = [];
-    if (zapped.size > 0 || detected > 0)
+    // The reported (or zapped) message itself removed after delivery: the filter's own later verdict on it.
+    if (rootZapped) found.push(evidence(Signal.DETECTED_ON_ARRIVAL, 'zapped after delivery: zero-hour auto purge removed this message'));
+    if (othersZapped > 0 || detected > 0)
       found.push(
         evidence(
           Signal.SIMILAR_DETECTED,
-          `${zapped.size} near-duplicate(s) zapped and ${detected} detected as phish or malware on arrival`,
+          `${othersZapped} near-duplicate(s) zapped and ${detected} detected as phish or malware on arrival`,
         ),
       );
     if (reporters.length > 1) {

@@ -68,6 +68,8 @@ export function fakePorts(world: World): PlaybookPorts {
       },
       linkedBefore: async (domains, before, cap) =>
         new Map(domains.map((d) => [d, Math.min(cap, messages.filter((m) => m.domains.includes(d) && m.receivedAt < before).length)])),
+      sentBefore: async (domains, before, cap) =>
+        new Map(domains.map((d) => [d, Math.min(cap, messages.filter((m) => m.senderDomain === d && m.receivedAt < before).length)])),
       peopleNamed: async (name) => (world.people ?? []).filter((p) => p.name.toLowerCase() === name.toLowerCase()),
       async similarTo(of) {
         return where((m) => overlaps(m.lshBands ?? [], of.lshBands) && similarity(m.minhash ?? [], of.minhash) >= 0.5);
