@@ -33,9 +33,17 @@ export const signalMessageOf = (m: MessageFacts & { body?: string }): SignalMess
   detection: m.verdict,
 });
 
-/** A message's attachment types: the lower-case extensions of its file names. */
+/** Extensions of one kind of file, spelt several ways: a kit renaming `.html` to `.htm` sends the same payload. */
+const SAME_KIND: Record<string, string> = { htm: 'html', shtml: 'html', xhtml: 'html', jpeg: 'jpg', tiff: 'tif' };
+
+/** A message's attachment types: the lower-case extensions of its file names, one name per kind of file. */
 export const attachmentTypesOf = (m: Pick<MessageFacts, 'attachmentNames'>) => [
-  ...new Set(m.attachmentNames.flatMap((n) => /\.([a-z0-9]{1,8})$/i.exec(n)?.[1]?.toLowerCase() ?? [])),
+  ...new Set(
+    m.attachmentNames.flatMap((n) => {
+      const ext = /\.([a-z0-9]{1,8})$/i.exec(n)?.[1]?.toLowerCase();
+      return ext ? [SAME_KIND[ext] ?? ext] : [];
+    }),
+  ),
 ];
 
 /** The registrable domains a message's links lead to. */
