@@ -9,6 +9,7 @@ import type { Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { createArmor, graphqlRoute, startApollo } from './http/graphql.route.js';
 import { createHealthRoutes, HEALTH_PATHS } from './http/health.js';
+import { withDatabaseUnavailable } from './http/unavailable.js';
 import { createRequestListener, type Route } from './http/request.js';
 import { sendNoRoute } from './http/respond.js';
 import { handleIngest } from './telemetry/ingest.http.js';
@@ -43,7 +44,7 @@ export async function createServer(deps: ServerDeps, listen: { port: number; hos
   const { config, orm, queue, executors, schema, authenticate, logger } = deps;
   const armor = createArmor(config.limits);
   const metrics = createMetrics();
-  const formatError = createErrorFormatter({ exposeDetails: config.env === 'development' });
+  const formatError = withDatabaseUnavailable(createErrorFormatter({ exposeDetails: config.env === 'development' }));
   const apollo = await startApollo({ schema, armor, formatError, metrics, logger, limits: config.limits });
   // Started on the first upload: a node that never ingests never pays for the threads.
   let ingestPool: IngestPool | undefined;
@@ -62,7 +63,7 @@ export async function createServer(deps: ServerDeps, listen: { port: number; hos
         ingest: { parser: ingestParser() },
         routeAlerts: (tenantId, alertIds) => routeStoredAlerts(orm, queue, tenantId, alertIds, scope.log),
       }),
-    ...createHealthRoutes({ orm, metrics }),
+    ...createHealthRoutes({ orm, metrics, readyTimeoutMs: config.database.readyTimeoutMs }),
   };
   const exportRoute: Route = (req, res, scope) => handleExport(req, res, scope, { orm, authenticate });
   const noRoute: Route = (_req, res, { url }) => sendNoRoute(res, url.pathname, 'the API is at /graphql');

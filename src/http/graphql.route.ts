@@ -14,6 +14,7 @@ import type { Metrics } from '../metrics.js';
 import { readBody } from './body.js';
 import type { RequestScope, Route } from './request.js';
 import { sendError } from './respond.js';
+import { unavailableStatusPlugin } from './unavailable.js';
 
 /**
  * graphql-armor's limits that need only the document, shared by HTTP and WebSocket operations: depth,
@@ -104,6 +105,7 @@ export async function startApollo({ schema, armor, formatError, metrics, logger,
       costLimitPlugin(limits.maxCost),
       metrics.apolloPlugin,
       requestLogPlugin,
+      unavailableStatusPlugin as ApolloServerPlugin<Context>,
       ApolloServerPluginLandingPageDisabled(),
     ],
     logger: {
