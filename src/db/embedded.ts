@@ -159,6 +159,7 @@ export async function startEmbeddedPostgres(opts: {
     throw new Error(
       `embedded PostgreSQL did not start on port ${port} from ${dir}` +
         ` (is another one running? set AIR_PG_PORT or DATABASE_URL): ${coerceError(e).message}`,
+      { cause: e },
     );
   }
   const url = `postgres://postgres:${password}@127.0.0.1:${port}/air`;
