@@ -220,7 +220,11 @@ export async function startEmbeddedPostgres(opts: {
       const exited = once(child, 'exit');
       // Fast shutdown: sessions end, work in flight is rolled back, a clean checkpoint is written.
       child.kill('SIGINT');
-      if (!(await Promise.race([exited.then(() => true), sleep(20_000).then(() => false)]))) {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 20_000)));
+      const inTime = await Promise.race([exited.then(() => true), late]);
+      clearTimeout(timer);
+      if (!inTime) {
         log.warn({ postgresPid: child.pid }, 'embedded PostgreSQL did not stop within 20 s; immediate shutdown');
         child.kill('SIGQUIT');
         await exited;
