@@ -78,6 +78,12 @@ test("the server's sessions carry the statement and idle-in-transaction timeouts
     ),
   );
   expect(row).toEqual({ statement: '1min', idle: '3s', app: 'air-server' });
+  // pg-boss's own pool too.
+  const { rows } = await t.app.queue.boss.getDb().executeSql(
+    `select current_setting('statement_timeout') as statement, current_setting('idle_in_transaction_session_timeout') as idle,
+              current_setting('application_name') as app`,
+  );
+  expect(rows[0]).toEqual({ statement: '1min', idle: '3s', app: 'air-server' });
 });
 
 test('15 connections killed inside transactions (more than the pool holds) leave the pool serving', async () => {
