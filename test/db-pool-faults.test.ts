@@ -141,6 +141,9 @@ test('a pool with every connection busy answers SERVICE_UNAVAILABLE within the a
     expect(res.errors![0]!.message).toMatch(/retry/);
     expect(waited).toBeGreaterThanOrEqual(ACQUIRE_MS - 50);
     expect(waited).toBeLessThan(ACQUIRE_MS + 2000);
+    // Logged as the degraded state it is, not as our bug with a stack.
+    expect(t.log.some((l) => l.level === 'warn' && l.msg === 'database unavailable')).toBe(true);
+    expect(t.log.filter((l) => l.msg === 'Unexpected error')).toEqual([]);
 
     const probed = Date.now();
     const ready = await fetch(`${base()}/readyz`);

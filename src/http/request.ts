@@ -52,7 +52,9 @@ export function createRequestListener({ logger, route, quietPaths = new Set() }:
       const status = res.headersSent ? res.statusCode : undefined;
       const line = { method: req.method, path: url.pathname, status, ms: Math.round(performance.now() - started) };
       if (res.writableFinished) {
-        if (res.statusCode >= 500) log.error(line, 'request failed');
+        // 503 is the database away for a moment or a deadline passed: degraded and self-healing, so a warning.
+        if (res.statusCode === 503) log.warn(line, 'request refused: service unavailable');
+        else if (res.statusCode >= 500) log.error(line, 'request failed');
         else if (quietPaths.has(url.pathname)) log.debug(line, 'request completed');
         else log.info(line, 'request completed');
       } else if (res.errored) {
