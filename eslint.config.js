@@ -5,10 +5,10 @@ import importX from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
 /**
- * WORKER-SAFE zones: code that runs in /ingest's worker threads, and the playbook steps, which must be
- * testable without a database. They import `src/domain/` and each other, never the ORM, GraphQL or a
- * database driver (the ingest worker loaded MikroORM, type-graphql and graphql — 434 module resolutions —
- * for a parser that needs 73).
+ * WORKER-SAFE zones: code that runs in /ingest's worker threads, and the playbook steps with the signal
+ * library they judge messages with (playbooks/signals), which must be testable without a database. They
+ * import `src/domain/` and each other, never the ORM, GraphQL or a database driver (the ingest worker
+ * loaded MikroORM, type-graphql and graphql — 434 module resolutions — for a parser that needs 73).
  */
 const INGEST_WORKER = [
   'telemetry/ingest.worker.ts',
@@ -19,7 +19,7 @@ const INGEST_WORKER = [
   'telemetry/raw-message.ts',
   'telemetry/mail',
 ];
-const STEPS = ['playbooks/steps', 'playbooks/playbook.types.ts', 'playbooks/ports.ts'];
+const STEPS = ['playbooks/steps', 'playbooks/signals', 'playbooks/playbook.types.ts', 'playbooks/ports.ts'];
 const SERVER_PACKAGES = {
   group: ['@mikro-orm/*', 'type-graphql', 'graphql', 'graphql-*', '@apollo/*', 'pg', 'pg-*', 'kysely', 'dataloader', 'ws'],
   message: 'WORKER-SAFE file: no ORM, GraphQL or database driver here (docs/architecture.md, "Rooms").',

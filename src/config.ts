@@ -19,7 +19,11 @@ export interface Config {
   readonly dataDir: string;
   /** Port of the embedded PostgreSQL. @default 54329 */
   readonly embeddedPgPort: number;
-  /** Seed the `demo` tenant on first start. @default true */
+  /**
+   * Seed the `demo` tenant on first start; `npm start` then prints two demo tokens (never in production,
+   * where they would be credentials signed with the production key, in the logs).
+   * @default true, false when NODE_ENV=production
+   */
   readonly demo: boolean;
   /** Investigations this process runs at once; 0 runs none (API only; `npm run worker` elsewhere). @default 2 */
   readonly workers: number;
@@ -69,6 +73,25 @@ export interface Config {
     readonly idleInTransactionTimeoutMs: number;
     /** `/readyz` answers 503 when the pool has not served its statement by then. @default 2000 */
     readonly readyTimeoutMs: number;
+  };
+  /** What the GraphQL endpoint tells a client about the schema. */
+  readonly graphql: {
+    /** Answer `__schema` / `__type` queries (HTTP and WebSocket). @default true, false when NODE_ENV=production */
+    readonly introspection: boolean;
+    /**
+     * "Did you mean …?" in validation and variable errors. Off by default in every environment (DESIGN:
+     * no field suggestions): they spell out field, type and enum names to whoever guesses. @default false
+     */
+    readonly suggestions: boolean;
+  };
+  /** Where Prometheus scrapes `/metrics`. */
+  readonly metrics: {
+    /** A port of its own for `/metrics` (and nothing else); unset serves it on `port` beside the API. 0 picks a free port. */
+    readonly port: number | undefined;
+    /** Address of that port. @default '127.0.0.1' */
+    readonly host: string;
+    /** When set, `/metrics` answers only `Authorization: Bearer <token>` (401 otherwise), on whichever port serves it. */
+    readonly token: string | undefined;
   };
   /** Live updates: the outbox reader and the graphql-ws sockets. */
   readonly realtime: {
@@ -133,6 +156,9 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const jwtSecret = str(env, 'AIR_JWT_SECRET');
   if (jwtSecret && jwtSecret.length < 32) throw new ConfigError('AIR_JWT_SECRET must be at least 32 characters');
+  const metricsToken = str(env, 'AIR_METRICS_TOKEN');
+  if (metricsToken && metricsToken.length < 16) throw new ConfigError('AIR_METRICS_TOKEN must be at least 16 characters');
+  const production = nodeEnv === 'production';
   const databaseUrl = str(env, 'DATABASE_URL');
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError(`DATABASE_URL must start with postgres:// or postgresql://, but got '${databaseUrl.split(':')[0]}:…'`);
@@ -146,7 +172,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseUrl,
     dataDir: path.resolve(str(env, 'AIR_DATA_DIR') ?? './.air'),
     embeddedPgPort: int(env, 'AIR_PG_PORT', 54329, 1, 65535),
-    demo: bool(env, 'AIR_DEMO', true),
+    demo: bool(env, 'AIR_DEMO', !production),
     workers: int(env, 'AIR_WORKERS', 2, 0, 64),
     // One parser thread a core: real .eml costs ~4 ms a message to parse against well under 1 ms to store,
     // so on 2 cores a second thread is what doubles the rate (docs/benchmarks.md, `npm run eval:parse`).
@@ -179,6 +205,15 @@ export function loadConfig(env: Env = process.env): Config {
         86_400_000,
       ),
       readyTimeoutMs: int(env, 'AIR_READY_TIMEOUT_MS', 2000, 100, 60_000),
+    }),
+    graphql: Object.freeze({
+      introspection: bool(env, 'AIR_INTROSPECTION', !production),
+      suggestions: bool(env, 'AIR_FIELD_SUGGESTIONS', false),
+    }),
+    metrics: Object.freeze({
+      port: str(env, 'AIR_METRICS_PORT') === undefined ? undefined : int(env, 'AIR_METRICS_PORT', 0, 0, 65535),
+      host: str(env, 'AIR_METRICS_HOST') ?? '127.0.0.1',
+      token: metricsToken,
     }),
     realtime: Object.freeze({
       pollIntervalMs: int(env, 'AIR_EVENTS_POLL_MS', 500, 10, 60_000),

@@ -50,7 +50,9 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal
 const app = await starting;
 
 logger.info({ url: app.url }, `AIR server ready at ${app.url}`);
-if (app.signer && config.demo) {
+// Demo tokens are a development convenience: in production they would be credentials signed with the
+// production key, printed into whatever collects the logs. There `npm run token` issues one on request.
+if (app.signer && config.demo && config.env !== 'production') {
   const admin = await app.signer.sign({
     sub: 'demo-admin',
     tenant: 'demo',

@@ -4,7 +4,7 @@
  * before `buildSchema` reads the resolvers.
  */
 import { registerEnumType } from 'type-graphql';
-import { ActionSource, ActionStatus, ActionType, BlockKind, DecisionOutcome, TimePeriod } from './domain/action.js';
+import { ActionSource, ActionStatus, ActionType, BlockKind, DecisionOutcome, PreviewScope, TimePeriod } from './domain/action.js';
 import { AlertKind, Severity } from './domain/alert.js';
 import { ClusterQuery, EntityKind, InvestigationState, Phase, Playbook, StepStatus } from './domain/investigation.js';
 import { Role } from './domain/role.js';
@@ -22,6 +22,8 @@ import {
 } from './domain/telemetry.js';
 import { UpstreamSource, UpstreamVerdict } from './domain/upstream.js';
 import { AutomationLevel } from './domain/tenant.js';
+import { Signal } from './domain/evidence.js';
+import { AnalystVerdictKind } from './domain/analyst-verdict.js';
 
 const enums: [object, string, string?][] = [
   [Playbook, 'Playbook'],
@@ -36,6 +38,7 @@ const enums: [object, string, string?][] = [
   [BlockKind, 'BlockKind'],
   [DecisionOutcome, 'DecisionOutcome', 'What a decision did to one action.'],
   [TimePeriod, 'TimePeriod'],
+  [PreviewScope, 'PreviewScope', 'What an action preview counts.'],
   [AlertKind, 'AlertKind'],
   [Severity, 'Severity'],
   [Role, 'Role'],
@@ -52,5 +55,7 @@ const enums: [object, string, string?][] = [
   [SenderSource, 'SenderSource', "Which header a message's sender address came from."],
   [UpstreamSource, 'UpstreamSource', 'The filter of the receiving service that judged a message.'],
   [UpstreamVerdict, 'UpstreamVerdict', 'What a filter of the receiving service concluded about a message.'],
+  [Signal, 'Signal', 'A kind of evidence a verdict is built from.'],
+  [AnalystVerdictKind, 'AnalystVerdictKind', 'What an analyst verdict judges: one message, or an indicator.'],
 ];
 for (const [values, name, description] of enums) registerEnumType(values, { name, ...(description ? { description } : {}) });

@@ -5,9 +5,11 @@ import { buildSchema } from 'type-graphql';
 import { permissions } from './auth/permissions.js';
 import { applyMiddleware } from './auth/shield.js';
 import { deadlineMiddleware } from './common/operation-limits.js';
+import { DateTimeScalar } from './common/date-scalar.js';
 import { ViewerResolver } from './auth/viewer.resolver.js';
 import { AlertResolver } from './alerts/alert.resolver.js';
 import { ActionResolver } from './actions/action.resolver.js';
+import { ActionPreviewResolver } from './actions/preview.resolver.js';
 import { DecisionResolver } from './actions/decision.resolver.js';
 import { DashboardResolver } from './dashboard/dashboard.resolver.js';
 import { EmailClusterResolver, InvestigationResolver, LogStepResolver } from './investigations/investigation.resolver.js';
@@ -15,6 +17,7 @@ import { IntakeResolver } from './investigations/intake.resolver.js';
 import { SubscriptionResolver } from './realtime/subscription.resolver.js';
 import { AuditResolver } from './audit/audit.resolver.js';
 import { TenantResolver } from './tenants/tenant.resolver.js';
+import { AnalystVerdictResolver } from './intel/analyst-verdict.resolver.js';
 
 /** The schema as code declares it, before authorization: what `schema/schema.graphql` records. */
 export function buildBareSchema(): Promise<GraphQLSchema> {
@@ -27,11 +30,13 @@ export function buildBareSchema(): Promise<GraphQLSchema> {
       LogStepResolver,
       AlertResolver,
       ActionResolver,
+      ActionPreviewResolver,
       DashboardResolver,
       IntakeResolver,
       SubscriptionResolver,
       AuditResolver,
       TenantResolver,
+      AnalystVerdictResolver,
     ],
     // Subscriptions bring their own streams (the outbox reader, `subscribe` on each field); type-graphql
     // still insists on a PubSub, which nothing publishes to.
@@ -45,6 +50,7 @@ export function buildBareSchema(): Promise<GraphQLSchema> {
     },
     // Input validation is done by the services, with messages that name the field.
     validate: false,
+    scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
   });
 }
 

@@ -1,12 +1,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { GraphQLSchema, ValidationRule } from 'graphql';
+import { NoSchemaIntrospectionCustomRule, type GraphQLSchema, type ValidationRule } from 'graphql';
 import type { Config } from './config.js';
 import type { Orm } from './db/database.js';
 import type { Authenticate } from './auth/authenticate.js';
 import { createErrorFormatter } from './errors.js';
 import type { Logger } from './logger.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, metricsRoute, startMetricsServer, type MetricsServer } from './metrics.js';
 import { createArmor, graphqlRoute, startApollo } from './http/graphql.route.js';
 import { createHealthRoutes, HEALTH_PATHS } from './http/health.js';
 import { withDatabaseUnavailable } from './http/unavailable.js';
@@ -33,6 +33,8 @@ export interface ServerDeps {
 
 export interface AirServer {
   url: string;
+  /** Where Prometheus scrapes: this server's `/metrics`, or the metrics port's (AIR_METRICS_PORT). */
+  metricsUrl: string;
   httpServer: http.Server;
   /** The node's outbox reader, feeding the graphql-ws subscriptions. */
   events: EventStream;
@@ -44,8 +46,13 @@ export async function createServer(deps: ServerDeps, listen: { port: number; hos
   const { config, orm, queue, executors, schema, authenticate, logger } = deps;
   const armor = createArmor(config.limits);
   const metrics = createMetrics();
-  const formatError = withDatabaseUnavailable(createErrorFormatter({ exposeDetails: config.env === 'development' }));
-  const apollo = await startApollo({ schema, armor, formatError, metrics, logger, limits: config.limits });
+  const formatError = withDatabaseUnavailable(
+    createErrorFormatter({ exposeDetails: config.env === 'development', hideSuggestions: !config.graphql.suggestions }),
+  );
+  const apollo = await startApollo({ schema, armor, formatError, metrics, logger, limits: config.limits, graphql: config.graphql });
+  // /metrics beside the API, or on an address and port of its own (then the API's port does not serve it).
+  const scrape = metricsRoute(metrics, config.metrics.token);
+  const metricsPort = config.metrics.port;
   // Started on the first upload: a node that never ingests never pays for the threads.
   let ingestPool: IngestPool | undefined;
   const ingestParser = () => {
@@ -63,7 +70,8 @@ export async function createServer(deps: ServerDeps, listen: { port: number; hos
         ingest: { parser: ingestParser() },
         routeAlerts: (tenantId, alertIds) => routeStoredAlerts(orm, queue, tenantId, alertIds, scope.log),
       }),
-    ...createHealthRoutes({ orm, metrics, readyTimeoutMs: config.database.readyTimeoutMs }),
+    ...createHealthRoutes({ orm, readyTimeoutMs: config.database.readyTimeoutMs }),
+    ...(metricsPort === undefined ? { '/metrics': scrape } : {}),
   };
   const exportRoute: Route = (req, res, scope) => handleExport(req, res, scope, { orm, authenticate });
   const noRoute: Route = (_req, res, { url }) => sendNoRoute(res, url.pathname, 'the API is at /graphql');
@@ -93,17 +101,24 @@ export async function createServer(deps: ServerDeps, listen: { port: number; hos
     services: { orm, queue, executors, events },
     authenticate,
     config,
-    validationRules: armor.validationRules as ValidationRule[],
+    // Apollo's `introspection: false` does not reach graphql-ws: graphql's own rule does the same there.
+    validationRules: [
+      ...(armor.validationRules as ValidationRule[]),
+      ...(config.graphql.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
+    ],
     formatError,
     logger,
   });
 
+  let metricsServer: MetricsServer | undefined;
   try {
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
       httpServer.listen(listen.port, listen.host, () => resolve());
     });
+    if (metricsPort !== undefined) metricsServer = await startMetricsServer(scrape, { ...config.metrics, port: metricsPort }, logger);
   } catch (e) {
+    httpServer.close();
     await ws.close();
     await events.stop();
     throw e;
@@ -113,6 +128,7 @@ export async function createServer(deps: ServerDeps, listen: { port: number; hos
 
   return {
     url: `http://${shownHost}:${port}/graphql`,
+    metricsUrl: metricsServer?.url ?? `http://${shownHost}:${port}/metrics`,
     httpServer,
     events,
     async stop() {
@@ -123,6 +139,7 @@ export async function createServer(deps: ServerDeps, listen: { port: number; hos
         httpServer.close(() => resolve());
         httpServer.closeIdleConnections();
       });
+      await metricsServer?.stop();
       await apollo.stop();
       await ingestPool?.close();
       metrics.registry.clear();

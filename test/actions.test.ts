@@ -429,12 +429,35 @@ describe('automation, cancel, expiry, audit', () => {
     ]);
   }, 180_000);
 
-  test('the automation policy never remediates a cluster over 10,000 messages without a human', async () => {
-    const { tenantId, actions, clusters } = await seedInvestigation(t.app.orm, 'big-cluster', { actions: 2, clusters: 2 });
+  test('the automation policy never remediates a campaign over 10,000 messages without a human, however its clusters split it', async () => {
+    // Two investigations: a wave of 10,001 malicious messages split over two clusters of 5,001 and 5,000
+    // (each under the limit alone), and a small campaign.
+    const wave = await seedInvestigation(t.app.orm, 'big-campaign', { actions: 1, clusters: 2, membersPerCluster: 1 });
+    const small = await seedInvestigation(t.app.orm, 'big-campaign', { actions: 1, clusters: 1 });
+    const tenantId = wave.tenantId;
     await sql(`update tenants set automation_level = 'FULL' where id = ?`, [tenantId]);
-    expect(actions).toHaveLength(2);
-    expect(clusters).toHaveLength(2);
-    await sql(`update email_clusters set message_count = 10001 where id = ?`, [clusters[0]!.cluster.id]);
+    for (const [i, { cluster }] of wave.clusters.entries()) {
+      await sql(
+        `with m as (insert into email_messages (id, tenant_id, external_id, recipient, sender, subject, body, received_at, location)
+           select gen_random_uuid(), ?, 'wave-' || ? || '-' || g, 'u' || g || '@big-campaign.example', 'x@evil.example', 'Wave', 'Sign in', now(), 'INBOX'
+           from generate_series(1, ?) g returning id)
+         insert into email_cluster_members (id, tenant_id, cluster_id, message_id, verdict) select gen_random_uuid(), ?, ?, m.id, 'MALICIOUS' from m`,
+        [tenantId, i, 5000 - i, tenantId, cluster.id],
+      );
+    }
+    const ids = [...wave.actions, ...small.actions].map((a) => a.id);
+    const approved = await tenantEntityManager(t.app.orm, tenantId).transactional((tx) => approveByPolicy(tx, t.app.queue, tenantId, ids));
+    expect(approved).toBe(1);
+    expect(await statusOf(wave.actions[0]!.id)).toBe('PENDING_APPROVAL');
+    expect(['APPROVED', 'RUNNING', 'COMPLETED']).toContain(await statusOf(small.actions[0]!.id));
+  });
+
+  test('an action the playbook marked for a human is never run by automation', async () => {
+    const { tenantId, actions } = await seedInvestigation(t.app.orm, 'human-required', { actions: 2 });
+    await sql(`update tenants set automation_level = 'FULL' where id = ?`, [tenantId]);
+    await sql(`update actions set human_required = 'an address of the organisation: never blocked automatically' where id = ?`, [
+      actions[0]!.id,
+    ]);
     const approved = await tenantEntityManager(t.app.orm, tenantId).transactional((tx) =>
       approveByPolicy(
         tx,
@@ -445,7 +468,6 @@ describe('automation, cancel, expiry, audit', () => {
     );
     expect(approved).toBe(1);
     expect(await statusOf(actions[0]!.id)).toBe('PENDING_APPROVAL');
-    expect(['APPROVED', 'RUNNING', 'COMPLETED']).toContain(await statusOf(actions[1]!.id));
   });
 
   test('an executor that fails on its last attempt leaves the action FAILED with its error; a plugged-in executor is used', async () => {

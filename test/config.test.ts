@@ -18,8 +18,28 @@ test.each([
   [{ AIR_JWT_SECRET: 'short' }, /at least 32 characters/],
   [{ AIR_OIDC_ISSUER: 'https://idp.example' }, /AIR_OIDC_AUDIENCE is required/],
   [{ NODE_ENV: 'production' }, /production needs AIR_OIDC_ISSUER/],
+  [{ AIR_METRICS_TOKEN: 'short' }, /AIR_METRICS_TOKEN must be at least 16 characters/],
+  [{ AIR_METRICS_PORT: 'ninety' }, /AIR_METRICS_PORT must be an integer between 0 and 65535/],
+  [{ AIR_INTROSPECTION: 'sometimes' }, /AIR_INTROSPECTION must be 1\/0/],
   [{ AIR_LOG_LEVEL: 'verbose' }, /AIR_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, but got 'verbose'/],
 ])('%j fails fast: %s', (env, message) => {
   expect(() => loadConfig(env)).toThrow(ConfigError);
   expect(() => loadConfig(env)).toThrow(message);
+});
+
+test('production changes the defaults that would expose or seed anything; each can still be set', () => {
+  const secret = { AIR_JWT_SECRET: 'x'.repeat(32) };
+  expect(loadConfig({})).toMatchObject({
+    demo: true,
+    graphql: { introspection: true, suggestions: false },
+    metrics: { port: undefined, host: '127.0.0.1', token: undefined },
+  });
+  expect(loadConfig({ NODE_ENV: 'production', ...secret })).toMatchObject({
+    demo: false,
+    graphql: { introspection: false, suggestions: false },
+  });
+  expect(
+    loadConfig({ NODE_ENV: 'production', ...secret, AIR_DEMO: '1', AIR_INTROSPECTION: 'true', AIR_FIELD_SUGGESTIONS: 'on' }),
+  ).toMatchObject({ demo: true, graphql: { introspection: true, suggestions: true } });
+  expect(loadConfig({ AIR_METRICS_PORT: '9464', AIR_METRICS_HOST: '10.0.0.5' }).metrics).toMatchObject({ port: 9464, host: '10.0.0.5' });
 });

@@ -60,6 +60,14 @@ export class Action extends TenantOwned {
   @Property({ type: 'jsonb', defaultRaw: `'{}'` })
   evidence: Opt<Record<string, unknown>> = {};
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Why the automation policy may not run this action, whatever the tenant allows: a human decides. Null when automation may.',
+  })
+  @Property({ type: 'text', nullable: true })
+  humanRequired?: string;
+
   @Field(() => Date)
   @Property({ type: 'timestamptz', defaultRaw: 'now()' })
   createdAt: Opt<Date> = new Date();

@@ -3,7 +3,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../context.js';
 import { PageArgs, toConnection } from '../common/pagination.js';
 import { selects } from '../common/selection.js';
-import { movedFrom } from '../domain/action.js';
+import { actedOnVerdicts, movedFrom } from '../domain/action.js';
 import { Investigation } from '../investigations/investigation.entity.js';
 import { EmailCluster } from '../investigations/email-cluster.entity.js';
 import { ActionConnection, EmailMessageConnection } from '../investigations/investigation.types.js';
@@ -44,12 +44,15 @@ export class ActionResolver {
       'it moves them (mail quarantined or deleted since is left alone) — the query its executor runs. Empty for ' +
       'other action types, and once the action has run.',
   })
-  messages(@Root() action: Action, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+  async messages(@Root() action: Action, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
     const locations = movedFrom(action.type);
-    return action.clusterId && locations.length > 0
-      ? clusterMessages(ctx, action.clusterId, args, {
+    const cluster = action.clusterId && locations.length > 0 ? await ctx.loaders.byId(EmailCluster).load(action.clusterId) : null;
+    return cluster
+      ? clusterMessages(ctx, cluster.id, args, {
           withBody: selects(info, ['edges', 'node', 'body']) || selects(info, ['edges', 'node', 'quoted']),
           locations,
+          // The executor moves only the members its cluster's verdict acts on, each judged on its own evidence.
+          verdicts: actedOnVerdicts(cluster.verdict),
         })
       : toConnection(
           [],

@@ -6,6 +6,7 @@
 import { ActionType, BlockKind, EMAIL_ACTION_DESTINATION, movedFrom } from '../domain/action.js';
 import { type ActionExecutor, type ExecutionContext, type ExecutorRegistry } from './executor.js';
 import { sql } from '../db/sql.js';
+import { actedOnMemberSql } from '../investigations/email-cluster.entity.js';
 
 /**
  * Move the cluster's messages still in mailboxes (domain `movedFrom`: the same set `Action.messages`
@@ -22,8 +23,10 @@ function moveClusterMessages(type: ActionType, location: string): ActionExecutor
       const moved = await sql<{ id: string; from: string }>(
         tx,
         `with target as (
-           select m.id, m.location::text as from_location from email_cluster_members c join email_messages m on m.id = c.message_id and m.tenant_id = c.tenant_id
-           where c.tenant_id = ? and c.cluster_id = ? and m.location = any(?::delivery_location[]) for update of m)
+           select m.id, m.location::text as from_location from email_cluster_members c
+             join email_clusters cl on cl.id = c.cluster_id and cl.tenant_id = c.tenant_id
+             join email_messages m on m.id = c.message_id and m.tenant_id = c.tenant_id
+           where c.tenant_id = ? and c.cluster_id = ? and ${actedOnMemberSql('c', 'cl')} and m.location = any(?::delivery_location[]) for update of m)
          update email_messages m set location = ?::delivery_location from target
          where m.tenant_id = ? and m.id = target.id returning m.id, target.from_location as "from"`,
         [tenantId, action.clusterId, from, to, tenantId],

@@ -18,7 +18,11 @@ import { ActionStatus, ActionType, DecisionOutcome } from '../domain/action.js';
 import { isUuid } from '../common/lookup.js';
 import { decide } from './decide.js';
 
-/** A cluster larger than this is never remediated without a human (DESIGN.md, "Email cluster"). */
+/**
+ * A campaign larger than this is never remediated without a human (DESIGN.md, "Email cluster"): counted
+ * as the distinct MALICIOUS members of all the investigation's clusters, so a wave cannot slip through
+ * as several sub-clusters under the limit.
+ */
 export const MAX_AUTOMATIC_CLUSTER = 10_000;
 const MAX_IDS = 500;
 
@@ -70,7 +74,9 @@ export async function decideActions(
 
 /**
  * The tenant's automation policy (the seed's phase 2), applied to actions just recommended, in the
- * transaction that recommends them. A cluster over MAX_AUTOMATIC_CLUSTER messages always waits for a human.
+ * transaction that recommends them. An action the playbook marked `humanRequired` (a member without strong
+ * evidence of its own, an internal or established sender) and an email action of a campaign over
+ * MAX_AUTOMATIC_CLUSTER messages always wait for a human.
  */
 export async function approveByPolicy(tx: EntityManager, queue: JobQueue, tenantId: string, actionIds: string[]): Promise<number> {
   const tenant = await tx.findOneOrFail(Tenant, { id: tenantId });
@@ -78,8 +84,12 @@ export async function approveByPolicy(tx: EntityManager, queue: JobQueue, tenant
   const types = tenant.automationLevel === AutomationLevel.FULL ? Object.values(ActionType) : tenant.automatedActionTypes;
   const eligible = await sql<{ id: string }>(
     tx,
-    `select a.id from actions a left join email_clusters c on c.id = a.cluster_id and c.tenant_id = a.tenant_id
-     where a.tenant_id = ? and a.id = any(?::uuid[]) and a.type::text = any(?::text[]) and coalesce(c.message_count, 0) <= ?`,
+    `select a.id from actions a
+     where a.tenant_id = ? and a.id = any(?::uuid[]) and a.type::text = any(?::text[]) and a.human_required is null
+       and (a.cluster_id is null or (
+         select count(distinct cm.message_id) from email_clusters c
+         join email_cluster_members cm on cm.cluster_id = c.id and cm.tenant_id = c.tenant_id and cm.verdict = 'MALICIOUS'
+         where c.tenant_id = a.tenant_id and c.investigation_id = a.investigation_id) <= ?)`,
     [tenantId, actionIds, types, MAX_AUTOMATIC_CLUSTER],
   );
   const policy = tenant.automationLevel === AutomationLevel.FULL ? 'FULL' : `SELECTED_ACTIONS (${types.join(', ')})`;

@@ -6,7 +6,7 @@ import { LockMode } from '@mikro-orm/core';
 import type { Orm } from '../db/database.js';
 import { sql } from '../db/sql.js';
 import { tenantEntityManager, type Context } from '../context.js';
-import { badInput, conflict, notFound } from '../errors.js';
+import { badInput, conflict, newErrorId, notFound, publicReason } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { requireAdmin } from '../auth/viewer.js';
 import { actorOf, AuditKind, checkComment, recordAudit } from '../audit/audit.service.js';
@@ -107,12 +107,15 @@ export async function runAction(deps: ExecutionDeps, job: { tenantId: string; ac
       logger.warn({ action: actionId, reason: message }, 'action failed; it will be retried');
       throw e;
     }
-    logger.error({ action: actionId, err: e }, 'action failed for good');
+    const errorId = newErrorId();
+    logger.error({ action: actionId, err: e, errorId }, 'action failed for good');
+    // What clients read (Action.error, its event, the CSV): a database error's text stays in the log.
+    const reason = publicReason(e, errorId);
     await em.fork().transactional(async (tx) => {
       const action = await tx.findOne(Action, { id: actionId, status: { $in: [ActionStatus.APPROVED, ActionStatus.RUNNING] } });
       if (!action) return;
-      await tx.nativeUpdate(Action, { id: actionId }, { status: ActionStatus.FAILED, completedAt: new Date(), error: message });
-      await appendEvents(tx, [executedEvent(action, { status: ActionStatus.FAILED, error: message })]);
+      await tx.nativeUpdate(Action, { id: actionId }, { status: ActionStatus.FAILED, completedAt: new Date(), error: reason });
+      await appendEvents(tx, [executedEvent(action, { status: ActionStatus.FAILED, error: reason })]);
       await settleInvestigations(tx, queue, tenantId, [action.investigationId]);
     });
   }

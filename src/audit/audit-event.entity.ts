@@ -30,12 +30,13 @@ export class AuditEvent extends TenantOwned {
   actorRole!: string;
 
   @Field(() => String, {
-    description: 'e.g. ACTION_APPROVED, ACTION_REJECTED, ACTION_UNDONE, AUTOMATION_CHANGED, INVESTIGATION_CANCELLED.',
+    description:
+      'e.g. ACTION_APPROVED, ACTION_REJECTED, ACTION_UNDONE, AUTOMATION_CHANGED, INVESTIGATION_CANCELLED, ANALYST_VERDICT_GIVEN.',
   })
   @Property({ type: 'text' })
   kind!: string;
 
-  @Field(() => String, { nullable: true, description: 'Id of the action, investigation or tenant acted on.' })
+  @Field(() => String, { nullable: true, description: 'Id of the action, investigation, tenant or analyst verdict acted on.' })
   @Property({ type: 'uuid', nullable: true })
   subjectId?: string;
 

@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { v7 as uuidv7 } from 'uuid';
 import type { Viewer } from '../auth/viewer.js';
-import { badInput } from '../errors.js';
+import { checked } from '../errors.js';
+import { MAX_LENGTH, prose } from '../domain/input.js';
 import type { Context } from '../context.js';
 import { pageOfAll, type Order } from '../common/loaders.js';
 import type { Connection } from '../common/pagination.js';
@@ -18,6 +19,8 @@ export enum AuditKind {
   ACTION_UNDONE = 'ACTION_UNDONE',
   AUTOMATION_CHANGED = 'AUTOMATION_CHANGED',
   INVESTIGATION_CANCELLED = 'INVESTIGATION_CANCELLED',
+  /** An analyst judged a message, sender, URL, domain, file or IP (intel/analyst-verdict.service.ts). */
+  ANALYST_VERDICT_GIVEN = 'ANALYST_VERDICT_GIVEN',
 }
 
 /** Who acted: a person (their token's subject and role), or the system under a named policy. */
@@ -46,14 +49,14 @@ export async function recordAudit(tx: EntityManager, actor: Actor, entries: Audi
   );
 }
 
-/** The longest comment an audit entry keeps. */
-const MAX_COMMENT = 2000;
+const comment = prose(MAX_LENGTH.comment);
 
-/** An admin's comment on a decision, undo, cancel or settings change: trimmed, empty → none, too long → refused. */
-export function checkComment(comment: string | undefined): string | undefined {
-  if (comment !== undefined && comment.length > MAX_COMMENT)
-    throw badInput(`comment is ${comment.length} characters; at most ${MAX_COMMENT} are kept`);
-  return comment?.trim() || undefined;
+/**
+ * An admin's comment on a decision, undo, cancel or settings change: trimmed, empty → none; longer than
+ * 2,000 characters or carrying control characters (line breaks and tabs are fine) → BAD_USER_INPUT.
+ */
+export function checkComment(raw: string | undefined | null): string | undefined {
+  return checked(comment, raw, 'comment')?.trim() || undefined;
 }
 
 const AUDIT_NEWEST_FIRST: Order = { key: 'at', direction: 'desc', isDate: true };

@@ -16,7 +16,10 @@ const canRaiseAlerts = rule('canRaiseAlerts', { cache: 'contextual' })((_parent,
     ? hasAnyRole(ctx.viewer, [...APPROVE_ROLES, Role.SERVICE]) || forbidden('Raising alerts needs the SERVICE role or an admin role')
     : false,
 );
-/** Starting investigations, deciding actions, changing settings and reading the audit trail: the seed's admins. */
+/**
+ * Starting investigations, deciding actions, changing settings, giving analyst verdicts (they steer what
+ * automation deletes) and reading the audit trail: the seed's admins.
+ */
 const isAdmin = rule('isAdmin', { cache: 'contextual' })((_parent, _args, ctx: Context) =>
   ctx.viewer ? hasAnyRole(ctx.viewer, APPROVE_ROLES) || forbidden('This needs SECURITY_ADMIN or GLOBAL_ADMIN') : false,
 );
@@ -38,6 +41,10 @@ export const READABLE_TYPES = [
   'InvestigationEntity',
   'InvestigationEntityConnection',
   'InvestigationEntityEdge',
+  'Evidence',
+  'ClusterMember',
+  'ClusterMemberConnection',
+  'ClusterMemberEdge',
   'EmailCluster',
   'EmailClusterConnection',
   'EmailClusterEdge',
@@ -57,6 +64,8 @@ export const READABLE_TYPES = [
   'ActionEdge',
   'ActionTarget',
   'ActionDecisionResult',
+  'ActionPreview',
+  'PreviewCount',
   'AuditEvent',
   'AuditEventConnection',
   'AuditEventEdge',
@@ -64,6 +73,9 @@ export const READABLE_TYPES = [
   'Dashboard',
   'StateCount',
   'PlaybookCount',
+  'AnalystVerdict',
+  'AnalystVerdictConnection',
+  'AnalystVerdictEdge',
   // Live events (src/realtime/event.types.ts)
   'InvestigationCreatedEvent',
   'InvestigationStateChangedEvent',
@@ -92,6 +104,7 @@ export const rules: IRules = {
     actionHistory: canRead,
     organisation: canRead,
     auditEvents: isAdmin,
+    analystVerdicts: canRead,
   },
   Mutation: {
     reportMessage: canRaiseAlerts,
@@ -102,6 +115,7 @@ export const rules: IRules = {
     undoAction: isAdmin,
     cancelInvestigation: isAdmin,
     updateAutomationSettings: isAdmin,
+    submitAnalystVerdict: isAdmin,
   },
   // Checked again where it matters: graphql-ws onSubscribe and the subscription resolver (shield only
   // wraps the field's subscribe function, and not every server runs it).

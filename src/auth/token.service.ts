@@ -19,6 +19,8 @@ export const DEV_ISSUER = 'air-server';
 export const DEV_AUDIENCE = 'air-api';
 const ROLES = new Set<string>(Object.values(Role));
 const TENANT_NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+/** 9999-12-31T23:59:59Z in seconds: the latest time a numeric claim may name. */
+const LATEST_CLAIM = 253_402_300_799;
 
 export interface TokenVerifier {
   verify(token: string): Promise<VerifiedClaims>;
@@ -98,6 +100,14 @@ export async function createTokenVerifier(config: Config): Promise<TokenVerifier
         payload = await check(token);
       } catch (e) {
         throw unauthenticated(describeJoseError(e));
+      }
+      // jose checks that exp, nbf and iat are numbers, not that they are times: exp = 1e15 passed, and a
+      // socket's expiry timer and every date made from it went wrong later. A time past 9999 is malformed.
+      for (const claim of ['exp', 'nbf', 'iat'] as const) {
+        const value = payload[claim];
+        if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= LATEST_CLAIM)) {
+          throw unauthenticated(`token claim '${claim}' must be a time in seconds between 1970 and 9999`);
+        }
       }
       const tenant = payload[tenantClaim];
       const roles = payload[rolesClaim];

@@ -76,7 +76,7 @@ if (values.url || values.token) {
     const tenantId = await new TenantDirectory(orm.em).idOf(values.tenant);
     const pool = config.ingestThreads > 0 ? createIngestPool(config.ingestThreads) : undefined;
     try {
-      report = await ingestNdjson(orm, tenantId, fs.createReadStream(file), { parser: pool?.parse });
+      report = await ingestNdjson(orm, tenantId, fs.createReadStream(file), { parser: pool?.parse, log: logger });
     } finally {
       await pool?.close();
     }

@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import { raw, type EntityManager } from '@mikro-orm/postgresql';
 import type { EntityClass, FilterQuery } from '@mikro-orm/core';
 import { badInput } from '../errors.js';
+import { isUuid, parseInstant } from '../domain/input.js';
 import { scopedRows } from './aggregate.js';
 import { decodeCursor, pageSize, toConnection, type Connection, type Cursor, type PageArgs } from './pagination.js';
 
@@ -20,11 +21,18 @@ const prop = (row: Row, key: string) => (row as unknown as Record<string, unknow
 /** The keyset condition "after this cursor" for an order. */
 export function afterCursor(order: Order, cursor: Cursor | undefined): Record<string, unknown> {
   if (!cursor) return {};
+  // A cursor is the client's input: a crafted one (a key of the wrong type, an id that is no UUID, a
+  // date PostgreSQL cannot hold) is refused here rather than failing in SQL as "Unexpected error.". An
+  // id of another tenant needs no check: it only positions the keyset inside the tenant-filtered list.
+  const invalid = () => badInput('after: the cursor is not valid for this list; pass a pageInfo.endCursor of the same list', 'after');
+  if (!isUuid(cursor.id)) throw invalid();
   let key: unknown = cursor.key;
   if (order.isDate) {
-    const date = new Date(String(cursor.key));
-    if (Number.isNaN(date.getTime())) throw badInput('after: the cursor is not valid for this list', 'after');
+    const date = typeof cursor.key === 'string' ? parseInstant(cursor.key) : undefined;
+    if (!date) throw invalid();
     key = date;
+  } else if (order.key === 'id' ? typeof key !== 'string' || !isUuid(key) : !Number.isSafeInteger(key)) {
+    throw invalid();
   }
   const op = order.direction === 'asc' ? '$gt' : '$lt';
   return { $or: [{ [order.key]: { [op]: key } }, { [order.key]: key, id: { [op]: cursor.id } }] };
@@ -190,6 +198,14 @@ export function createLoaders(em: EntityManager) {
             return parents.map((p) => toConnection(grouped.get(p)!, size, cursorOf(order), () => count.load(p)));
           }),
       );
+    },
+
+    /**
+     * A loader another module builds (its batch is its own SQL), kept once per request under `name`, so
+     * it shares the request's tenant fork and lifetime like the loaders above (actions/preview.service.ts).
+     */
+    custom<K, V>(name: string, make: (em: EntityManager) => DataLoader<K, V>): DataLoader<K, V> {
+      return memo(`custom:${name}`, () => make(em) as unknown as DataLoader<string, V>) as unknown as DataLoader<K, V>;
     },
 
     /** How many children each parent has (a connection's `totalCount`), one grouped statement per batch. */

@@ -1,11 +1,10 @@
 import type { EntityClass } from '@mikro-orm/core';
 import { notFound } from '../errors.js';
 import type { Loaders } from './loaders.js';
+import { isUuid } from '../domain/input.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Whether a string is a UUID (any case): the one check for ids arriving from outside. */
-export const isUuid = (value: string) => UUID.test(value);
+/** Whether a string is a UUID (any case): the one check for ids arriving from outside (domain/input.ts). */
+export { isUuid };
 
 /**
  * Load one row of the viewer's tenant by id, or throw NOT_FOUND. A malformed id, an id that never

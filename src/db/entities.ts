@@ -13,6 +13,7 @@ import { BlockListEntry } from '../actions/block-list.entity.js';
 import { Action } from '../actions/action.entity.js';
 import { AuditEvent } from '../audit/audit-event.entity.js';
 import { OutboxEvent } from '../realtime/outbox-event.entity.js';
+import { AnalystVerdict } from '../intel/analyst-verdict.entity.js';
 import { IngestedRecord, TenantOwned } from './base.entity.js';
 
 /** Entities whose reads the `tenant` filter scopes. Every entity with a `tenantId` belongs here. */
@@ -38,6 +39,7 @@ export const TENANT_SCOPED = [
   BlockListEntry,
   AuditEvent,
   OutboxEvent,
+  AnalystVerdict,
 ] as const;
 
 /** The explicit entity list: no folder scanning, so the compiled and the test build discover the same set. */

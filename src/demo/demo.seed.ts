@@ -27,6 +27,7 @@ export async function seedDemoTenant(orm: Orm, tenants: TenantDirectory, queue: 
   })();
   // Ingestion is idempotent by record id: two nodes seeding at once store each record once.
   const report = await ingestNdjson(orm, tenantId, lines, {
+    log: logger,
     onAlertsStored: (alertIds) => routeStoredAlerts(orm, queue, tenantId, alertIds, logger),
   });
   logger.info(

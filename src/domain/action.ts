@@ -1,4 +1,4 @@
-import { DeliveryLocation } from './telemetry.js';
+import { DeliveryLocation, Verdict } from './telemetry.js';
 
 /** Remediation actions a playbook can recommend. */
 export enum ActionType {
@@ -87,3 +87,29 @@ const PERIOD_MS: Record<TimePeriod, number> = {
 };
 /** When a period that ends now began. */
 export const periodStart = (p: TimePeriod) => new Date(Date.now() - PERIOD_MS[p]);
+
+/**
+ * The members of a cluster an email action moves, by the cluster's verdict: a MALICIOUS cluster's
+ * MALICIOUS members only (a member similar to the phish without campaign evidence of its own stays where
+ * it is); a SUSPICIOUS cluster's — always a human's decision — its SUSPICIOUS and MALICIOUS members.
+ * Never a CLEAN member. The executor, `Action.messages` and the automation limit all read this.
+ */
+export function actedOnVerdicts(clusterVerdict: Verdict): Verdict[] {
+  return clusterVerdict === Verdict.SUSPICIOUS ? [Verdict.MALICIOUS, Verdict.SUSPICIOUS] : [Verdict.MALICIOUS];
+}
+/** What `Action.preview` counts (actions/preview.service.ts). */
+export enum PreviewScope {
+  /** An email action: the messages it would move if it ran now (its cluster's mail still in INBOX/JUNK, see `movedFrom`). */
+  MESSAGES_MOVED = 'MESSAGES_MOVED',
+  /** A block action: the tenant's messages that carry its target (the block list's own matching rule). */
+  MESSAGES_CARRYING_TARGET = 'MESSAGES_CARRYING_TARGET',
+  /** A user, rule or machine action: it touches its targets, no mail. */
+  TARGETS = 'TARGETS',
+}
+
+/** The block kind each block action puts on the block list. */
+export const BLOCK_KIND_OF: Partial<Record<ActionType, BlockKind>> = {
+  [ActionType.BLOCK_URL]: BlockKind.URL,
+  [ActionType.BLOCK_SENDER]: BlockKind.SENDER,
+  [ActionType.BLOCK_FILE]: BlockKind.FILE,
+};

@@ -45,8 +45,13 @@ export enum Signal {
   // Content.
   /** Credential-harvesting wording: verify your account, password expires, mailbox full, sign in to view. */
   CREDENTIAL_WORDING = 'CREDENTIAL_WORDING',
-  /** Payment or urgency wording: invoice overdue, wire transfer, gift cards, act now. */
+  /** Payment or urgency wording: invoice overdue, wire transfer, gift cards, act now; and reward lures (you have won, claim your prize). */
   PAYMENT_URGENCY = 'PAYMENT_URGENCY',
+  /**
+   * Words disguised to slip past filters: Latin words spelt with look-alike letters of other scripts
+   * (`Vеrіfy` with Cyrillic `е` and `і`), invisible characters or strike-through marks inside words.
+   */
+  OBFUSCATED_TEXT = 'OBFUSCATED_TEXT',
   /** An HTML attachment or an HTML form in the message. */
   HTML_ATTACHMENT = 'HTML_ATTACHMENT',
   /** An attachment of a type that runs code: docm/xlsm, iso/img, lnk, js, exe, archives holding them. */

@@ -62,6 +62,8 @@ export enum ClusterQuery {
   SAME_DOMAIN = 'SAME_DOMAIN',
   SAME_ATTACHMENT = 'SAME_ATTACHMENT',
   SENT_BY_USER = 'SENT_BY_USER',
+  /** Same sender network (/24, or /48 for IPv6) and Return-Path domain: campaigns that vary everything else. */
+  SAME_SENDER_INFRASTRUCTURE = 'SAME_SENDER_INFRASTRUCTURE',
 }
 
 /** States in which an investigation is still doing work. */

@@ -13,6 +13,7 @@ import { csvStringifier } from './csv.js';
 import { actionsExport, cursorRows, investigationExists, investigationsExport, logExport, type CsvExport } from './export.service.js';
 import { isUuid } from '../common/lookup.js';
 import { READ_ROLES } from '../domain/role.js';
+import { parseInstant } from '../domain/input.js';
 
 export interface ExportHttpDeps {
   orm: Orm;
@@ -22,9 +23,6 @@ export interface ExportHttpDeps {
 const INVESTIGATION_FILE = /^\/export\/investigations\/([^/]+)\/(log|actions)\.csv$/;
 const ROUTES = '/export/investigations.csv, /export/investigations/:id/log.csv, /export/investigations/:id/actions.csv';
 const FILTER_PARAMETERS = ['states', 'playbooks', 'createdAfter', 'createdBefore'];
-/** A calendar date (UTC midnight), or a date-time that says its offset: a bare local time would mean the server's zone. */
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/i;
-
 /** What arrived, quoted and cut short, for error messages. */
 const shown = (value: string) => `'${value.length > 60 ? `${value.slice(0, 60)}…` : value}'`;
 
@@ -41,20 +39,15 @@ function enumList<T extends string>(params: URLSearchParams, name: string, allow
   return values.length ? [...new Set(values as T[])] : undefined;
 }
 
-/** V8 rolls 2026-11-31 over to December 1st; a date that does not exist is refused instead. */
-function isCalendarDate(value: string): boolean {
-  const [y = NaN, m = NaN, d = NaN] = value.slice(0, 10).split('-').map(Number);
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
-}
-
 function instant(params: URLSearchParams, name: string): Date | undefined {
   const values = params.getAll(name);
   if (values.length > 1) throw badInput(`${name}: expects one value, but got ${values.length}`, name);
   const [value] = values;
   if (value === undefined || value === '') return undefined;
-  const date = new Date(value);
-  if (!ISO_INSTANT.test(value) || Number.isNaN(date.getTime()) || !isCalendarDate(value)) {
+  // A calendar date (UTC midnight) or a date-time with its offset, strictly (domain/input.ts): V8 would
+  // roll 2026-11-31 over to December 1st, and a bare local time would mean the server's zone.
+  const date = parseInstant(value, { dateOnly: true });
+  if (!date) {
     throw badInput(`${name}: expects an ISO 8601 date or date-time with offset (2026-11-23T08:00:00Z), but got ${shown(value)}`, name);
   }
   return date;

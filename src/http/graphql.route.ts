@@ -18,7 +18,8 @@ import { isDatabaseUnavailable, unavailableStatusPlugin } from './unavailable.js
 
 /**
  * graphql-armor's limits that need only the document, shared by HTTP and WebSocket operations: depth,
- * aliases, directives, no field suggestions. Its cost rule is replaced by `query-cost.ts` (it multiplied
+ * aliases, directives. Suggestions are the error formatter's (errors.ts: it also reaches variable errors,
+ * which armor's validation-only plugin never sees). Its cost rule is replaced by `query-cost.ts` (it multiplied
  * only literal `first`), its token rule by graphql's own `maxTokens` at parse time (armor's throws out
  * of Apollo's parser as a 500).
  */
@@ -35,7 +36,7 @@ export function createArmor(limits: Config['limits']) {
     costLimit: { enabled: false },
     maxTokens: { enabled: false },
     maxDirectives: { n: 20, exposeLimits: false, errorMessage: 'Query has too many directives' },
-    blockFieldSuggestion: { enabled: true },
+    blockFieldSuggestion: { enabled: false },
   }).protect();
 }
 
@@ -60,6 +61,22 @@ function costLimitPlugin(maxCost: number): ApolloServerPlugin<Context> {
     },
   };
 }
+
+/**
+ * A subscription sent over HTTP is refused as the client's mistake (400), naming where subscriptions
+ * are served: Apollo would run it and fail with "Unexpected error.".
+ */
+const subscriptionsOverWebSocket: ApolloServerPlugin<Context> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ operation }) {
+        if (operation?.operation !== 'subscription') return;
+        const refusal = badInput('subscriptions are served over WebSocket (graphql-transport-ws) on this path, not over HTTP POST');
+        throw new GraphQLError(refusal.message, { originalError: refusal, extensions: { ...refusal.extensions, http: { status: 400 } } });
+      },
+    };
+  },
+};
 
 /**
  * The request's logger learns the operation's name once Apollo has resolved it, and logs what will
@@ -89,15 +106,27 @@ export interface ApolloOptions {
   metrics: Metrics;
   logger: Logger;
   limits: Config['limits'];
+  graphql: Config['graphql'];
 }
 
-export async function startApollo({ schema, armor, formatError, metrics, logger, limits }: ApolloOptions): Promise<ApolloServer<Context>> {
+export async function startApollo({
+  schema,
+  armor,
+  formatError,
+  metrics,
+  logger,
+  limits,
+  graphql,
+}: ApolloOptions): Promise<ApolloServer<Context>> {
   const apollo = new ApolloServer<Context>({
     schema,
     formatError,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
-    introspection: true,
+    // Off in production unless AIR_INTROSPECTION says otherwise; the "did you mean" suggestions that name
+    // fields and types go with it (Apollo's hideSchemaDetailsFromClientErrors for validation, errors.ts for the rest).
+    introspection: graphql.introspection,
+    hideSchemaDetailsFromClientErrors: !graphql.suggestions,
     csrfPrevention: true,
     // Shutdown is ours (main.ts: HTTP, then the pool, then PostgreSQL). Apollo's own SIGINT/SIGTERM
     // handler would stop it first and re-raise the signal, leaving our ordered stop waiting.
@@ -107,6 +136,7 @@ export async function startApollo({ schema, armor, formatError, metrics, logger,
     plugins: [
       ...(armor.plugins as ApolloServerPlugin<Context>[]),
       costLimitPlugin(limits.maxCost),
+      subscriptionsOverWebSocket,
       metrics.apolloPlugin,
       requestLogPlugin,
       unavailableStatusPlugin as ApolloServerPlugin<Context>,

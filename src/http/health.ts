@@ -2,7 +2,6 @@ import type { ServerResponse } from 'node:http';
 import type { Orm } from '../db/database.js';
 import { migrationsApplied } from '../db/database.js';
 import { coerceError } from '../errors.js';
-import type { Metrics } from '../metrics.js';
 import type { Route } from './request.js';
 import { sendJson } from './respond.js';
 
@@ -12,15 +11,15 @@ export const HEALTH_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz',
 type Readiness = { ok: true } | { ok: false; reason: string };
 
 /**
- * `/healthz` (the process is up), `/readyz` (the pool can serve a statement and the migrations are
- * applied: 503 with the reason otherwise) and `/metrics` (Prometheus).
+ * `/healthz` (the process is up) and `/readyz` (the pool can serve a statement and the migrations are
+ * applied: 503 with the reason otherwise). `/metrics` is metrics.ts's (its own port and token when configured).
  *
  * `/readyz` answers within `readyTimeoutMs` whatever the pool does: when every connection was leaked
  * (issue 12) it used to hang with the rest of the API while `/healthz` said 200, so an orchestrator never
  * took the node out of rotation. The statement goes through the pool the API uses, so "ready" means a
  * request would get a connection now.
  */
-export function createHealthRoutes(deps: { orm: Orm; metrics: Metrics; readyTimeoutMs: number }): Record<string, Route> {
+export function createHealthRoutes(deps: { orm: Orm; readyTimeoutMs: number }): Record<string, Route> {
   // Once applied, migrations stay applied: only the pool's ability to serve is checked again.
   let migrated = false;
   async function check(): Promise<Readiness> {
@@ -52,11 +51,6 @@ export function createHealthRoutes(deps: { orm: Orm; metrics: Metrics; readyTime
       const state = await readiness();
       // A probe's answer rather than a refused request: orchestrators read the status, people the reason.
       sendJson(res, state.ok ? 200 : 503, state.ok ? { status: 'ready' } : { status: 'not ready', reason: state.reason });
-    },
-    '/metrics': async (_req, res) => {
-      const text = await deps.metrics.registry.metrics();
-      res.writeHead(200, { 'content-type': deps.metrics.registry.contentType });
-      res.end(text);
     },
   };
 }

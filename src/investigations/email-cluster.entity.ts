@@ -7,6 +7,7 @@ import { EmailMessage } from '../telemetry/email-message.entity.js';
 import { Verdict } from '../domain/telemetry.js';
 import { ClusterQuery } from '../domain/investigation.js';
 import { Investigation } from './investigation.entity.js';
+import { Evidence } from './evidence.types.js';
 
 @ObjectType({ description: 'Messages grouped by one query (similar content, same sender, same URL…), with counts and a verdict.' })
 @Entity({ tableName: 'email_clusters' })
@@ -39,6 +40,12 @@ export class EmailCluster extends TenantOwned {
   @Property({ type: 'integer', default: 0 })
   messageCount: Opt<number> = 0;
 
+  @Field(() => Int, {
+    description: 'Members judged MALICIOUS on their own evidence: what remediating the cluster would act on.',
+  })
+  @Property({ type: 'integer', default: 0 })
+  maliciousCount: Opt<number> = 0;
+
   @Field(() => GraphQLJSONObject, { description: 'Message counts by detection verdict, e.g. {"PHISH": 3, "CLEAN": 1}.' })
   @Property({ type: 'jsonb', defaultRaw: `'{}'` })
   countsByVerdict: Opt<Record<string, number>> = {};
@@ -56,6 +63,17 @@ export class EmailCluster extends TenantOwned {
   refreshedAt: Opt<Date> = new Date();
 }
 
+/**
+ * SQL for "this member is what remediating its cluster acts on" — `actedOnVerdicts` (domain/action.ts)
+ * as a predicate over a member row `member` and its cluster row `cluster`: the executor, `Action.preview`
+ * and `Action.messages` share it.
+ */
+export const actedOnMemberSql = (member: string, cluster: string) =>
+  `(${member}.verdict = 'MALICIOUS' or (${cluster}.verdict = 'SUSPICIOUS' and ${member}.verdict = 'SUSPICIOUS'))`;
+
+@ObjectType('ClusterMember', {
+  description: 'A message of a cluster with its own verdict: only MALICIOUS members are remediated with the cluster.',
+})
 @Entity({ tableName: 'email_cluster_members' })
 @Unique({ properties: ['clusterId', 'message'] })
 export class EmailClusterMember extends TenantOwned {
@@ -63,6 +81,15 @@ export class EmailClusterMember extends TenantOwned {
   clusterId!: string;
 
   /** The message itself: a page of members loads its messages in the same statement (a join). */
+  @Field(() => EmailMessage)
   @ManyToOne(() => EmailMessage, { fieldName: 'message_id', deleteRule: 'cascade', index: true })
   message!: EmailMessage;
+
+  @Field(() => Verdict, { description: "The member's own verdict: MALICIOUS only with campaign evidence of its own." })
+  @Enum({ items: () => Verdict, nativeEnumName: 'verdict', default: Verdict.UNKNOWN })
+  verdict: Opt<Verdict> = Verdict.UNKNOWN;
+
+  @Field(() => [Evidence], { description: 'Why the member has its verdict.' })
+  @Property({ type: 'jsonb', defaultRaw: `'[]'` })
+  evidence: Opt<Evidence[]> = [];
 }

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Orm } from '../db/database.js';
 import { tenantEntityManager } from '../context.js';
-import { badInput } from '../errors.js';
+import { badInput, checked } from '../errors.js';
+import { address, id, line, MAX_LENGTH, sha256, text, webUrl } from '../domain/input.js';
 import { Alert } from '../alerts/alert.entity.js';
 import { EmailMessage } from '../telemetry/email-message.entity.js';
 import { estimateSimilarity } from '../telemetry/fingerprint.js';
@@ -17,8 +18,33 @@ import { sql } from '../db/sql.js';
 import { retryTransient } from '../db/transient.js';
 import { ALERT_KINDS, AlertKind, defaultAlertTitle, missingAlertField, Severity } from '../domain/alert.js';
 
-/** Reports of near-identical messages (MinHash similarity) belong to one investigation. */
+/**
+ * Reports of one campaign belong to one investigation: near-identical own text (MinHash similarity) AND
+ * shared campaign evidence — the same outside sender, a link or an attached file — never resemblance
+ * alone (a reply quoting a benign mail, a real notification beside a phish copying its template).
+ */
 const SAME_CAMPAIGN_SIMILARITY = 0.5;
+const REPORTED_FIELDS = ['id', 'externalId', 'subject', 'minhash', 'sender', 'urlKeys', 'domains', 'attachmentHashes'] as const;
+type ReportedMessage = Pick<EmailMessage, (typeof REPORTED_FIELDS)[number]>;
+
+/**
+ * Whether a reported message joins the investigation of `root`: same content and shared campaign evidence,
+ * and nothing the root lacks — a report linking another site or bringing another file is new evidence,
+ * investigated itself.
+ */
+export function sameCampaign(root: ReportedMessage, reported: ReportedMessage): boolean {
+  if (root.externalId === reported.externalId) return true;
+  if (!root.minhash.length || estimateSimilarity(root.minhash, reported.minhash) < SAME_CAMPAIGN_SIMILARITY) return false;
+  const shared =
+    root.sender === reported.sender ||
+    reported.urlKeys.some((k) => root.urlKeys.includes(k)) ||
+    reported.domains.some((d) => root.domains.includes(d)) ||
+    reported.attachmentHashes.some((h) => root.attachmentHashes.includes(h));
+  // Another landing page of the same site is the same campaign; a link to another site, or another file, is not.
+  const nothingNew =
+    reported.domains.every((d) => root.domains.includes(d)) && reported.attachmentHashes.every((h) => root.attachmentHashes.includes(h));
+  return shared && nothingNew;
+}
 /** How far back an open investigation can absorb a new alert. */
 const MERGE_WINDOW_MS = 7 * 24 * 3600_000;
 
@@ -49,7 +75,8 @@ export interface IntakeResult {
  * kind calls for. All in one transaction, serialised per tenant, with the job enqueued in it: fifty
  * simultaneous reports of one campaign make one investigation with fifty alerts.
  */
-export async function raiseAlert(orm: Orm, queue: JobQueue, tenantId: string, input: AlertInput): Promise<IntakeResult> {
+export async function raiseAlert(orm: Orm, queue: JobQueue, tenantId: string, raw: AlertInput): Promise<IntakeResult> {
+  const input = checkAlertInput(raw);
   validate(input);
   return tenantEntityManager(orm, tenantId).transactional(async (tx) => {
     await lockLifecycle(tx, tenantId);
@@ -132,11 +159,7 @@ export async function routeWaitingAlerts(orm: Orm, queue: JobQueue, logger?: Log
 /** The message an alert is about; refused when the alert is about a message that has not been ingested yet. */
 async function messageFor(tx: EntityManager, input: AlertInput) {
   if (!input.messageExternalId) return null;
-  const message = await tx.findOne(
-    EmailMessage,
-    { externalId: input.messageExternalId },
-    { fields: ['id', 'externalId', 'subject', 'minhash', 'sender'] as never },
-  );
+  const message = await tx.findOne(EmailMessage, { externalId: input.messageExternalId }, { fields: [...REPORTED_FIELDS] as never });
   if (!message) throw badInput(`messageId: no message '${input.messageExternalId}' has been ingested`, 'messageId');
   return message;
 }
@@ -155,7 +178,7 @@ async function route(
   queue: JobQueue,
   alert: Alert,
   input: AlertInput,
-  message: Pick<EmailMessage, 'id' | 'externalId' | 'minhash' | 'sender' | 'subject'> | null,
+  message: ReportedMessage | null,
 ): Promise<IntakeResult> {
   const tenantId = alert.tenantId;
   const open = await openInvestigationFor(tx, input, message);
@@ -176,17 +199,60 @@ async function route(
   return { alert, investigation, merged: false };
 }
 
+const title = line(MAX_LENGTH.title, (s) => s.trim());
+
+/**
+ * The checks `/ingest` applies to an alert line (domain/input.ts), applied to a GraphQL alert: a bounded
+ * id and title, an address for `user`, an http(s) URL, a SHA-256. Refused with BAD_USER_INPUT naming the
+ * field, before anything is stored: an oversized value must never reach an index and fail a run later.
+ */
+function checkAlertInput(input: AlertInput): AlertInput {
+  return {
+    ...input,
+    externalId: checked(id, input.externalId, 'id'),
+    messageExternalId: checked(id, input.messageExternalId, 'messageId'),
+    url: checked(webUrl, input.url, 'url'),
+    user: checked(address, input.user, 'user'),
+    sha256: checked(sha256, input.sha256, 'sha256'),
+    title: checked(title, input.title, 'title'),
+  };
+}
+
+/**
+ * A manual investigation of exactly one of a message, a user or a URL, each checked like an alert's
+ * field; the title names who asked for it.
+ */
+export async function startInvestigation(
+  orm: Orm,
+  queue: JobQueue,
+  tenantId: string,
+  requestedBy: string,
+  input: { messageId?: string | null; user?: string | null; url?: string | null },
+): Promise<IntakeResult> {
+  const given = (['messageId', 'user', 'url'] as const).filter((k) => input[k] !== undefined && input[k] !== null && input[k] !== '');
+  if (given.length !== 1)
+    throw badInput(`give exactly one of messageId, user or url, but got ${given.length ? given.join(' and ') : 'none'}`, 'input');
+  const messageId = checked(id, input.messageId, 'messageId');
+  const user = checked(address, input.user, 'user');
+  const url = checked(webUrl, input.url, 'url');
+  const subject = messageId ? `message:${messageId}` : user ? `user:${user}` : `url:${url}`;
+  return raiseAlert(orm, queue, tenantId, {
+    kind: AlertKind.MANUAL,
+    subject,
+    title: `Manual investigation by ${requestedBy}: ${subject}`.slice(0, MAX_LENGTH.title),
+    messageExternalId: messageId,
+    user,
+    url,
+  });
+}
+
 function validate(input: AlertInput) {
   const missing = missingAlertField(input.kind, { messageId: input.messageExternalId, url: input.url, user: input.user });
   if (missing) throw badInput(missing.message, missing.field);
 }
 
 /** The open investigation this alert is about too, if any. */
-async function openInvestigationFor(
-  tx: EntityManager,
-  input: AlertInput,
-  message: Pick<EmailMessage, 'id' | 'externalId' | 'minhash' | 'sender' | 'subject'> | null,
-): Promise<Investigation | null> {
+async function openInvestigationFor(tx: EntityManager, input: AlertInput, message: ReportedMessage | null): Promise<Investigation | null> {
   const since = new Date(Date.now() - MERGE_WINDOW_MS);
   if (input.kind === AlertKind.MANUAL) return null;
   if (ALERT_KINDS[input.kind].correlated) {
@@ -233,17 +299,9 @@ async function openInvestigationFor(
   const roots = await tx.find(
     EmailMessage,
     { externalId: { $in: triggers.flatMap((a) => (a.messageExternalId ? [a.messageExternalId] : [])) } },
-    { fields: ['externalId', 'minhash', 'sender'] as never },
+    { fields: [...REPORTED_FIELDS] as never },
   );
-  const similar = new Set(
-    roots
-      .filter(
-        (r) =>
-          r.externalId === message.externalId ||
-          (r.minhash.length && estimateSimilarity(r.minhash, message.minhash) >= SAME_CAMPAIGN_SIMILARITY),
-      )
-      .map((r) => r.externalId),
-  );
+  const similar = new Set(roots.filter((r) => sameCampaign(r, message)).map((r) => r.externalId));
   const alertIds = new Set(triggers.filter((a) => a.messageExternalId && similar.has(a.messageExternalId)).map((a) => a.id));
   return open.find((i) => i.triggeringAlertId && alertIds.has(i.triggeringAlertId)) ?? null;
 }
@@ -257,8 +315,6 @@ async function firstOpen(tx: EntityManager, ids: string[], playbook?: Playbook) 
   );
 }
 
-const ADDRESS = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
 /**
  * The Report Message add-in's call: exactly one of an ingested message's id, or the raw RFC 5322
  * message (ingested here, through the same path as /ingest, under an id derived from its content so
@@ -269,13 +325,13 @@ export async function reportMessage(
   queue: JobQueue,
   tenantId: string,
   input: { messageId?: string | null; raw?: string | null; reportedBy: string },
+  log?: Logger,
 ): Promise<IntakeResult> {
-  const reportedBy = input.reportedBy.trim().toLowerCase();
-  if (!ADDRESS.test(reportedBy))
-    throw badInput(`reportedBy must be an email address, but got '${input.reportedBy.slice(0, 100)}'`, 'reportedBy');
+  const reportedBy = checked(address, input.reportedBy, 'reportedBy')!;
   if (!input.messageId === !input.raw)
     throw badInput('give exactly one of messageId (an ingested message) or raw (the RFC 5322 message)', 'messageId');
-  let messageId = input.messageId ?? undefined;
+  let messageId = checked(id, input.messageId, 'messageId');
+  checked(text, input.raw, 'raw');
   if (input.raw) {
     messageId = `reported-${createHash('sha256').update(input.raw).digest('hex').slice(0, 32)}`;
     const line = JSON.stringify({
@@ -285,7 +341,7 @@ export async function reportMessage(
       receivedAt: new Date().toISOString(),
       eml: input.raw,
     });
-    const report = await ingestNdjson(orm, tenantId, [line]);
+    const report = await ingestNdjson(orm, tenantId, [line], { log });
     if (report.failed) throw badInput(`raw: ${report.errors[0]?.message.replace(/^line 1: /, '') ?? 'not a message'}`, 'raw');
   }
   return raiseAlert(orm, queue, tenantId, {

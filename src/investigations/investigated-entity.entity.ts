@@ -6,6 +6,7 @@ import { TenantOwned } from '../db/base.entity.js';
 import { Verdict } from '../domain/telemetry.js';
 import { EntityKind } from '../domain/investigation.js';
 import { Investigation } from './investigation.entity.js';
+import { Evidence } from './evidence.types.js';
 
 @ObjectType('InvestigationEntity', {
   description: 'Something an investigation looked at — an email, user, machine, IP, URL, file or sender — with its verdict.',
@@ -41,7 +42,11 @@ export class InvestigatedEntity extends TenantOwned {
   @Property({ type: 'text[]', defaultRaw: `'{}'` })
   threats: Opt<string[]> = [];
 
-  @Field(() => GraphQLJSONObject, { description: 'Evidence and attributes, shown in the entity fly-out.' })
+  @Field(() => [Evidence], { description: 'Why the entity has its verdict: each signal with its weight; empty when nothing was weighed.' })
+  @Property({ type: 'jsonb', defaultRaw: `'[]'` })
+  evidence: Opt<Evidence[]> = [];
+
+  @Field(() => GraphQLJSONObject, { description: 'Attributes, shown in the entity fly-out.' })
   @Property({ type: 'jsonb', defaultRaw: `'{}'` })
   details: Opt<Record<string, unknown>> = {};
 

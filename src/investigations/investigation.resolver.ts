@@ -15,6 +15,8 @@ import { EntityKind } from '../domain/investigation.js';
 import {
   ActionConnection,
   AlertConnection,
+  ClusterMemberConnection,
+  ClusterMembersArgs,
   EmailClusterConnection,
   EmailMessageConnection,
   EntitiesArgs,
@@ -25,6 +27,7 @@ import {
   InvestigationTimings,
 } from './investigation.types.js';
 import {
+  clusterMembers,
   clusterMessages,
   clustersOf,
   entitiesOf,
@@ -115,6 +118,21 @@ export class EmailClusterResolver {
   messages(@Root() cluster: EmailCluster, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
     return clusterMessages(ctx, cluster.id, args, {
       withBody: selects(info, ['edges', 'node', 'body']) || selects(info, ['edges', 'node', 'quoted']),
+    });
+  }
+
+  @FieldResolver(() => ClusterMemberConnection, {
+    description: 'The messages with their own verdicts and evidence: remediating the cluster acts on the MALICIOUS ones only.',
+  })
+  members(
+    @Root() cluster: EmailCluster,
+    @Args(() => ClusterMembersArgs) args: ClusterMembersArgs,
+    @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
+  ) {
+    return clusterMembers(ctx, cluster.id, args, {
+      withBody: selects(info, ['edges', 'node', 'message', 'body']) || selects(info, ['edges', 'node', 'message', 'quoted']),
+      verdicts: args.verdicts,
     });
   }
 }

@@ -9,7 +9,7 @@ import { GraphEdge, InvestigatedEntity } from './investigated-entity.entity.js';
 import { EmailCluster, EmailClusterMember } from './email-cluster.entity.js';
 import { LogStep } from './log-step.entity.js';
 import { EntityKind, Phase } from '../domain/investigation.js';
-import type { DeliveryLocation } from '../domain/telemetry.js';
+import type { DeliveryLocation, Verdict } from '../domain/telemetry.js';
 import {
   GRAPH_EDGE_LIMIT,
   GRAPH_NODE_LIMIT,
@@ -75,13 +75,26 @@ export async function clusterMessages(
   ctx: Context,
   clusterId: string,
   args: PageArgs,
-  opts: { withBody: boolean; locations?: DeliveryLocation[] },
+  opts: { withBody: boolean; locations?: DeliveryLocation[]; verdicts?: Verdict[] },
 ): Promise<Connection<EmailMessage>> {
-  const where = opts.locations ? { message: { location: { $in: opts.locations } } } : {};
-  const populate = opts.withBody ? ['message', 'message.body', 'message.quoted'] : ['message'];
-  const members = await ctx.loaders.pageOf(EmailClusterMember, 'clusterId', MEMBER_ORDER, args, where, populate).load(clusterId);
+  const members = await clusterMembers(ctx, clusterId, args, opts);
   const edges = members.edges.map((edge) => ({ node: edge.node.message, cursor: edge.cursor }));
   return withEdges({ edges, pageInfo: members.pageInfo }, () => members.totalCount);
+}
+
+/** A page of a cluster's members — each message with its own verdict and evidence. */
+export async function clusterMembers(
+  ctx: Context,
+  clusterId: string,
+  args: PageArgs,
+  opts: { withBody: boolean; locations?: DeliveryLocation[]; verdicts?: Verdict[] },
+): Promise<Connection<EmailClusterMember>> {
+  const where = {
+    ...(opts.locations ? { message: { location: { $in: opts.locations } } } : {}),
+    ...(opts.verdicts ? { verdict: { $in: opts.verdicts } } : {}),
+  };
+  const populate = opts.withBody ? ['message', 'message.body', 'message.quoted'] : ['message'];
+  return ctx.loaders.pageOf(EmailClusterMember, 'clusterId', MEMBER_ORDER, args, where, populate).load(clusterId);
 }
 
 /** Phase timings derive from the log: a phase starts with its first step and ends with its last. */

@@ -5,7 +5,7 @@ import { EmailMessage } from '../telemetry/email-message.entity.js';
 import { EntityKind, InvestigationState, Phase, Playbook } from '../domain/investigation.js';
 import { Investigation } from './investigation.entity.js';
 import { InvestigatedEntity } from './investigated-entity.entity.js';
-import { EmailCluster } from './email-cluster.entity.js';
+import { EmailCluster, EmailClusterMember } from './email-cluster.entity.js';
 import { Alert } from '../alerts/alert.entity.js';
 import { Action } from '../actions/action.entity.js';
 import { listOf } from '../common/query-cost.js';
@@ -111,5 +111,12 @@ export const InvestigationConnection = ConnectionType(Investigation, 'Investigat
 export const InvestigationEntityConnection = ConnectionType(InvestigatedEntity, 'InvestigationEntity');
 export const EmailClusterConnection = ConnectionType(EmailCluster, 'EmailCluster');
 export const EmailMessageConnection = ConnectionType(EmailMessage, 'EmailMessage');
+export const ClusterMemberConnection = ConnectionType(EmailClusterMember, 'ClusterMember');
+
+@ArgsType()
+export class ClusterMembersArgs extends PageArgs {
+  @Field(() => [Verdict], { nullable: true, description: 'Only members with one of these verdicts.' })
+  verdicts?: Verdict[];
+}
 export const AlertConnection = ConnectionType(Alert, 'Alert');
 export const ActionConnection = ConnectionType(Action, 'Action');

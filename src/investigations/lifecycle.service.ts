@@ -118,15 +118,23 @@ export async function markRunning(tx: EntityManager, investigation: Investigatio
 }
 
 /**
- * The playbook ran to its end: NO_THREATS_FOUND, FAILED, or PENDING_ACTION — which settles at once when
+ * The playbook ran to its end: NO_THREATS_FOUND, PARTIALLY_INVESTIGATED (threats found, nothing to
+ * remediate), FAILED, or PENDING_ACTION — which settles at once when
  * the automation policy already ran every action. Only an investigation still active moves (a cancelled
  * one stays cancelled). Returns whether it moved.
  */
+/** Where a run of the playbook can leave an investigation. */
+export type FinalRunState =
+  | InvestigationState.NO_THREATS_FOUND
+  | InvestigationState.PARTIALLY_INVESTIGATED
+  | InvestigationState.FAILED
+  | InvestigationState.PENDING_ACTION;
+
 export async function finishRun(
   tx: EntityManager,
   queue: JobQueue,
   investigation: Pick<Investigation, 'id' | 'tenantId'>,
-  state: InvestigationState.NO_THREATS_FOUND | InvestigationState.FAILED | InvestigationState.PENDING_ACTION,
+  state: FinalRunState,
   reason?: string,
 ): Promise<boolean> {
   const { tenantId, id } = investigation;

@@ -2,13 +2,15 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { v7 as uuidv7 } from 'uuid';
 import type { Orm } from '../db/database.js';
 import { tenantEntityManager } from '../context.js';
-import { coerceError } from '../errors.js';
+import { coerceError, newErrorId, publicReason } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { Investigation } from '../investigations/investigation.entity.js';
 import { LogStep } from '../investigations/log-step.entity.js';
 import { ACTIVE_STATES, InvestigationState, StepStatus, type Playbook } from '../domain/investigation.js';
 import { Action } from '../actions/action.entity.js';
-import { finishRun, markRunning } from '../investigations/lifecycle.service.js';
+import { finishRun, markRunning, type FinalRunState } from '../investigations/lifecycle.service.js';
+import { InvestigatedEntity } from '../investigations/investigated-entity.entity.js';
+import { Verdict } from '../domain/telemetry.js';
 import type { JobQueue } from '../jobs/queue.js';
 import { isTransientDatabaseError } from '../db/transient.js';
 import { appendEvents, EventType } from '../realtime/outbox.js';
@@ -19,7 +21,7 @@ export interface EngineDeps<L> {
   orm: Orm;
   definitionOf(playbook: Playbook): PlaybookDefinition<L>;
   /** The typed look-ups steps get, over a tenant-scoped EntityManager. */
-  portsFor(em: EntityManager): L;
+  portsFor(em: EntityManager, tenantId: string): L;
   logger: Logger;
   /** The job queue: finishing a run can settle the investigation and start throttled ones. */
   queue: JobQueue;
@@ -90,7 +92,21 @@ export async function runInvestigation<L>(
       return finish(em, deps.queue, current, InvestigationState.FAILED, `step '${failed.key}' failed: ${failed.error ?? 'unknown error'}`);
     if (steps.every((s) => DONE.has(s.status))) {
       const actions = await em.fork().count(Action, { investigationId });
-      return finish(em, deps.queue, current, actions > 0 ? InvestigationState.PENDING_ACTION : InvestigationState.NO_THREATS_FOUND);
+      if (actions > 0) return finish(em, deps.queue, current, InvestigationState.PENDING_ACTION);
+      // Threats found but nothing to remediate (the mail is gone already, or only a human can tell): never
+      // "no threats found", which would tell the analyst the opposite.
+      const threats = await em
+        .fork()
+        .count(InvestigatedEntity, { investigationId, verdict: { $in: [Verdict.MALICIOUS, Verdict.SUSPICIOUS] } });
+      return threats > 0
+        ? finish(
+            em,
+            deps.queue,
+            current,
+            InvestigationState.PARTIALLY_INVESTIGATED,
+            `${threats} suspicious or malicious finding(s) with nothing to remediate: review them`,
+          )
+        : finish(em, deps.queue, current, InvestigationState.NO_THREATS_FOUND);
     }
     const runnable = def.steps.filter((d) => !DONE.has(status.get(d.key)!) && (d.dependsOn ?? []).every((k) => DONE.has(status.get(k)!)));
     if (runnable.length === 0) {
@@ -182,7 +198,7 @@ async function runStep<L>(
           ]);
         });
       },
-      ...deps.portsFor(lookupsEm),
+      ...deps.portsFor(lookupsEm, tenantId),
     });
   } catch (e) {
     return failStep(deps, em, investigation, step, log, startedAt, e);
@@ -209,28 +225,26 @@ async function failStep<L>(
   // A dropped connection, a restarting or overloaded database is not the step's fault: the job goes back
   // to the queue (retried with backoff like a crash) and the step runs again from the start.
   if (isTransientDatabaseError(error)) throw error;
-  deps.logger.error({ err: error, investigationId, step: step.key }, 'step failed');
+  // The step's error reaches clients (the log step, its event, the investigation's stateReason, the CSV):
+  // a database error's text is logged under an error id and the client reads plain words and that id.
+  const errorId = newErrorId();
+  deps.logger.error({ err: error, errorId, investigationId, step: step.key }, 'step failed');
+  const reason = publicReason(error, errorId);
   const endedAt = new Date();
   await em.fork().transactional(async (tx) => {
-    await tx.nativeUpdate(LogStep, { id: log.id, tenantId }, { status: StepStatus.FAILED, endedAt, error: error.message });
+    await tx.nativeUpdate(LogStep, { id: log.id, tenantId }, { status: StepStatus.FAILED, endedAt, error: reason });
     await appendEvents(tx, [
       {
         tenantId,
         investigationId,
         type: EventType.STEP_FAILED,
-        payload: { stepId: log.id, error: error.message, endedAt, durationMs: endedAt.getTime() - startedAt.getTime() },
+        payload: { stepId: log.id, error: reason, endedAt, durationMs: endedAt.getTime() - startedAt.getTime() },
       },
     ]);
   });
 }
 
-async function finish(
-  em: EntityManager,
-  queue: JobQueue,
-  investigation: Investigation,
-  state: InvestigationState.NO_THREATS_FOUND | InvestigationState.FAILED | InvestigationState.PENDING_ACTION,
-  reason?: string,
-) {
+async function finish(em: EntityManager, queue: JobQueue, investigation: Investigation, state: FinalRunState, reason?: string) {
   await em.fork().transactional((tx) => finishRun(tx, queue, investigation, state, reason));
   return state;
 }

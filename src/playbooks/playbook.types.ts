@@ -1,5 +1,6 @@
 import type { ActionType } from '../domain/action.js';
 import type { ClusterQuery, EntityKind, Phase, Playbook } from '../domain/investigation.js';
+import type { Evidence } from '../domain/evidence.js';
 import type { Verdict } from '../domain/telemetry.js';
 
 /** Something a step found: the engine upserts it by (kind, value), so steps may report it again. */
@@ -10,6 +11,8 @@ export interface EntityFinding {
   externalId?: string;
   verdict: Verdict;
   threats?: string[];
+  /** Why it has its verdict; a later report of the same entity with evidence replaces it. */
+  evidence?: Evidence[];
   details?: Record<string, unknown>;
 }
 
@@ -23,6 +26,8 @@ export interface ClusterFinding {
   threats?: string[];
   /** Internal ids of the member messages. */
   messageIds: string[];
+  /** Each member's own verdict and evidence, by internal id; a member not named takes the cluster's verdict. */
+  members?: Record<string, { verdict: Verdict; evidence: Evidence[] }>;
 }
 
 /** A node of the investigation graph: an entity by (kind, value), or a cluster by its key. */
@@ -50,6 +55,8 @@ export interface ActionFinding {
   /** …or a cluster an earlier step of the investigation reported, by its query and value. */
   clusterRef?: { query: ClusterQuery; queryValue: string };
   evidence?: Record<string, unknown>;
+  /** Why automation may not run it: a human decides (e.g. a member without strong evidence of its own). */
+  humanRequired?: string;
 }
 
 /** What a step returns. The engine writes all of it, and the step's completion, in one transaction. */

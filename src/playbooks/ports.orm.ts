@@ -1,5 +1,7 @@
 import { raw, type EntityManager } from '@mikro-orm/postgresql';
 import { scopedRows } from '../common/aggregate.js';
+import { sql } from '../db/sql.js';
+import { AlertKind } from '../domain/alert.js';
 import { EmailMessage } from '../telemetry/email-message.entity.js';
 import { InboxRule, SignIn, UrlClick, ZapEvent } from '../telemetry/activity.entity.js';
 import { Device, DeviceFile } from '../telemetry/device.entity.js';
@@ -9,6 +11,9 @@ import { Alert } from '../alerts/alert.entity.js';
 import { estimateSimilarity } from '../telemetry/fingerprint.js';
 import { IndicatorKind } from '../domain/telemetry.js';
 import { domainIndicatorKeys } from '../domain/host.js';
+import { normaliseUrl } from '../domain/url.js';
+import { ANALYST_SOURCE, analystKindOf, AnalystVerdictKind } from '../domain/analyst-verdict.js';
+import { AnalystVerdict } from '../intel/analyst-verdict.entity.js';
 import type {
   AlertsPort,
   ContentFingerprint,
@@ -32,9 +37,15 @@ const FACTS = [
   'externalId',
   'recipient',
   'sender',
+  'senderName',
+  'replyTo',
+  'returnPath',
   'senderIp',
   'subject',
   'urls',
+  'links',
+  'attachments',
+  'direction',
   'receivedAt',
   'location',
   'verdict',
@@ -49,15 +60,23 @@ const FACTS = [
   'subjectKey',
 ] as const;
 
+const attributionOf = (v: AnalystVerdict) => ({ by: v.decidedBy, at: v.decidedAt, comment: v.comment });
+
 /** Plain data out of a (partially loaded) entity: steps never hold an entity the unit of work tracks. */
 const factsOf = (m: EmailMessage): MessageFacts => ({
   id: m.id,
   externalId: m.externalId,
   recipient: m.recipient,
   sender: m.sender,
+  senderName: m.senderName,
+  replyTo: m.replyTo,
+  returnPath: m.returnPath,
   senderIp: m.senderIp,
   subject: m.subject,
   urls: m.urls,
+  links: m.links.map((l) => ({ url: l.url, text: l.text, wrapped: l.wrapped })),
+  attachmentNames: m.attachments.map((a) => a.name),
+  direction: m.direction,
   receivedAt: m.receivedAt,
   location: m.location,
   verdict: m.verdict,
@@ -86,10 +105,10 @@ const signInOf = (s: SignIn): SignInFacts => ({
 
 /**
  * The ports over the investigation's tenant-scoped EntityManager: every look-up a tenant-scoped index
- * lookup, never a scan of the tenant's mail. Each query runs on its own fork, so concurrent steps of
+ * lookup, never a scan of the tenant's mail (raw statements name `tenantId` themselves; ORM ones get the filter). Each query runs on its own fork, so concurrent steps of
  * one investigation never share a unit of work.
  */
-export function portsFor(em: EntityManager): PlaybookPorts {
+export function portsFor(em: EntityManager, tenantId: string): PlaybookPorts {
   const facts = async (where: object, limit = CLUSTER_CANDIDATE_LIMIT): Promise<MessageFacts[]> => {
     const rows = await em.fork().find(EmailMessage, where as never, { fields: [...FACTS] as never, limit, orderBy: { id: 'asc' } });
     return (rows as EmailMessage[]).map(factsOf);
@@ -99,8 +118,51 @@ export function portsFor(em: EntityManager): PlaybookPorts {
     async message(externalId) {
       const m = (await em
         .fork()
-        .findOne(EmailMessage, { externalId }, { fields: [...FACTS, 'minhash', 'lshBands'] as never })) as EmailMessage | null;
-      return m ? { ...factsOf(m), minhash: m.minhash, lshBands: m.lshBands } : null;
+        .findOne(EmailMessage, { externalId }, { fields: [...FACTS, 'minhash', 'lshBands', 'body'] as never })) as EmailMessage | null;
+      return m ? { ...factsOf(m), minhash: m.minhash, lshBands: m.lshBands, body: m.body } : null;
+    },
+    byDomains: async (domains) => (domains.length ? facts({ domains: { $overlap: domains } }) : []),
+    async bySenderInfrastructure(senderIp, returnPathDomain, like) {
+      // The sender network by its prefix (inet's `<<=`), the Return-Path by its domain: one index read of
+      // the network's messages, filtered.
+      const rows = await sql<{ id: string }>(
+        em.fork(),
+        `select id from email_messages where tenant_id = ? and sender_ip <<= network(set_masklen(?::inet, case when family(?::inet) = 4 then 24 else 48 end))
+           and split_part(return_path, '@', 2) = ? limit ?`,
+        [tenantId, senderIp, senderIp, returnPathDomain, CLUSTER_CANDIDATE_LIMIT],
+      );
+      if (!rows.length) return [];
+      const found = (await em.fork().find(
+        EmailMessage,
+        { id: { $in: rows.map((r) => r.id) } },
+        {
+          fields: [...FACTS, 'minhash'] as never,
+        },
+      )) as EmailMessage[];
+      return found.map((m) => ({ ...factsOf(m), similarity: estimateSimilarity(m.minhash, like.minhash) }));
+    },
+    async senderDomainHistory(domain, before, longBefore, cap) {
+      const [row] = await sql<{ messages: number; long: boolean }>(
+        em.fork(),
+        `select (select count(*) from (select 1 from email_messages where tenant_id = ? and sender_domain = ? and received_at < ? limit ?) s)::int as messages,
+                exists (select 1 from email_messages where tenant_id = ? and sender_domain = ? and received_at < ?) as long`,
+        [tenantId, domain, before, cap, tenantId, domain, longBefore],
+      );
+      return { messages: row?.messages ?? 0, long: row?.long ?? false };
+    },
+    async linkedBefore(domains, before, cap) {
+      if (!domains.length) return new Map();
+      const rows = await sql<{ domain: string; n: number }>(
+        em.fork(),
+        `select d as domain, (select count(*) from (select 1 from email_messages where tenant_id = ? and domains @> array[d] and received_at < ? limit ?) s)::int as n
+         from unnest(?::text[]) as d`,
+        [tenantId, before, cap, [...new Set(domains)]],
+      );
+      return new Map(rows.map((r) => [r.domain, r.n]));
+    },
+    async peopleNamed(name) {
+      const people = await em.fork().find(Mailbox, { displayName: { $ilike: name.replace(/[%_\\]/g, '\\$&') } }, { limit: 20 });
+      return people.map((p) => ({ name: p.displayName ?? name, address: p.address }));
     },
     async similarTo(of: ContentFingerprint) {
       if (of.lshBands.length === 0) return [];
@@ -163,22 +225,48 @@ export function portsFor(em: EntityManager): PlaybookPorts {
     // registrable domain (domain/host.ts), never a public suffix.
     async indicators(kind: IndicatorKind, values: string[]) {
       if (!values.length) return [];
-      const keys = kind === IndicatorKind.DOMAIN ? domainIndicatorKeys(values) : values;
-      const found = await em.fork().find(Indicator, { kind, value: { $in: [...new Set(keys)] } });
-      return found.map((i) => ({
-        externalId: i.externalId,
-        kind: i.kind,
-        value: i.value,
-        verdict: i.verdict,
-        campaign: i.campaign,
-        source: i.source,
-      }));
+      const keys = [...new Set(kind === IndicatorKind.DOMAIN ? domainIndicatorKeys(values) : values)];
+      // Analysts' URL verdicts are stored normalised: a raw URL finds them through its normal form too.
+      const analystKeys = kind === IndicatorKind.URL ? [...new Set([...keys, ...keys.map(normaliseUrl)])] : keys;
+      const [found, judged] = await Promise.all([
+        em.fork().find(Indicator, { kind, value: { $in: keys } }),
+        em.fork().find(AnalystVerdict, { kind: analystKindOf(kind), value: { $in: analystKeys } }),
+      ]);
+      return [
+        ...found.map((i) => ({
+          externalId: i.externalId,
+          kind: i.kind,
+          value: i.value,
+          verdict: i.verdict,
+          campaign: i.campaign,
+          source: i.source,
+        })),
+        ...judged.map((v) => ({
+          externalId: v.id,
+          kind,
+          value: v.value,
+          verdict: v.verdict,
+          source: ANALYST_SOURCE,
+          analyst: attributionOf(v),
+        })),
+      ];
+    },
+    async analystVerdicts(messageExternalIds) {
+      if (!messageExternalIds.length) return [];
+      const judged = await em
+        .fork()
+        .find(AnalystVerdict, { kind: AnalystVerdictKind.MESSAGE, value: { $in: [...new Set(messageExternalIds)] } });
+      return judged.map((v) => ({ messageExternalId: v.value, verdict: v.verdict, analyst: attributionOf(v) }));
     },
   };
 
   const identity: IdentityPort = {
     async signIns(users, after) {
       return users.length ? (await em.fork().find(SignIn, { user: { $in: users }, at: { $gte: after } })).map(signInOf) : [];
+    },
+    async lastSignIn(user) {
+      const [last] = await em.fork().find(SignIn, { user }, { orderBy: { at: 'desc' }, limit: 1, fields: ['at'] as never });
+      return last?.at ?? null;
     },
     async usualSignIns(users, before) {
       if (!users.length) return [];
@@ -204,6 +292,17 @@ export function portsFor(em: EntityManager): PlaybookPorts {
     async byId(id) {
       const a = await em.fork().findOne(Alert, { id });
       return a ? { kind: a.kind, messageExternalId: a.messageExternalId, url: a.url, user: a.user } : null;
+    },
+    async reportersOf(messageExternalIds) {
+      if (!messageExternalIds.length) return [];
+      const rows = await em
+        .fork()
+        .find(
+          Alert,
+          { kind: AlertKind.USER_REPORTED, messageExternalId: { $in: messageExternalIds }, user: { $ne: null } },
+          { fields: ['user'] as never, limit: 1000 },
+        );
+      return [...new Set(rows.flatMap((r) => (r.user ? [r.user.toLowerCase()] : [])))];
     },
   };
 

@@ -4,6 +4,7 @@ import type {
   DeliveryLocation,
   DetectionVerdict,
   IndicatorKind,
+  MailDirection,
   SenderSource,
   SignInResult,
   SignInRisk,
@@ -27,9 +28,17 @@ export interface MessageFacts {
   externalId: string;
   recipient: string;
   sender: string;
+  /** The From header's display name. */
+  senderName?: string;
+  replyTo?: string;
+  returnPath?: string;
   senderIp?: string;
   subject: string;
   urls: string[];
+  /** Each link with the text it displays. */
+  links: { url: string; text?: string; wrapped?: string }[];
+  attachmentNames: string[];
+  direction: MailDirection;
   receivedAt: Date;
   location: DeliveryLocation;
   /** What the mail filter decided on arrival. */
@@ -81,8 +90,28 @@ export interface InboxRuleFacts {
 
 /** Mail: messages and their fingerprints, zaps, Safe Links clicks, mailboxes' rules, the organisation's domains. */
 export interface MailPort {
-  /** A message by the id it was ingested with, with its content fingerprint. */
-  message(externalId: string): Promise<(MessageFacts & ContentFingerprint) | null>;
+  /** A message by the id it was ingested with, with its content fingerprint and its own text (quotes excluded). */
+  message(externalId: string): Promise<(MessageFacts & ContentFingerprint & { body: string }) | null>;
+  /**
+   * Messages from the same sender network (the /24 of an IPv4 address, /48 of IPv6) with this Return-Path
+   * domain, each with its content similarity to `like` (0–1, MinHash estimate).
+   */
+  bySenderInfrastructure(
+    senderIp: string,
+    returnPathDomain: string,
+    like: ContentFingerprint,
+  ): Promise<(MessageFacts & { similarity: number })[]>;
+  /** Messages linking to any of these domains (hosts or registrable domains). */
+  byDomains(domains: string[]): Promise<MessageFacts[]>;
+  /**
+   * The organisation's history with a sender domain before `before`: how many messages it sent (counted up
+   * to `cap`), and whether any is older than `longBefore`.
+   */
+  senderDomainHistory(domain: string, before: Date, longBefore: Date, cap: number): Promise<{ messages: number; long: boolean }>;
+  /** For each domain, how many messages linked to it before `before` (counted up to `cap`). */
+  linkedBefore(domains: string[], before: Date, cap: number): Promise<Map<string, number>>;
+  /** The organisation's people whose display name is this one (case-insensitive). */
+  peopleNamed(name: string): Promise<{ name: string; address: string }[]>;
   /** Messages whose subject and body are near-duplicates of `of` (MinHash similarity ≥ 0.5). */
   similarTo(of: ContentFingerprint): Promise<MessageFacts[]>;
   bySender(sender: string): Promise<MessageFacts[]>;
@@ -102,22 +131,50 @@ export interface MailPort {
   internalDomains(): Promise<Set<string>>;
 }
 
+/** Who gave an analyst verdict, when, and why. */
+export interface AnalystAttribution {
+  /** The analyst's subject (`sub`). */
+  by: string;
+  at: Date;
+  comment?: string;
+}
+
 export interface IndicatorFacts {
+  /** The feed record's id; for an analyst verdict, the verdict's id. */
   externalId: string;
   kind: IndicatorKind;
   value: string;
   verdict: Verdict;
   campaign?: string;
+  /** The feed's name, or `analyst` (domain/analyst-verdict.ts `ANALYST_SOURCE`) for a verdict of this tenant's analysts. */
   source?: string;
+  /** Present exactly when an analyst of this tenant gave this verdict (`source` is then `analyst`). */
+  analyst?: AnalystAttribution;
 }
 
-/** Threat intelligence. */
+/** An analyst's verdict on one message (`submitAnalystVerdict(kind: MESSAGE)`). */
+export interface MessageVerdictFacts {
+  messageExternalId: string;
+  /** MALICIOUS, SUSPICIOUS or CLEAN: CLEAN is an analyst's word that the message is legitimate. */
+  verdict: Verdict;
+  analyst: AnalystAttribution;
+}
+
+/** Threat intelligence: the feeds' indicators and the tenant's own analysts' verdicts. */
 export interface IntelPort {
   /**
-   * The indicators of this kind known for any of these values. DOMAIN values match an indicator on the
-   * host or on any parent up to its registrable domain (`x1.bad.example` matches `bad.example`).
+   * The indicators of this kind known for any of these values: the feeds' indicators and this tenant's
+   * analyst verdicts (`source: 'analyst'`, with `analyst` set; CLEAN ones included, as evidence against
+   * a threat), both when both exist. DOMAIN values match an indicator on the host or on any parent up to
+   * its registrable domain (`x1.bad.example` matches `bad.example`). Analyst URL verdicts are stored
+   * normalised (domain/url.ts): they match a message's `urlKeys`, or a raw URL that normalises to them.
    */
   indicators(kind: IndicatorKind, values: string[]): Promise<IndicatorFacts[]>;
+  /**
+   * The tenant's analysts' current verdicts on any of these messages (by ingested id): at most one per
+   * message, the latest given. Messages nobody judged are absent.
+   */
+  analystVerdicts(messageExternalIds: string[]): Promise<MessageVerdictFacts[]>;
 }
 
 export interface SignInFacts {
@@ -136,6 +193,8 @@ export interface IdentityPort {
   signIns(users: string[], after: Date): Promise<SignInFacts[]>;
   /** Sign-ins of these users before `before`, to learn where they usually come from (a bounded sample). */
   usualSignIns(users: string[], before: Date): Promise<SignInFacts[]>;
+  /** When the user last signed in, if ever. */
+  lastSignIn(user: string): Promise<Date | null>;
 }
 
 export interface FileSighting {
@@ -159,6 +218,8 @@ export interface AlertFacts {
 /** The alerts that start investigations. */
 export interface AlertsPort {
   byId(id: string): Promise<AlertFacts | null>;
+  /** The distinct users who reported any of these messages. */
+  reportersOf(messageExternalIds: string[]): Promise<string[]>;
 }
 
 /** Everything the email and user-compromise playbooks' steps may look up: `ctx.mail`, `ctx.intel`, … */

@@ -11,6 +11,7 @@ import { LogStep } from '../investigations/log-step.entity.js';
 import { InvestigatedEntity, GraphEdge } from '../investigations/investigated-entity.entity.js';
 import { EmailCluster, EmailClusterMember } from '../investigations/email-cluster.entity.js';
 import { StepStatus } from '../domain/investigation.js';
+import { Verdict } from '../domain/telemetry.js';
 import { Action } from '../actions/action.entity.js';
 import { Tenant } from '../tenants/tenant.entity.js';
 import { appendEvents, EventType, type EventInput } from '../realtime/outbox.js';
@@ -46,6 +47,7 @@ export async function persistOutcome(
             ...prev,
             ...e,
             threats: [...new Set([...(prev.threats ?? []), ...(e.threats ?? [])])],
+            evidence: e.evidence ?? prev.evidence,
             details: { ...prev.details, ...e.details },
           }
         : e,
@@ -66,13 +68,14 @@ export async function persistOutcome(
         displayName: e.displayName,
         verdict: e.verdict,
         threats: e.threats ?? [],
+        evidence: e.evidence ?? [],
         details: e.details ?? {},
         createdAt: new Date(),
       })),
       {
         onConflictFields: ['investigationId', 'kind', 'value'],
         onConflictAction: 'merge',
-        onConflictMergeFields: ['verdict', 'threats', 'details', 'displayName'],
+        onConflictMergeFields: ['verdict', 'threats', 'evidence', 'details', 'displayName'],
       },
     );
     for (const row of rows) {
@@ -97,6 +100,7 @@ export async function persistOutcome(
       verdict: c.verdict,
       threats: c.threats ?? [],
       messageCount: new Set(c.messageIds).size,
+      maliciousCount: new Set(c.messageIds.filter((id) => (c.members?.[id]?.verdict ?? c.verdict) === Verdict.MALICIOUS)).size,
       createdAt: new Date(),
       refreshedAt: new Date(),
     });
@@ -115,7 +119,14 @@ export async function persistOutcome(
     if (messageIds.length) {
       await tx.insertMany(
         EmailClusterMember,
-        messageIds.map((messageId) => ({ id: uuidv7(), tenantId, clusterId, message: messageId })),
+        messageIds.map((messageId) => ({
+          id: uuidv7(),
+          tenantId,
+          clusterId,
+          message: messageId,
+          verdict: c.members?.[messageId]?.verdict ?? c.verdict,
+          evidence: c.members?.[messageId]?.evidence ?? [],
+        })),
       );
     }
     // Counts by verdict and location come from the members themselves, in one aggregate.
@@ -167,6 +178,7 @@ export async function persistOutcome(
         targets: a.targets ?? [],
         rationale: a.rationale,
         evidence: a.evidence ?? {},
+        humanRequired: a.humanRequired,
         createdAt: new Date(),
         expiresAt,
       });

@@ -157,7 +157,10 @@ export class EventStream implements SubscriptionSource {
    * one pruned, or one that never existed is refused alike. `0` means the oldest event kept.
    */
   async positionOf(tenantId: string, cursor: string): Promise<Position> {
-    if (!/^\d{1,19}$/.test(cursor)) throw badInput(`after must be an event cursor (digits), but got '${cursor.slice(0, 40)}'`, 'after');
+    // 19 digits can still pass bigint's range (9223372036854775807), which PostgreSQL would refuse as a cast error.
+    if (!/^\d{1,19}$/.test(cursor) || BigInt(cursor) > 2n ** 63n - 1n) {
+      throw badInput(`after must be an event cursor (digits), but got '${cursor.slice(0, 40)}'`, 'after');
+    }
     if (BigInt(cursor) === 0n) return { tx: 0n, id: 0n };
     const rows = await this.query<{ tx_id: string }>(`select tx_id::text as tx_id from events where id = ?::bigint and tenant_id = ?`, [
       cursor,

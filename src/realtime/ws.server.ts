@@ -271,11 +271,10 @@ export function attachGraphQLWs(deps: GraphQLWsDeps): GraphQLWsServer {
       },
       onError(ctx, id, payload, errors) {
         const log = socketLog(ctx.extra, logger).child({ operation: payload.operationName ?? undefined, opId: id });
-        // graphql-armor's blockFieldSuggestion is an Apollo plugin: here the suggestions are cut by hand.
+        // Suggestions ("did you mean") are cut by the formatter when the configuration hides them, as over HTTP.
         return errors.map((e) => {
           logUnexpected(log, e);
-          const formatted = formatError(e.toJSON(), e);
-          return { ...formatted, message: formatted.message.replace(/ Did you mean .*\?$/, '') };
+          return formatError(e.toJSON(), e);
         });
       },
     },

@@ -122,6 +122,14 @@ export class EmailMessage extends IngestedRecord {
   @Property({ type: 'text', nullable: true })
   returnPath?: string;
 
+  @Field(() => String, { nullable: true, description: "The From header's display name, as the recipient saw it." })
+  @Property({ type: 'text', nullable: true })
+  senderName?: string;
+
+  @Field(() => String, { nullable: true, description: 'Where replies go (the first Reply-To address), when the message sets it.' })
+  @Property({ type: 'text', nullable: true })
+  replyTo?: string;
+
   @Field(() => String)
   @Property({ type: 'text' })
   subject!: string;

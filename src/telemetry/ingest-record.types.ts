@@ -83,6 +83,10 @@ export interface MessageRecord {
   sender: string;
   senderIp?: string;
   returnPath?: string;
+  /** The From header's display name (impersonation checks compare it with brands and the organisation's people). */
+  senderName?: string;
+  /** The first Reply-To address, when the message sets one. */
+  replyTo?: string;
   subject: string;
   body: string;
   urls?: string[];

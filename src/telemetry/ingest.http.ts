@@ -12,7 +12,7 @@ const ACCEPTED_TYPES = ['application/x-ndjson', 'application/json', 'text/plain'
 export interface IngestHttpDeps {
   orm: Orm;
   authenticate: Authenticate;
-  ingest?: Omit<IngestOptions, 'maxErrors' | 'onAlertsStored'>;
+  ingest?: Omit<IngestOptions, 'maxErrors' | 'onAlertsStored' | 'log'>;
   /** Start or join investigations for the alerts a batch stored (the intake's routeStoredAlerts). */
   routeAlerts?: (tenantId: string, alertIds: string[]) => Promise<void>;
 }
@@ -49,6 +49,7 @@ export async function handleIngest(req: IncomingMessage, res: ServerResponse, { 
   const tenantId = viewer.tenantId;
   const report = await ingestNdjson(deps.orm, tenantId, req, {
     ...deps.ingest,
+    log,
     onAlertsStored: deps.routeAlerts && ((alertIds) => deps.routeAlerts!(tenantId, alertIds)),
   });
   const usable = report.stored + report.duplicates;

@@ -9,7 +9,6 @@
  * same pass. A validation costs ~1 µs a record, against ~30 µs a record for the rest of ingestion.
  * Unknown fields are ignored, so a producer may send more than this version reads.
  */
-import net from 'node:net';
 import {
   ClickAction,
   DeliveryLocation,
@@ -22,6 +21,24 @@ import {
 } from '../domain/telemetry.js';
 import { AlertKind, missingAlertField, Severity, type AlertField } from '../domain/alert.js';
 import { UpstreamSource, UpstreamVerdict } from '../domain/upstream.js';
+import {
+  address,
+  describe,
+  id,
+  InputError,
+  ip,
+  key,
+  line,
+  MAX_LENGTH,
+  refuse as fail,
+  sha256,
+  Shown,
+  text,
+  time,
+  url,
+  webUrl,
+  type Check,
+} from '../domain/input.js';
 
 /** Record types, in the order a batch writes them (zaps before messages, so a message sees its zap). */
 export const RECORD_TYPES = [
@@ -39,58 +56,26 @@ export const RECORD_TYPES = [
 ] as const;
 export type RecordType = (typeof RECORD_TYPES)[number];
 
-export class RecordError extends Error {
+/** A line refused; the field checks themselves are domain/input.ts's, shared with GraphQL's intake. */
+export class RecordError extends InputError {
   override name = 'RecordError';
+  constructor(message: string, field = '') {
+    super(message, field);
+  }
 }
 
 /** A validated record: its fields normalised, keyed as in the NDJSON. */
 export type CheckedRecord = { type: RecordType; id: string } & Record<string, unknown>;
 
-type Check = (value: unknown, field: string) => unknown;
-
-const MAX_ID = 256;
-/** Values that land in a B-tree or GIN key must stay well under PostgreSQL's ~2.7 kB index-row limit. */
-const MAX_KEY = 1024;
-const MAX_URL = 8192;
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? value.slice(0, 57) + '...' : value);
-  if (typeof value === 'object') return 'an object';
-  return `${typeof value} ${String(value)}`;
-}
-
-const fail = (field: string, expected: string, value: unknown): never => {
-  throw new RecordError(`${field} must be ${expected}, but got ${describe(value)}`);
-};
-
-function string(max: number, transform: (s: string) => string = (s) => s): Check {
+/** Any non-empty string up to `max` characters: the long free-form payloads (an .eml). */
+function string(max: number): Check {
   return (v, field) => {
-    if (typeof v !== 'string') return fail(field, 'a string', v);
-    const s = transform(v);
+    const s = text(v, field);
     if (s.length === 0) return fail(field, 'a non-empty string', v);
-    if (s.length > max) return fail(field, `at most ${max} characters long`, `${s.length} characters`);
+    if (s.length > max) return fail(field, `at most ${max} characters long`, new Shown(`${s.length} characters`));
     return s;
   };
 }
-const text: Check = (v, field) => (typeof v === 'string' ? v : fail(field, 'a string', v));
-const id = string(MAX_ID);
-const key = string(MAX_KEY, (s) => s.trim());
-/** Addresses are compared lower-cased everywhere. */
-const address = string(MAX_KEY, (s) => s.trim().toLowerCase());
-const url = string(MAX_URL, (s) => s.trim());
-
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i;
-const time: Check = (v, field) => {
-  if (typeof v !== 'string' || !ISO_8601.test(v)) return fail(field, 'an ISO 8601 time with a zone (2026-01-31T09:30:00Z)', v);
-  const t = Date.parse(v);
-  if (Number.isNaN(t)) return fail(field, 'an ISO 8601 time', v);
-  return new Date(t).toISOString();
-};
-const ip: Check = (v, field) => (typeof v === 'string' && net.isIP(v.trim()) ? v.trim() : fail(field, 'an IPv4 or IPv6 address', v));
-const sha256: Check = (v, field) =>
-  typeof v === 'string' && /^[0-9a-fA-F]{64}$/.test(v) ? v.toLowerCase() : fail(field, 'a SHA-256 hex digest (64 hex digits)', v);
 const bool: Check = (v, field) => (typeof v === 'boolean' ? v : fail(field, 'true or false', v));
 function oneOf(values: Record<string, string>): Check {
   const allowed = Object.values(values);
@@ -99,7 +84,7 @@ function oneOf(values: Record<string, string>): Check {
 function arrayOf(item: Check, max = 10_000): Check {
   return (v, field) => {
     if (!Array.isArray(v)) return fail(field, 'an array', v);
-    if (v.length > max) return fail(field, `an array of at most ${max} items`, `${v.length} items`);
+    if (v.length > max) return fail(field, `an array of at most ${max} items`, new Shown(`${v.length} items`));
     return v.map((x, i) => item(x, `${field}[${i}]`));
   };
 }
@@ -147,7 +132,7 @@ function checkFields(raw: Record<string, unknown>, fields: Record<string, Field>
   return out;
 }
 
-const authResult = string(64, (s) => s.trim().toLowerCase());
+const authResult = line(64, (s) => s.trim().toLowerCase());
 
 function integer(min: number, max: number): Check {
   return (v, field) =>
@@ -158,8 +143,8 @@ const finite: Check = (v, field) => (typeof v === 'number' && Number.isFinite(v)
 const stringMap: Check = (v, field) => {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return fail(field, 'an object of strings', v);
   const entries = Object.entries(v as Record<string, unknown>);
-  if (entries.length > 32) return fail(field, 'an object of at most 32 entries', `${entries.length} entries`);
-  return Object.fromEntries(entries.map(([k, x]) => [k, string(MAX_KEY)(x, `${field}.${k}`)]));
+  if (entries.length > 32) return fail(field, 'an object of at most 32 entries', new Shown(`${entries.length} entries`));
+  return Object.fromEntries(entries.map(([k, x]) => [k, string(MAX_LENGTH.key)(x, `${field}.${k}`)]));
 };
 /** The receiving service's own verdict (domain/upstream.ts), as a connector reads it from Microsoft Graph or Gmail. */
 const upstreamVerdict = object({
@@ -183,6 +168,8 @@ export const RECORD_FIELDS: Record<RecordType, Record<string, Field>> = {
     sender: req(address),
     senderIp: opt(ip),
     returnPath: opt(address),
+    senderName: opt(text),
+    replyTo: opt(address),
     subject: req(text),
     body: req(text),
     urls: opt(arrayOf(url)),
@@ -214,7 +201,7 @@ export const RECORD_FIELDS: Record<RecordType, Record<string, Field>> = {
   },
   url_click: {
     id: req(id),
-    url: req(string(MAX_KEY, (s) => s.trim())),
+    url: req(webUrl),
     user: req(address),
     at: req(time),
     action: req(oneOf(ClickAction)),
@@ -256,7 +243,7 @@ export const RECORD_FIELDS: Record<RecordType, Record<string, Field>> = {
     at: req(time),
     severity: opt(oneOf(Severity)),
     messageId: opt(id),
-    url: opt(string(MAX_KEY, (s) => s.trim())),
+    url: opt(webUrl),
     user: opt(address),
     sha256: opt(sha256),
   },
@@ -266,6 +253,15 @@ const TYPE_LIST = RECORD_TYPES.join(', ');
 
 /** Validate one parsed JSON value as an ingestion record. Throws RecordError with a message naming the field. */
 export function checkRecord(value: unknown): CheckedRecord {
+  try {
+    return checkValue(value);
+  } catch (e) {
+    if (e instanceof InputError && !(e instanceof RecordError)) throw new RecordError(e.message, e.field);
+    throw e;
+  }
+}
+
+function checkValue(value: unknown): CheckedRecord {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new RecordError(`a record must be a JSON object, but got ${describe(value)}`);
   }

@@ -82,6 +82,8 @@ export const MESSAGE_COLUMNS = [
   col('upstream', 'jsonb'),
   col('quoted'),
   col('links', 'jsonb'),
+  col('sender_name'),
+  col('reply_to'),
 ];
 
 /**
@@ -95,6 +97,8 @@ export function messageRow(m: {
   sender: string;
   senderIp?: string;
   returnPath?: string;
+  senderName?: string;
+  replyTo?: string;
   subject: string;
   body: string;
   /** Set by the .eml parser; absent on a `message` record, whose body is then split here. */
@@ -142,6 +146,8 @@ export function messageRow(m: {
     JSON.stringify(m.upstream?.map((u) => (u.raw ? u : { ...u, raw: {} })) ?? []),
     quoted,
     JSON.stringify(links),
+    m.senderName ?? null,
+    m.replyTo ?? null,
   ];
 }
 export const MESSAGE_COLUMN_NAMES = ['id', 'tenant_id', 'external_id', ...MESSAGE_COLUMNS.map((c) => c.name)];

@@ -17,7 +17,9 @@
 import { Readable } from 'node:stream';
 import type { PostgreSqlConnection } from '@mikro-orm/postgresql';
 import type { Orm } from '../db/database.js';
-import { coerceError } from '../errors.js';
+import type { PoolClient } from 'pg';
+import { coerceError, isDatabaseError, newErrorId, publicReason } from '../errors.js';
+import type { Logger } from '../logger.js';
 import { RECORD_TYPES } from './ingest.records.js';
 import { HUNTING_INDEX } from './email-message.entity.js';
 import { hasBlockList, isRowError, isUniqueViolation, writeBatch, type Batch, type Written } from './ingest.writer.js';
@@ -57,6 +59,8 @@ export interface IngestOptions {
   maxLineBytes?: number;
   /** Errors listed in the report. @default 1000 */
   maxErrors?: number;
+  /** Where a database error's detail is logged, under the error id the report quotes. */
+  log?: Logger;
   /** Called after each committed batch with the ids of the alerts it stored (the playbook engine plugs in here). */
   onAlertsStored?: (alertIds: string[]) => Promise<void>;
   /** Where chunks are parsed: a worker-thread pool (ingest.pool.ts). @default this thread */
@@ -123,7 +127,7 @@ export async function ingestNdjson(
   opts: IngestOptions = {},
 ): Promise<IngestReport> {
   const { batchSize = 4000, batchChars = 8 * 2 ** 20, taskLines = 500, taskChars = 2 ** 20 } = opts;
-  const { maxLineBytes = 10 * 1024 * 1024, maxErrors = 1000, onAlertsStored } = opts;
+  const { maxLineBytes = 10 * 1024 * 1024, maxErrors = 1000, onAlertsStored, log } = opts;
   const parser: LineParser = opts.parser ?? parseLines;
   const readAhead = opts.readAhead ?? (parser.threads ?? 0) + 1;
   const report: IngestReport = { received: 0, stored: 0, duplicates: 0, failed: 0, errors: [], errorsTruncated: false, byType: {} };
@@ -136,8 +140,14 @@ export async function ingestNdjson(
   const source: AsyncIterable<string | OversizeLine> | Iterable<string> =
     lines instanceof Readable ? splitLines(lines as AsyncIterable<Buffer>, maxLineBytes) : lines;
   const pool = await (orm.em.getConnection() as unknown as PostgreSqlConnection).getNativeClient();
-  const client = await pool.connect();
-  let released = false;
+  // One connection for the upload's writes, replaced after a batch fails for a reason that is not its rows
+  // (the connection may be what broke): the next batch takes a fresh one.
+  let client: PoolClient | undefined = await pool.connect();
+  const connection = async () => (client ??= await pool.connect());
+  const discard = () => {
+    client?.release(true);
+    client = undefined;
+  };
   let blocks = false;
 
   const account = (w: Written, sent: number) => {
@@ -150,29 +160,51 @@ export async function ingestNdjson(
     report.duplicates += sent - total;
   };
 
+  /**
+   * A database error is reported, never rethrown: what was stored stays reported as stored and the
+   * upload goes on. Its detail (table, index, SQL) is logged under an error id; the client reads plain
+   * words and that id (errors.ts, publicReason).
+   */
+  const databaseFailure = (e: unknown, what: Record<string, unknown>) => {
+    const errorId = newErrorId();
+    log?.error({ err: coerceError(e), errorId, ...what }, 'ingest: a database error refused a write');
+    // Whatever failed here is ours, not the line's: a dropped connection gets plain words too.
+    return isDatabaseError(e) ? publicReason(e, errorId) : `the database connection failed; error id ${errorId}`;
+  };
+
   const flush = async (b: Batch) => {
-    const sent = [...b.values()].reduce((n, rows) => n + rows.length, 0);
+    const rows = [...b.values()].flat();
+    if (rows.length === 0) return;
     let written: Written;
     try {
-      written = await writeBatch(client, tenantId, b, true, blocks).catch((e: unknown) => {
+      const c = await connection();
+      written = await writeBatch(c, tenantId, b, true, blocks).catch((e: unknown) => {
         // Another upload stored some of these messages between our check and our COPY (see copyMessages).
-        if (isUniqueViolation(e)) return writeBatch(client, tenantId, b, false, blocks);
+        if (isUniqueViolation(e)) return writeBatch(c, tenantId, b, false, blocks);
         throw e;
       });
-      account(written, sent);
+      account(written, rows.length);
     } catch (e) {
-      if (!isRowError(e)) throw e;
+      if (!isRowError(e)) {
+        // The connection, the server or something we cannot pin on a row: the whole batch (one
+        // transaction, rolled back) is reported line by line, and the next batch starts afresh.
+        discard();
+        const reason = databaseFailure(e, { lines: [rows[0]!.line, rows.at(-1)!.line] });
+        for (const row of rows) fail({ line: row.line, id: row.id, message: `line ${row.line}: not stored: ${reason}; send it again` });
+        return;
+      }
       // One row broke the batch (a value PostgreSQL refuses): write row by row, reporting the ones that fail.
       written = { stored: new Map(), alertIds: [] };
-      for (const [type, rows] of b) {
-        for (const row of rows) {
+      for (const [type, typeRows] of b) {
+        for (const row of typeRows) {
           try {
-            const w = await writeBatch(client, tenantId, new Map([[type, [row]]]), false, blocks);
+            const w = await writeBatch(await connection(), tenantId, new Map([[type, [row]]]), false, blocks);
             account(w, 1);
             written.alertIds.push(...w.alertIds);
           } catch (rowError) {
-            if (!isRowError(rowError)) throw rowError;
-            fail({ line: row.line, id: row.id, message: `line ${row.line}: could not be stored: ${coerceError(rowError).message}` });
+            if (!isRowError(rowError)) discard();
+            const reason = databaseFailure(rowError, { line: row.line, id: row.id });
+            fail({ line: row.line, id: row.id, message: `line ${row.line}: could not be stored: ${reason}` });
           }
         }
       }
@@ -191,11 +223,14 @@ export async function ingestNdjson(
   /** Message ids of the chunk this tenant already stored: one query on the unique index, on its own connection. */
   const storedIds = async (ids: string[]): Promise<Set<string>> => {
     if (ids.length === 0) return new Set();
-    const { rows } = await pool.query<{ id: string }>(
-      `select "external_id" as id from "email_messages" where "tenant_id" = $1::uuid and "external_id" = any($2::text[])`,
-      [tenantId, [...new Set(ids)]],
-    );
-    return new Set(rows.map((r) => r.id));
+    // Only a shortcut: when the question fails the lines are parsed, and the writes skip what is stored.
+    const answer = await pool
+      .query<{ id: string }>(
+        `select "external_id" as id from "email_messages" where "tenant_id" = $1::uuid and "external_id" = any($2::text[])`,
+        [tenantId, [...new Set(ids)]],
+      )
+      .catch(() => ({ rows: [] as { id: string }[] }));
+    return new Set(answer.rows.map((r) => r.id));
   };
 
   /**
@@ -266,15 +301,22 @@ export async function ingestNdjson(
     await writing;
     // Merge the hunting index's pending list (up to 64 MB, see EmailMessage) now, while the producer
     // waits anyway: the planner prices a long pending list into every GIN scan and falls back to
-    // sequential scans of the tenant's mail until autovacuum would have merged it.
-    if (report.byType.message) await client.query(`select gin_clean_pending_list($1::regclass)`, [HUNTING_INDEX]);
+    // sequential scans of the tenant's mail until autovacuum would have merged it. Housekeeping only:
+    // a failure here takes nothing from what the report says was stored.
+    if (report.byType.message) {
+      try {
+        await (await connection()).query(`select gin_clean_pending_list($1::regclass)`, [HUNTING_INDEX]);
+      } catch (e) {
+        discard();
+        log?.warn({ err: coerceError(e) }, 'ingest: merging the hunting index pending list failed');
+      }
+    }
   } catch (e) {
     await writing.catch(() => undefined);
-    client.release(true);
-    released = true;
+    discard();
     throw e;
   } finally {
-    if (!released) client.release();
+    client?.release();
   }
   report.errors.sort((a, b) => a.line - b.line);
   return report;

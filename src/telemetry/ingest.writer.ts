@@ -189,6 +189,14 @@ export async function writeBatch(client: PoolClient, tenantId: string, batch: Ba
 
 export const isUniqueViolation = (e: unknown) => (e as { code?: unknown }).code === '23505';
 
-/** Errors a single row can cause (SQLSTATE classes 22 data exception, 23 integrity, 54 program limit, e.g. an index row too large). */
-export const isRowError = (e: unknown) =>
-  typeof (e as { code?: unknown }).code === 'string' && /^(22|23|54)/.test((e as { code: string }).code);
+/**
+ * Whether a statement failed on what it wrote (so one row may be to blame and the batch is retried row by
+ * row): any SQLSTATE except those of the connection or the server — 08 connection, 40 rollback
+ * (serialization, deadlock), 53 resources, 57 operator intervention (shutdown, statement timeout), 58 and
+ * XX internal. Data (22), integrity (23), limits (54, an index row too large) and a trigger's RAISE (P0)
+ * are a row's; a dropped connection has no SQLSTATE at all.
+ */
+export const isRowError = (e: unknown) => {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !/^(08|40|53|57|58|XX)/.test(code);
+};

@@ -4,6 +4,7 @@ import type { SenderSource } from '../domain/telemetry.js';
 import type { UpstreamVerdictFacts } from '../domain/upstream.js';
 import {
   decodeWords,
+  displayNameOf,
   firstAddress,
   headerFieldsOf,
   receiverAuthenticationOf,
@@ -21,6 +22,10 @@ export interface ParsedRawMessage {
   sender: string;
   /** Which header the sender came from (From, else Sender, else Return-Path). */
   senderSource?: SenderSource;
+  /** From's display name, RFC 2047 decoded (`PayPal Service` of `"PayPal Service" <x@example.com>`). */
+  senderName?: string;
+  /** The first Reply-To address, lower-cased: where an answer goes. */
+  replyTo?: string;
   returnPath?: string;
   senderIp?: string;
   subject: string;
@@ -36,6 +41,8 @@ export interface ParsedRawMessage {
   /** The receiving service's own verdicts (Microsoft 365, SpamAssassin, rspamd), one per filter. */
   upstream: UpstreamVerdictFacts[];
   internetMessageId?: string;
+  /** The HTML body holds a `<form>`. */
+  hasForm: boolean;
 }
 
 /** Parse an RFC 5322 / MIME message with mailparser. Addresses are lower-cased. */
@@ -47,15 +54,19 @@ export async function parseRawMessage(eml: string | Buffer): Promise<ParsedRawMe
   const strayText = misdeclared.filter((p) => !p.html).map((p) => p.text);
   const html = [typeof parsed.html === 'string' ? parsed.html : '', ...strayHtml].filter(Boolean).join('\n') || undefined;
   const text = [parsed.text ?? '', ...strayText].filter(Boolean).join('\n\n') || undefined;
-  const { body, quoted, links, urls } = readBody(text, html);
+  const { body, quoted, links, urls, hasForm } = readBody(text, html);
   const fields = headerFieldsOf(parsed.headerLines);
   const returnPath = parsed.headers.get('return-path');
   const raw = { from: decodeWords(valuesOf(fields, 'from')[0] ?? ''), sender: decodeWords(valuesOf(fields, 'sender')[0] ?? '') };
   const identity = senderOf({ from: parsed.from, sender: parsed.headers.get('sender'), returnPath, raw });
   const receiver = receiverAuthenticationOf(fields);
+  const senderName = displayNameOf(valuesOf(fields, 'from')[0], parsed.from);
+  const replyTo = firstAddress(parsed.replyTo);
   return {
     sender: identity?.address ?? '',
     ...(identity ? { senderSource: identity.source } : {}),
+    ...(senderName ? { senderName } : {}),
+    ...(replyTo ? { replyTo } : {}),
     returnPath: firstAddress(returnPath),
     senderIp: senderIpOf(fields, receiver),
     subject: parsed.subject ?? '',
@@ -71,6 +82,7 @@ export async function parseRawMessage(eml: string | Buffer): Promise<ParsedRawMe
     auth: receiver?.auth,
     upstream: upstreamVerdictsOf(fields),
     internetMessageId: parsed.messageId,
+    hasForm,
   };
 }
 

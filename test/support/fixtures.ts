@@ -102,7 +102,7 @@ export async function seedInvestigation(orm: Orm, tenant: string, shape: Investi
         location: DeliveryLocation.INBOX,
         verdict: DetectionVerdict.PHISH,
       });
-      em.create(EmailClusterMember, { tenantId: tid, clusterId: cluster.id, message });
+      em.create(EmailClusterMember, { tenantId: tid, clusterId: cluster.id, message, verdict: Verdict.MALICIOUS });
       return message;
     });
     return { cluster, messages };

@@ -23,6 +23,10 @@ const root = (over: Partial<RootFindings> = {}): RootFindings => ({
   attachmentHashes: ['f00d'],
   recipients: ['alice@contoso.example'],
   authFailed: false,
+  authPassed: false,
+  linkDomains: [],
+  internal: false,
+  evidence: [],
   minhash: [1, 2, 3, 4],
   lshBands: ['b00:1'],
   ...over,
@@ -66,11 +70,15 @@ const campaign = [
     urlKeys: ['https://contoso.example/help'],
   }),
 ];
-const upstream = (verdict: Verdict, internalSender = false) => ({
-  verdict: { verdict, reasons: [], campaigns: [] },
-  threat_type: { maliciousUrlKeys: ['https://contoso-hr.example/login'], threats: ['Phish url'] },
-  sender_reputation: { internalSender },
-});
+const upstream = (verdict: Verdict, internalSender = false) => {
+  const known = verdict === Verdict.MALICIOUS;
+  return {
+    verdict: { verdict, reasons: [], campaigns: [], evidence: [], score: 0, strong: known },
+    threat_type: known ? { maliciousUrlKeys: ['https://contoso-hr.example/login'], threats: ['Phish url'] } : {},
+    sender_reputation: { internalSender, established: false, rareLandingDomains: [] },
+    zap_check: {},
+  };
+};
 
 describe('similar_messages', () => {
   test('a malicious root: every applicable query is a cluster, and later steps get the malicious mail', async () => {
@@ -95,6 +103,7 @@ describe('similar_messages', () => {
         verdict: Verdict.MALICIOUS,
         inMailbox: 1,
         size: 2,
+        weak: 0,
       },
       {
         key: 'SAME_SENDER:payroll@contoso-hr.example',
@@ -103,6 +112,7 @@ describe('similar_messages', () => {
         verdict: Verdict.MALICIOUS,
         inMailbox: 2,
         size: 2,
+        weak: 1,
       },
       {
         key: 'SAME_SENDER_IP_AND_SUBJECT:203.0.113.9 payroll',
@@ -111,6 +121,7 @@ describe('similar_messages', () => {
         verdict: Verdict.MALICIOUS,
         inMailbox: 1,
         size: 2,
+        weak: 0,
       },
       {
         key: 'SAME_URL:https://contoso-hr.example/login',
@@ -119,6 +130,7 @@ describe('similar_messages', () => {
         verdict: Verdict.MALICIOUS,
         inMailbox: 1,
         size: 2,
+        weak: 0,
       },
       {
         key: 'SAME_ATTACHMENT:f00d',
@@ -127,6 +139,7 @@ describe('similar_messages', () => {
         verdict: Verdict.MALICIOUS,
         inMailbox: 2,
         size: 2,
+        weak: 1,
       },
     ]);
     expect(summary.messageExternalIds.sort()).toEqual(['m1', 'm2', 'm3']);
@@ -151,7 +164,6 @@ describe('similar_messages', () => {
       [ClusterQuery.SIMILAR_CONTENT, Verdict.CLEAN],
       [ClusterQuery.SAME_SENDER, Verdict.CLEAN],
       [ClusterQuery.SAME_SENDER_IP_AND_SUBJECT, Verdict.CLEAN],
-      [ClusterQuery.SAME_URL, Verdict.CLEAN],
     ]);
     expect(outcome.findings).toMatchObject({ messageExternalIds: [], urls: [], recipients: [], attachmentHashes: [] });
   });
@@ -273,6 +285,8 @@ describe('user_compromise (email playbooks)', () => {
           user: 'alice@contoso.example',
           rules: [{ externalId: 'r1', name: 'fwd', forwardTo: 'drop@evil.example', deleteMessages: false }],
           signIns: [{ externalId: 's2', ip: '192.0.2.66', country: 'RU', risk: SignInRisk.NONE, at: '2025-03-10T14:00:00.000Z' }],
+          // The earlier of the rule and the sign-in: where the compromise window opens.
+          since: '2025-03-10T13:00:00.000Z',
         },
       ],
     });

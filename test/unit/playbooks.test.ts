@@ -3,7 +3,7 @@ import { AlertKind } from '../../src/domain/alert.js';
 import { ClusterQuery, EntityKind, Playbook } from '../../src/domain/investigation.js';
 import { ClickAction, DeliveryLocation, IndicatorKind, SignInResult, SignInRisk, Verdict } from '../../src/domain/telemetry.js';
 import { EMAIL_STEPS, USER_COMPROMISE_STEPS } from '../../src/playbooks/playbooks.js';
-import { recommendations } from '../../src/playbooks/steps/recommend-actions.step.js';
+import { recommendations, type Judgement } from '../../src/playbooks/steps/recommend-actions.step.js';
 import type { RootFindings } from '../../src/playbooks/steps/findings.js';
 import { EMPTY_ROOT } from '../../src/playbooks/steps/root.step.js';
 import { fakePorts, message } from './support/fake-ports.js';
@@ -67,7 +67,7 @@ describe('USER_COMPROMISED', () => {
     ],
   });
 
-  test('rules and a sign-in from a new country make the user compromised; the mass mail is malicious; rules removed, password reset, sessions revoked', async () => {
+  test('rules and a sign-in from a new country make the user compromised; the mass mail is malicious; rules removed, password reset, sessions revoked, the mail deleted once a human approves', async () => {
     const run = await runPlaybook(USER_COMPROMISE_STEPS, fakePorts(world()), {
       playbook: Playbook.USER_COMPROMISED,
       triggeringAlertId: 'a1',
@@ -89,19 +89,22 @@ describe('USER_COMPROMISED', () => {
               at: ago(2).toISOString(),
             },
           ],
+          // The window opens with the earliest evidence: the rule and the sign-in, both two days ago.
+          since: ago(2).toISOString(),
         },
       ],
     });
     expect(run.findings.sent_mail).toEqual({
       sent: 43,
       clusters: [
-        { name: `sent by ${bob}: Invoice 123 overdue`, verdict: Verdict.MALICIOUS, size: 40 },
-        { name: `sent by ${bob}: Lunch?`, verdict: Verdict.CLEAN, size: 3 },
+        expect.objectContaining({ name: `sent by ${bob}: Invoice 123 overdue`, verdict: Verdict.MALICIOUS, size: 40, inMailbox: 40 }),
+        // Sent before the compromise began: nothing against it.
+        expect.objectContaining({ name: `sent by ${bob}: Lunch?`, verdict: Verdict.CLEAN, size: 3, inMailbox: 0 }),
       ],
     });
     const sent = run.outcomes.get('sent_mail')!;
     expect(sent.clusters?.map((c) => [c.query, c.queryValue, c.verdict, c.threats])).toEqual([
-      [ClusterQuery.SENT_BY_USER, `${bob} invoice 0 overdue`, Verdict.MALICIOUS, ['Suspicious sending pattern']],
+      [ClusterQuery.SENT_BY_USER, `${bob} invoice 0 overdue`, Verdict.MALICIOUS, ['Sent from a compromised account']],
       [ClusterQuery.SENT_BY_USER, `${bob} lunch?`, Verdict.CLEAN, []],
     ]);
     expect(run.outcomes.get('user_compromise')!.entities?.map((e) => [e.kind, e.value, e.verdict])).toEqual([
@@ -109,14 +112,15 @@ describe('USER_COMPROMISED', () => {
       [EntityKind.INBOX_RULE, 'r1', Verdict.MALICIOUS],
       [EntityKind.IP, '198.51.100.66', Verdict.SUSPICIOUS],
     ]);
-    expect(run.actions.map((a) => [a.type, a.targets?.[0]?.value])).toEqual([
-      [ActionType.REMOVE_INBOX_RULE, 'r1'],
-      [ActionType.RESET_PASSWORD, bob],
-      [ActionType.REVOKE_SESSIONS, bob],
+    expect(run.actions.map((a) => [a.type, a.clusterRef?.queryValue ?? a.targets?.[0]?.value, a.humanRequired])).toEqual([
+      [ActionType.SOFT_DELETE_EMAILS, `${bob} invoice 0 overdue`, 'mail sent by an account of the organisation: an analyst decides'],
+      [ActionType.REMOVE_INBOX_RULE, 'r1', undefined],
+      [ActionType.RESET_PASSWORD, bob, undefined],
+      [ActionType.REVOKE_SESSIONS, bob, undefined],
     ]);
   });
 
-  test('no evidence: nothing compromised, the mass mail only suspicious, nothing recommended', async () => {
+  test('no evidence: nothing compromised, the mass mail (an announcement, maybe) clean, nothing recommended', async () => {
     const quiet = { ...world(), rules: [], signIns: [] };
     const run = await runPlaybook(USER_COMPROMISE_STEPS, fakePorts(quiet), {
       playbook: Playbook.USER_COMPROMISED,
@@ -124,7 +128,7 @@ describe('USER_COMPROMISED', () => {
     });
     expect(run.findings.user_compromise).toEqual({ compromised: [] });
     expect((run.findings.sent_mail as { clusters: { verdict: Verdict }[] }).clusters.map((c) => c.verdict)).toEqual([
-      Verdict.SUSPICIOUS,
+      Verdict.CLEAN,
       Verdict.CLEAN,
     ]);
     expect(run.actions).toEqual([]);
@@ -196,11 +200,9 @@ describe('email playbook, in memory', () => {
     });
     const run = await runPlaybook(EMAIL_STEPS, ports, { playbook: Playbook.USER_SUBMITTED_MESSAGE, triggeringAlertId: 'a1' });
     expect(run.skipped).toEqual(['device_files']);
-    expect(run.findings.verdict).toEqual({
-      verdict: Verdict.MALICIOUS,
-      reasons: ['Phish url', 'sender domain imitates contoso.example'],
-      campaigns: ['payroll'],
-    });
+    expect(run.findings.verdict).toMatchObject({ verdict: Verdict.MALICIOUS, strong: true, campaigns: ['payroll'] });
+    const { reasons } = run.findings.verdict as { reasons: string[] };
+    expect(reasons[0]).toBe('url https://c0ntoso.example/login is known malicious, campaign payroll');
     expect(run.findings.url_clicks).toMatchObject({
       clickers: ['u1@contoso.example'],
       firstClick: { 'u1@contoso.example': '2025-03-10T10:00:00.000Z' },
@@ -217,9 +219,10 @@ describe('email playbook, in memory', () => {
       [ActionType.REVOKE_SESSIONS, 'u1@contoso.example'],
     ]);
     expect(run.actions[0]?.evidence).toEqual({
-      reasons: ['Phish url', 'sender domain imitates contoso.example'],
+      reasons,
       clusterSize: 3,
       inMailbox: 2,
+      withoutStrongEvidence: 0,
     });
   });
 
@@ -239,7 +242,8 @@ describe('email playbook, in memory', () => {
       alerts: [{ id: 'a1', kind: AlertKind.USER_REPORTED, messageExternalId: 'n1' }],
     });
     const run = await runPlaybook(EMAIL_STEPS, ports, { playbook: Playbook.USER_SUBMITTED_MESSAGE, triggeringAlertId: 'a1' });
-    expect(run.findings.verdict).toEqual({ verdict: Verdict.CLEAN, reasons: [], campaigns: [] });
+    // One message before is still a rare domain: a weak signal, far from a threat.
+    expect(run.findings.verdict).toMatchObject({ verdict: Verdict.CLEAN, campaigns: [], strong: false });
     expect(run.skipped).toEqual(['url_clicks', 'device_files', 'user_compromise']);
     expect(run.actions).toEqual([]);
   });
@@ -254,6 +258,7 @@ describe('recommendations', () => {
     verdict,
     inMailbox,
     size: 5,
+    weak: 0,
   });
 
   test.each<[string, Verdict, ReturnType<typeof cluster>[], ActionType[]]>([
@@ -270,21 +275,47 @@ describe('recommendations', () => {
       [ActionType.BLOCK_URL, ActionType.BLOCK_SENDER, ActionType.BLOCK_FILE, ActionType.SCAN_MACHINE],
     ],
     [
-      'suspicious root: no email actions, machines still scanned',
+      'suspicious root: deleting its cluster is recommended for a human to decide; no blocks; machines still scanned',
       Verdict.SUSPICIOUS,
       [cluster(Verdict.SUSPICIOUS, 2)],
-      [ActionType.SCAN_MACHINE],
+      [ActionType.SOFT_DELETE_EMAILS, ActionType.SCAN_MACHINE],
     ],
   ])('%s', (_, verdict, clusters, types) => {
     const actions = recommendations(
       root,
-      verdict,
-      ['Phish url'],
+      { verdict, reasons: ['Phish url'], strong: true },
       { maliciousUrlKeys: ['https://evil.example/x'], maliciousHashes: ['f00d'] },
       { clusters },
       { machines: ['PC-1'] },
       [],
     );
     expect(actions.map((a) => a.type)).toEqual(types);
+    if (verdict === Verdict.SUSPICIOUS) expect(actions[0]?.humanRequired).toMatch(/an analyst decides/);
+    else expect(actions.every((a) => a.humanRequired === undefined)).toBe(true);
+  });
+
+  const judged = (over: Partial<Judgement> = {}) =>
+    recommendations(
+      root,
+      { verdict: Verdict.MALICIOUS, reasons: ['weak signals'], strong: false, ...over },
+      {},
+      { clusters: [{ ...cluster(Verdict.MALICIOUS, 4), weak: 3 }] },
+      {},
+      [],
+    );
+  test('automation may not act on members without strong evidence of their own, nor block on weak evidence', () => {
+    const [remove, block] = judged();
+    expect(remove).toMatchObject({
+      type: ActionType.SOFT_DELETE_EMAILS,
+      humanRequired: '3 of 4 message(s) have no strong evidence of their own',
+    });
+    expect(block).toMatchObject({ type: ActionType.BLOCK_SENDER, humanRequired: expect.stringMatching(/no evidence strong alone/) });
+  });
+
+  test('an internal or established sender is never blocked automatically, however strong the evidence', () => {
+    const block = judged({ strong: true, protectedSender: 'an address of the organisation' }).find(
+      (a) => a.type === ActionType.BLOCK_SENDER,
+    );
+    expect(block?.humanRequired).toBe('an address of the organisation: never blocked automatically');
   });
 });

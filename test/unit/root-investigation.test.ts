@@ -6,6 +6,8 @@ import { threatStep } from '../../src/playbooks/steps/threat-type.step.js';
 import { isLookalike, senderStep } from '../../src/playbooks/steps/sender-reputation.step.js';
 import { zapStep } from '../../src/playbooks/steps/zap-check.step.js';
 import type { RootFindings } from '../../src/playbooks/steps/findings.js';
+import { Signal, type Evidence } from '../../src/domain/evidence.js';
+import { SIGNAL_WEIGHTS } from '../../src/playbooks/signals/weights.js';
 import { fakePorts, message } from './support/fake-ports.js';
 import { runStep } from './support/run-steps.js';
 
@@ -39,6 +41,10 @@ const root = (over: Partial<RootFindings> = {}): RootFindings => ({
   attachmentHashes: [],
   recipients: ['alice@contoso.example'],
   authFailed: false,
+  authPassed: false,
+  linkDomains: [],
+  internal: false,
+  evidence: [],
   minhash: [1, 2, 3, 4],
   lshBands: ['b00:1'],
   ...over,
@@ -63,6 +69,12 @@ describe('root', () => {
       attachmentHashes: ['f00d'],
       recipients: ['alice@contoso.example'],
       authFailed: true,
+      // DMARC passed: the From domain is the sender's own, whatever SPF said.
+      authPassed: true,
+      linkDomains: ['contoso-hr.example'],
+      internal: false,
+      // What the message says about itself (signals/message.signals.ts; their own tests cover each).
+      evidence: expect.any(Array),
       detection: DetectionVerdict.PHISH,
       minhash: [1, 2, 3, 4],
       lshBands: ['b00:1'],
@@ -188,6 +200,15 @@ describe('threat_type', () => {
       campaigns: ['payroll'],
       threats: ['Phish url', 'Phish domain', 'Malware file', 'Detected as malware'],
       authenticationFailed: true,
+      // Each malicious hit is evidence strong alone; the suspicious IP is an entity, not evidence.
+      evidence: [
+        expect.objectContaining({
+          signal: Signal.THREAT_INTELLIGENCE,
+          detail: expect.stringContaining('https://contoso-hr.example/login'),
+        }),
+        expect.objectContaining({ signal: Signal.THREAT_INTELLIGENCE, detail: expect.stringContaining('domain contoso-hr.example') }),
+        expect.objectContaining({ signal: Signal.THREAT_INTELLIGENCE, detail: expect.stringContaining('file f00d') }),
+      ],
     });
     const byKind = (kind: EntityKind) => outcome.entities?.filter((e) => e.kind === kind).map((e) => [e.value, e.verdict]);
     expect(byKind(EntityKind.URL)).toEqual([['https://contoso-hr.example/login', Verdict.MALICIOUS]]);
@@ -238,26 +259,76 @@ describe('sender_reputation', () => {
     [
       'a first-time sender from a first-time IP',
       { sender: 'x@new.example', senderDomain: 'new.example', senderIp: '192.0.2.1' },
-      { firstTimeSender: true, firstTimeIp: true, internalSender: false, lookalikeOf: null },
+      { firstTimeSender: true, firstTimeIp: true, internalSender: false, lookalikeOf: null, established: false },
+      [Signal.RARE_SENDER_DOMAIN],
     ],
     [
-      'a known sender and IP',
+      'a known sender and IP (one message: still a rare domain)',
       { sender: 'news@vendor.example', senderDomain: 'vendor.example', senderIp: '198.51.100.1' },
-      { firstTimeSender: false, firstTimeIp: false, internalSender: false, lookalikeOf: null },
+      { firstTimeSender: false, firstTimeIp: false, internalSender: false, lookalikeOf: null, established: false },
+      [Signal.RARE_SENDER_DOMAIN],
     ],
     [
       'a look-alike of the organisation',
       { sender: 'ceo@c0ntoso.example', senderDomain: 'c0ntoso.example', senderIp: undefined },
-      { firstTimeSender: true, firstTimeIp: false, internalSender: false, lookalikeOf: 'contoso.example' },
+      { firstTimeSender: true, firstTimeIp: false, internalSender: false, lookalikeOf: 'contoso.example', established: false },
+      [Signal.RARE_SENDER_DOMAIN],
     ],
     [
       'an internal sender',
       { sender: 'bob@contoso.example', senderDomain: 'contoso.example', senderIp: undefined },
-      { firstTimeSender: true, firstTimeIp: false, internalSender: true, lookalikeOf: null },
+      { firstTimeSender: true, firstTimeIp: false, internalSender: true, lookalikeOf: null, established: false },
+      [Signal.INTERNAL_SENDER],
     ],
-  ])('%s', async (_, over, findings) => {
-    const outcome = await runStep(senderStep, fakePorts({ mailboxes, messages: [earlier] }), { root: root(over) }, reported);
-    expect(outcome.findings).toEqual(findings);
+  ])('%s', async (_, over, findings, signals) => {
+    const outcome = await runStep(senderStep, fakePorts({ mailboxes, messages: [earlier] }), { root: root(over), zap_check: {} }, reported);
+    expect(outcome.findings).toMatchObject(findings);
+    expect((outcome.findings?.evidence as Evidence[]).map((e) => e.signal)).toEqual(signals);
+  });
+
+  // Eleven messages over a month from vendor.example, before the campaign's first copy.
+  const history = Array.from({ length: 11 }, (_, i) =>
+    message({ externalId: `h${i}`, sender: 'news@vendor.example', receivedAt: new Date(Date.UTC(2025, 0, 20 + i)) }),
+  );
+  test.each<[string, Partial<RootFindings>, Signal[], boolean]>([
+    ['authenticated, long and often seen: established', { authPassed: true }, [Signal.ESTABLISHED_SENDER], true],
+    ['long and often seen but not authenticated: half the weight', {}, [Signal.ESTABLISHED_SENDER], false],
+    ['long and often seen but failing authentication: nothing in its favour', { authFailed: true }, [], false],
+  ])('history: %s', async (_, over, signals, established) => {
+    const outcome = await runStep(
+      senderStep,
+      fakePorts({ mailboxes, messages: history }),
+      { root: root({ sender: 'offers@vendor.example', senderDomain: 'vendor.example', ...over }), zap_check: {} },
+      reported,
+    );
+    expect(outcome.findings).toMatchObject({ established });
+    const found = outcome.findings?.evidence as Evidence[];
+    expect(found.map((e) => e.signal)).toEqual(signals);
+    if (signals.length && !established) expect(found[0]!.weight).toBe(SIGNAL_WEIGHTS[Signal.ESTABLISHED_SENDER] / 2);
+  });
+
+  test("history is counted before the campaign's first copy: its own earlier copies never make it familiar", async () => {
+    const outcome = await runStep(
+      senderStep,
+      fakePorts({ mailboxes, messages: history }),
+      {
+        root: root({ sender: 'offers@vendor.example', senderDomain: 'vendor.example', authPassed: true }),
+        zap_check: { firstCopyAt: '2025-01-01T00:00:00.000Z' },
+      },
+      reported,
+    );
+    expect(outcome.findings).toMatchObject({ established: false, firstTimeSender: true });
+  });
+
+  test('link domains nobody here was sent before are rare landing domains; known ones and the sender’s own are not', async () => {
+    const linked = message({ externalId: 'l1', domains: ['known.example'], receivedAt: new Date('2025-02-01T00:00:00Z') });
+    const outcome = await runStep(
+      senderStep,
+      fakePorts({ mailboxes, messages: [linked] }),
+      { root: root({ linkDomains: ['known.example', 'fresh-login.example', 'contoso-hr.example'] }), zap_check: {} },
+      reported,
+    );
+    expect(outcome.findings).toMatchObject({ rareLandingDomains: ['fresh-login.example'] });
   });
 
   test('mail only after this one does not make the sender known', async () => {
@@ -265,14 +336,14 @@ describe('sender_reputation', () => {
     const outcome = await runStep(
       senderStep,
       fakePorts({ mailboxes, messages: [later] }),
-      { root: root({ sender: 'news@vendor.example', senderIp: '198.51.100.1' }) },
+      { root: root({ sender: 'news@vendor.example', senderIp: '198.51.100.1' }), zap_check: {} },
       reported,
     );
     expect(outcome.findings).toMatchObject({ firstTimeSender: true, firstTimeIp: true });
   });
 
   test('no sender (a user or a bare URL): skipped', async () => {
-    expect(await runStep(senderStep, fakePorts({}), { root: root({ sender: undefined }) }, reported)).toEqual({
+    expect(await runStep(senderStep, fakePorts({}), { root: root({ sender: undefined }), zap_check: {} }, reported)).toEqual({
       skipped: true,
       findings: {},
     });
@@ -302,7 +373,47 @@ describe('zap_check', () => {
     ];
     const ports = fakePorts({ messages: twins, zaps: [{ messageExternalId: 'c', reason: ZapReason.PHISH }] });
     const outcome = await runStep(zapStep, ports, { root: root() }, reported);
-    expect(outcome.findings).toEqual({ similar: 3, zapped: 2, detected: 1, reasons: [ZapReason.PHISH] });
+    expect(outcome.findings).toEqual({
+      similar: 3,
+      zapped: 2,
+      detected: 1,
+      reasons: [ZapReason.PHISH],
+      firstCopyAt: '2025-03-01T09:00:00.000Z',
+      templateFirstAt: '2025-03-01T09:00:00.000Z',
+      reporters: 0,
+      evidence: [expect.objectContaining({ signal: Signal.SIMILAR_DETECTED })],
+    });
+  });
+
+  test("an authenticated root ignores zapped near-duplicates from other domains: a phish copying a real service's template", async () => {
+    const template = { minhash: [1, 2, 3, 4], lshBands: ['b00:1'] };
+    const ports = fakePorts({
+      messages: [
+        message({ externalId: 'real', sender: 'notify@sign.example', ...template }),
+        message({ externalId: 'fake', sender: 'notify@sign-docs.example', verdict: DetectionVerdict.PHISH, ...template }),
+      ],
+      zaps: [{ messageExternalId: 'fake', reason: ZapReason.PHISH }],
+    });
+    const real = root({ messageExternalId: 'real', sender: 'notify@sign.example', senderDomain: 'sign.example' });
+    const trusting = await runStep(zapStep, ports, { root: { ...real, authPassed: true } }, reported);
+    expect(trusting.findings).toMatchObject({ zapped: 0, detected: 0, evidence: [] });
+    // Unauthenticated, the root could be the phish itself: its zapped twins count.
+    const doubting = await runStep(zapStep, ports, { root: real }, reported);
+    expect(doubting.findings).toMatchObject({ zapped: 1, detected: 1 });
+  });
+
+  test('several users reporting near-duplicates add weight, bounded', async () => {
+    const twins = ['a', 'b', 'c', 'd'].map((id) => message({ externalId: id, minhash: [1, 2, 3, 4], lshBands: ['b00:1'] }));
+    const alerts = twins.map((m, i) => ({
+      id: `r${i}`,
+      kind: AlertKind.USER_REPORTED,
+      messageExternalId: m.externalId,
+      user: `u${i}@contoso.example`,
+    }));
+    const outcome = await runStep(zapStep, fakePorts({ messages: twins, alerts }), { root: root() }, reported);
+    expect(outcome.findings).toMatchObject({ reporters: 4 });
+    const [reports] = outcome.findings?.evidence as Evidence[];
+    expect(reports).toMatchObject({ signal: Signal.MULTIPLE_REPORTERS, weight: 2 * SIGNAL_WEIGHTS[Signal.MULTIPLE_REPORTERS] });
   });
 
   test('no fingerprint: skipped', async () => {

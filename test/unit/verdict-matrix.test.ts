@@ -4,15 +4,17 @@ import { verdictStep } from '../../src/playbooks/steps/verdict.step.js';
 import { clusterStep } from '../../src/playbooks/steps/similar-messages.step.js';
 import { sentMailStep } from '../../src/playbooks/steps/sent-mail.step.js';
 import type { RootFindings } from '../../src/playbooks/steps/findings.js';
+import { Signal, type Evidence } from '../../src/domain/evidence.js';
+import { evidence, MALICIOUS_SCORE, SUSPICIOUS_SCORE } from '../../src/playbooks/signals/weights.js';
 import { fakePorts, message } from './support/fake-ports.js';
+import type { MessageFacts } from '../../src/playbooks/ports.js';
 import { runStep } from './support/run-steps.js';
 
 /*
- * The verdict matrix: which signals give which verdict, for the root and for the clusters. Strong
- * signals (any one: MALICIOUS) — a known-bad indicator or a phish/malware detection (threat_type's
- * threats), zapped or detected near-duplicates, a URL verdict change. Weak signals (two: MALICIOUS,
- * one: SUSPICIOUS) — a look-alike sender domain; a first-time sender failing authentication.
- * Nothing: CLEAN, or UNKNOWN for a user root.
+ * The verdict matrix: a root's verdict is the sum of its evidence's weights (signals/weights.ts) —
+ * MALICIOUS from MALICIOUS_SCORE, SUSPICIOUS from SUSPICIOUS_SCORE — gathered from the root's own
+ * signals, threat intelligence, its near-duplicates and its sender's history. The weights are passed
+ * explicitly here: these cases check the rule, not the calibration.
  */
 const investigation = { playbook: Playbook.USER_SUBMITTED_MESSAGE };
 const root = (over: Partial<RootFindings> = {}): RootFindings => ({
@@ -27,112 +29,116 @@ const root = (over: Partial<RootFindings> = {}): RootFindings => ({
   attachmentHashes: [],
   recipients: ['alice@contoso.example'],
   authFailed: false,
+  authPassed: false,
+  linkDomains: [],
+  internal: false,
+  evidence: [],
   minhash: [],
   lshBands: [],
   ...over,
 });
 
-interface Signals {
-  threats?: string[];
-  zapped?: number;
-  detected?: number;
-  urlRoot?: boolean;
+interface Found {
+  own?: Evidence[];
+  intel?: Evidence[];
+  zap?: Evidence[];
+  sender?: Evidence[];
   userRoot?: boolean;
-  lookalike?: boolean;
-  authFailed?: boolean;
-  firstTimeSender?: boolean;
 }
 
-async function verdictOf(s: Signals) {
+async function judge(f: Found) {
   const findings = {
-    root: root({ kind: s.urlRoot ? 'url' : s.userRoot ? 'user' : 'message', authFailed: s.authFailed ?? false }),
-    threat_type: { threats: s.threats ?? [], campaigns: [] },
-    sender_reputation: {
-      firstTimeSender: s.firstTimeSender ?? false,
-      lookalikeOf: s.lookalike ? 'contoso.example' : null,
-      internalSender: false,
-    },
-    zap_check: { zapped: s.zapped ?? 0, detected: s.detected ?? 0 },
+    root: root({ kind: f.userRoot ? 'user' : 'message', evidence: f.own ?? [] }),
+    threat_type: { threats: [], campaigns: ['payroll'], evidence: f.intel ?? [] },
+    sender_reputation: { internalSender: false, evidence: f.sender ?? [] },
+    zap_check: { evidence: f.zap ?? [] },
   };
-  return (await runStep(verdictStep, fakePorts({}), findings, investigation)).findings;
+  return runStep(verdictStep, fakePorts({}), findings, investigation);
 }
+
+const weak = (signal: Signal, weight: number) => evidence(signal, `${signal.toLowerCase()} seen`, weight);
+const just = MALICIOUS_SCORE - SUSPICIOUS_SCORE;
 
 describe('root verdict', () => {
-  test.each<[string, Signals, Verdict, string[]]>([
-    ['no signal', {}, Verdict.CLEAN, []],
-    ['no signal, user root', { userRoot: true }, Verdict.UNKNOWN, []],
-    ['known-bad indicator', { threats: ['Phish url'] }, Verdict.MALICIOUS, ['Phish url']],
-    ['detected as phish', { threats: ['Detected as phish'] }, Verdict.MALICIOUS, ['Detected as phish']],
-    ['zapped near-duplicates', { zapped: 2 }, Verdict.MALICIOUS, ['2 similar message(s) zapped']],
-    ['detected near-duplicates', { detected: 3 }, Verdict.MALICIOUS, ['3 similar message(s) detected as phish or malware']],
-    ['URL verdict change', { urlRoot: true }, Verdict.MALICIOUS, ['URL verdict changed to malicious']],
-    ['look-alike domain alone', { lookalike: true }, Verdict.SUSPICIOUS, ['sender domain imitates contoso.example']],
+  test.each<[string, Found, Verdict, boolean]>([
+    ['no evidence', {}, Verdict.CLEAN, false],
+    ['no evidence, user root', { userRoot: true }, Verdict.UNKNOWN, false],
+    ['threat intelligence alone', { intel: [evidence(Signal.THREAT_INTELLIGENCE, 'url x known malicious')] }, Verdict.MALICIOUS, true],
+    ['detected on arrival alone', { own: [evidence(Signal.DETECTED_ON_ARRIVAL, 'detected as phish')] }, Verdict.MALICIOUS, true],
+    ['one weak signal below the line', { own: [weak(Signal.REPLY_TO_MISMATCH, SUSPICIOUS_SCORE / 2)] }, Verdict.CLEAN, false],
     [
-      'first-time sender failing authentication',
-      { firstTimeSender: true, authFailed: true },
+      'weak signals reaching SUSPICIOUS',
+      { own: [weak(Signal.REPLY_TO_MISMATCH, SUSPICIOUS_SCORE / 2)], sender: [weak(Signal.RARE_SENDER_DOMAIN, SUSPICIOUS_SCORE / 2)] },
       Verdict.SUSPICIOUS,
-      ['first-time sender failing authentication'],
-    ],
-    ['authentication failure alone (known sender)', { authFailed: true }, Verdict.CLEAN, []],
-    ['first-time sender alone (authenticated)', { firstTimeSender: true }, Verdict.CLEAN, []],
-    [
-      'both weak signals',
-      { lookalike: true, firstTimeSender: true, authFailed: true },
-      Verdict.MALICIOUS,
-      ['sender domain imitates contoso.example', 'first-time sender failing authentication'],
+      false,
     ],
     [
-      'strong and weak',
-      { threats: ['Phish domain'], lookalike: true },
+      'weak signals from several steps reaching MALICIOUS: malicious, but not strong',
+      {
+        own: [weak(Signal.CREDENTIAL_WORDING, just), weak(Signal.LINK_TEXT_MISMATCH, SUSPICIOUS_SCORE / 2)],
+        zap: [weak(Signal.MULTIPLE_REPORTERS, SUSPICIOUS_SCORE / 2)],
+      },
       Verdict.MALICIOUS,
-      ['Phish domain', 'sender domain imitates contoso.example'],
+      false,
     ],
-    ['weak signal on a user root', { userRoot: true, lookalike: true }, Verdict.SUSPICIOUS, ['sender domain imitates contoso.example']],
-  ])('%s: %j → %s', async (_, signals, verdict, reasons) => {
-    expect(await verdictOf(signals)).toEqual({ verdict, reasons, campaigns: [] });
+    [
+      'an established sender outweighs weak signals',
+      { own: [weak(Signal.CREDENTIAL_WORDING, SUSPICIOUS_SCORE)], sender: [weak(Signal.ESTABLISHED_SENDER, -SUSPICIOUS_SCORE)] },
+      Verdict.CLEAN,
+      false,
+    ],
+  ])('%s → %s', async (_, found, verdict, strong) => {
+    const { findings } = await judge(found);
+    expect(findings).toEqual(expect.objectContaining({ verdict, strong, campaigns: ['payroll'] }));
   });
 
-  test('the root message entity carries the verdict and its reasons; campaigns pass through', async () => {
-    const outcome = await runStep(
-      verdictStep,
-      fakePorts({}),
-      { root: root(), threat_type: { threats: ['Phish url'], campaigns: ['payroll'] }, sender_reputation: {}, zap_check: {} },
-      investigation,
+  test('the root message entity carries the verdict and every piece of evidence, strongest first; reasons are the positive ones', async () => {
+    const intel = evidence(Signal.THREAT_INTELLIGENCE, 'url https://evil.example/x is known malicious');
+    const established = weak(Signal.ESTABLISHED_SENDER, -0.2);
+    const outcome = await judge({ intel: [intel], sender: [established], own: [weak(Signal.REPLY_TO_MISMATCH, 0.3)] });
+    expect(outcome.findings).toEqual(
+      expect.objectContaining({ verdict: Verdict.MALICIOUS, reasons: [intel.detail, 'reply_to_mismatch seen'] }),
     );
-    expect(outcome.findings).toEqual({ verdict: Verdict.MALICIOUS, reasons: ['Phish url'], campaigns: ['payroll'] });
-    expect(outcome.entities).toEqual([expect.objectContaining({ value: 'm1', verdict: Verdict.MALICIOUS, threats: ['Phish url'] })]);
+    expect(outcome.entities).toEqual([
+      expect.objectContaining({
+        value: 'm1',
+        verdict: Verdict.MALICIOUS,
+        evidence: [intel, expect.objectContaining({ signal: Signal.REPLY_TO_MISMATCH }), established],
+      }),
+    ]);
+    expect((outcome.findings as { score: number }).score).toBeCloseTo(intel.weight + 0.3 - 0.2);
   });
 
-  test('skipped threat, sender and zap checks (empty findings) are no signals', async () => {
+  test('skipped threat, sender and zap checks (empty findings) are no evidence', async () => {
     const outcome = await runStep(
       verdictStep,
       fakePorts({}),
       { root: root(), threat_type: {}, sender_reputation: {}, zap_check: {} },
       investigation,
     );
-    expect(outcome.findings).toEqual({ verdict: Verdict.CLEAN, reasons: [], campaigns: [] });
+    expect(outcome.findings).toEqual({ verdict: Verdict.CLEAN, reasons: [], campaigns: [], evidence: [], score: 0, strong: false });
   });
 });
 
 describe('cluster verdicts', () => {
-  const sibling = message({ externalId: 'm2', sender: 'x@outside.example' });
-
-  test.each<[Verdict, string[] | undefined, Verdict, string[]]>([
-    [Verdict.MALICIOUS, ['Phish url'], Verdict.MALICIOUS, ['Phish url']],
-    // Malicious on weak or sibling signals only: the cluster's threat is named generically.
-    [Verdict.MALICIOUS, [], Verdict.MALICIOUS, ['Phish']],
-    [Verdict.SUSPICIOUS, [], Verdict.SUSPICIOUS, []],
-    [Verdict.CLEAN, [], Verdict.CLEAN, []],
-    [Verdict.UNKNOWN, [], Verdict.CLEAN, []],
-  ])('root %s with threats %j → clusters %s, threats %j', async (rootVerdict, threats, clusterVerdict, clusterThreats) => {
+  // Each member is judged on its own evidence (membership.ts); the cluster takes its worst member's verdict.
+  const intelUrl = 'https://evil.example/x';
+  test.each<[string, Verdict, Partial<MessageFacts>, Verdict, string[]]>([
+    ['malicious root, sibling carries the known-bad URL', Verdict.MALICIOUS, { urlKeys: [intelUrl] }, Verdict.MALICIOUS, ['Phish url']],
+    ['malicious root, same outside sender and subject', Verdict.MALICIOUS, { subjectKey: 'hello' }, Verdict.MALICIOUS, ['Phish url']],
+    ['malicious root, same sender but other content', Verdict.MALICIOUS, { subjectKey: 'newsletter' }, Verdict.SUSPICIOUS, []],
+    ['suspicious root, same sender and subject', Verdict.SUSPICIOUS, { subjectKey: 'hello' }, Verdict.SUSPICIOUS, []],
+    ['clean root', Verdict.CLEAN, { subjectKey: 'hello' }, Verdict.CLEAN, []],
+  ])('%s: root %s → cluster %s', async (_, rootVerdict, sibling, clusterVerdict, clusterThreats) => {
     const outcome = await runStep(
       clusterStep,
-      fakePorts({ messages: [sibling] }),
+      fakePorts({ messages: [message({ externalId: 'm2', sender: 'x@outside.example', ...sibling })] }),
       {
-        root: root(),
-        verdict: { verdict: rootVerdict, reasons: [], campaigns: [] },
-        threat_type: { threats },
-        sender_reputation: { internalSender: false },
+        root: root({ subjectKey: 'hello' }),
+        verdict: { verdict: rootVerdict, reasons: [], campaigns: [], evidence: [], score: 0, strong: false },
+        threat_type: { threats: rootVerdict === Verdict.MALICIOUS ? ['Phish url'] : [], maliciousUrlKeys: [intelUrl] },
+        sender_reputation: { internalSender: false, established: false, rareLandingDomains: [] },
+        zap_check: {},
       },
       investigation,
     );
@@ -141,31 +147,38 @@ describe('cluster verdicts', () => {
     ]);
   });
 
-  // The user-compromise playbook's sent mail: per subject, by volume, outside share and compromise.
-  const sent = (n: number, outside: number) =>
+  // The user-compromise playbook's sent mail: each message judged; in the compromise window it counts,
+  // heavier as one of many copies — to colleagues as much as outside.
+  const sent = (n: number, outside: number, at = '2025-03-05T09:00:00Z') =>
     Array.from({ length: n }, (_, i) =>
       message({
         externalId: `s${n}-${i}`,
         sender: 'bob@contoso.example',
         subject: `Batch ${n}`,
         recipient: i < outside ? `p${i}@partner.example` : `c${i}@contoso.example`,
+        receivedAt: new Date(at),
       }),
     );
-  test.each<[string, number, number, boolean, Verdict]>([
-    ['mass mail, mostly outside, compromised', 10, 6, true, Verdict.MALICIOUS],
-    ['mass mail, mostly outside, not compromised', 10, 6, false, Verdict.SUSPICIOUS],
-    ['mass mail, half outside, compromised', 10, 5, true, Verdict.SUSPICIOUS],
-    ['a few messages outside, compromised', 9, 9, true, Verdict.CLEAN],
-  ])('sent mail: %s → %s', async (_, n, outside, compromised, verdict) => {
+  const bob = { user: 'bob@contoso.example', since: '2025-03-01T00:00:00.000Z', rules: [], signIns: [] };
+  test.each<[string, MessageFacts[], boolean, Verdict]>([
+    ['mass mail to colleagues in the compromise window', sent(10, 0), true, Verdict.MALICIOUS],
+    ['mass mail outside in the compromise window', sent(10, 10), true, Verdict.MALICIOUS],
+    ['a few messages in the compromise window: suspicious, for a human', sent(3, 3), true, Verdict.SUSPICIOUS],
+    ['mass mail before the compromise window', sent(10, 6, '2025-02-01T09:00:00Z'), true, Verdict.CLEAN],
+    ['mass mail from an account not compromised (an announcement)', sent(10, 0), false, Verdict.CLEAN],
+  ])('sent mail: %s → %s', async (_, messages, compromised, verdict) => {
     const outcome = await runStep(
       sentMailStep,
-      fakePorts({ mailboxes: ['bob@contoso.example'], messages: sent(n, outside) }),
+      fakePorts({ mailboxes: ['bob@contoso.example'], messages }),
       {
         root: root({ kind: 'user', user: 'bob@contoso.example' }),
-        user_compromise: { compromised: compromised ? [{ user: 'bob@contoso.example', rules: [], signIns: [] }] : [] },
+        user_compromise: { compromised: compromised ? [bob] : [] },
       },
       { playbook: Playbook.USER_COMPROMISED },
     );
     expect(outcome.clusters?.map((c) => c.verdict)).toEqual([verdict]);
+    const [summary] = (outcome.findings as { clusters: { inMailbox: number; weak: number }[] }).clusters;
+    // Every copy of an account of the organisation is weak: deleting it always waits for a human.
+    expect(summary!.weak).toBe(summary!.inMailbox);
   });
 });

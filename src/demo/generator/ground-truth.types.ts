@@ -1,5 +1,6 @@
 /** What a generated organisation really contains: the answers a quality test scores the playbooks against. */
 import type { AlertKindName, DeliveryLocationName, IngestRecordType } from '../../telemetry/ingest-record.types.js';
+import type { ShapesTruth } from './shapes/shape-truth.types.js';
 
 export type CampaignKind = 'PHISH' | 'MALWARE';
 
@@ -78,10 +79,12 @@ export interface GroundTruth {
   clickedUsers: string[];
   alerts: AlertTruth[];
   benignBulk: BenignBulkTruth[];
+  /** The campaign shapes, when the options asked for them (`shapes`); absent otherwise. */
+  shapes?: ShapesTruth;
   counts: {
     records: number;
     byType: Record<IngestRecordType, number>;
     /** Message records by origin; they add up to `options.messages`. */
-    messages: { campaign: number; newsletter: number; invoice: number; internal: number; external: number; spam: number };
+    messages: { campaign: number; newsletter: number; invoice: number; internal: number; external: number; spam: number; shapes: number };
   };
 }

@@ -46,8 +46,21 @@ import { ordinarySource } from './ordinary-mail.source.js';
 import { OFFICE_IPS } from './places.data.js';
 import { Random } from './random.js';
 import { passwordSpray, signInDay } from './sign-in.source.js';
+import { shapeSource, type ShapePlan } from './shapes/shape.plan.js';
+import { resolveShapeOptions } from './shapes/shape.options.js';
+import { planShapes, shapeIndicators, shapesTruth } from './shapes/shapes.js';
 
 export type { AlertTruth, BenignBulkTruth, CampaignKind, CampaignTruth, CompromiseTruth, GroundTruth } from './ground-truth.types.js';
+export type { ShapeKind, ShapeOptions } from './shapes/shape.options.js';
+export { SHAPE_KINDS } from './shapes/shape.options.js';
+export type {
+  LegitimateGroupTruth,
+  LinkWrapper,
+  ScenarioAlert,
+  ShapeCampaignTruth,
+  ShapeCompromiseTruth,
+  ShapesTruth,
+} from './shapes/shape-truth.types.js';
 export {
   DEFAULT_DOMAIN,
   DEFAULT_START,
@@ -67,11 +80,13 @@ export function* generateOrganisation(options: OrganisationOptions): Generator<I
 export class OrgGenerator {
   readonly options: Readonly<Required<OrganisationOptions>>;
   private readonly org: Organisation;
+  private readonly shapes: ShapePlan | null;
   private state: 'planned' | 'streaming' | 'done' = 'planned';
 
   constructor(options: OrganisationOptions) {
     this.options = Object.freeze(resolveOrganisationOptions(options));
     this.org = planOrganisation(this.options);
+    this.shapes = this.options.shapes ? planShapes(this.org, resolveShapeOptions(this.options.shapes)) : null;
   }
 
   /**
@@ -86,6 +101,14 @@ export class OrgGenerator {
     for (const record of directory(this.org)) {
       this.org.byType[record.type]++;
       yield record;
+    }
+    if (this.shapes) {
+      for (const record of shapeIndicators(this.shapes)) {
+        this.org.byType.indicator++;
+        yield record;
+      }
+      const source = shapeSource(this.shapes);
+      if (source) this.org.timeline.push(source);
     }
     scheduleSources(this.org);
     const out: IngestRecord[] = [];
@@ -105,7 +128,9 @@ export class OrgGenerator {
   /** The ground truth; only once `records()` has been consumed to the end. */
   truth(): GroundTruth {
     if (this.state !== 'done') throw new Error('truth() is known only after records() has been iterated to the end');
-    return groundTruth(this.org);
+    const truth = groundTruth(this.org);
+    if (this.shapes) truth.shapes = shapesTruth(this.shapes);
+    return truth;
   }
 }
 

@@ -1,4 +1,5 @@
 /** The generator's options, their defaults and limits, checked once before anything is planned. */
+import { resolveShapeOptions, type ShapeOptions } from './shapes/shape.options.js';
 
 export interface OrganisationOptions {
   /** Mailboxes (users), 10–200,000. */
@@ -13,6 +14,11 @@ export interface OrganisationOptions {
   domain?: string;
   /** First instant of the 30-day window the telemetry covers. @default 2026-10-01T00:00:00Z */
   start?: Date;
+  /**
+   * Campaign shapes beyond the classic lures (wrapped links, IDN look-alikes, a reply-chain hijack…), with
+   * their ground truth in `truth().shapes`. Their messages come out of the ordinary-mail budget. @default null (none)
+   */
+  shapes?: ShapeOptions | null;
 }
 
 export const DEFAULT_DOMAIN = 'contoso.example';
@@ -33,7 +39,7 @@ export const NEWSLETTER_SHARE = 0.2;
  * (the CLI turns `messages must …` into `--messages must …`).
  */
 export function resolveOrganisationOptions(options: OrganisationOptions): Required<OrganisationOptions> {
-  const { mailboxes, messages, campaigns, seed, domain = DEFAULT_DOMAIN, start = DEFAULT_START } = options;
+  const { mailboxes, messages, campaigns, seed, domain = DEFAULT_DOMAIN, start = DEFAULT_START, shapes = null } = options;
   const whole = (name: string, value: unknown, min: number, max: number) => {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
       throw new RangeError(`${name} must be a whole number from ${min} to ${max}, but got ${JSON.stringify(value)}`);
@@ -51,5 +57,5 @@ export function resolveOrganisationOptions(options: OrganisationOptions): Requir
     throw new RangeError(`domain must be a lower-case domain name such as contoso.example, but got ${JSON.stringify(domain)}`);
   if (!(start instanceof Date) || Number.isNaN(start.getTime()))
     throw new RangeError(`start must be a valid date, but got ${JSON.stringify(String(start))}`);
-  return { mailboxes, messages, campaigns, seed, domain, start };
+  return { mailboxes, messages, campaigns, seed, domain, start, shapes: shapes === null ? null : resolveShapeOptions(shapes) };
 }

@@ -145,7 +145,7 @@ export class Organisation {
   ordinaryBudget = 0;
   readonly timeline = new Timeline();
   readonly alertTruth: AlertTruth[] = [];
-  readonly messageCounts = { campaign: 0, newsletter: 0, invoice: 0, internal: 0, external: 0, spam: 0 };
+  readonly messageCounts = { campaign: 0, newsletter: 0, invoice: 0, internal: 0, external: 0, spam: 0, shapes: 0 };
   /** Records streamed so far, by type. */
   readonly byType: Record<IngestRecordType, number> = {
     mailbox: 0,

@@ -1,3 +1,4 @@
+import type { Evidence } from '../../domain/evidence.js';
 import type { ClusterQuery } from '../../domain/investigation.js';
 import type { IndicatorKind, SignInRisk, Verdict, ZapReason } from '../../domain/telemetry.js';
 
@@ -29,6 +30,16 @@ export type RootFindings = {
   attachmentHashes: string[];
   recipients: string[];
   authFailed: boolean;
+  /** DMARC passed at the receiver (or, without DMARC, both SPF and DKIM): the From domain is really the sender's. */
+  authPassed: boolean;
+  /** The domain of the Return-Path (the envelope sender): with the sender network, the campaign's infrastructure. */
+  returnPathDomain?: string;
+  /** Registrable domains the links lead to. */
+  linkDomains: string[];
+  /** Mail sent inside the organisation or out of it (direction INTERNAL or OUTBOUND). */
+  internal: boolean;
+  /** What the message says about itself: headers, links, attachments and its own text (playbooks/signals). */
+  evidence: Evidence[];
   /** The mail filter's verdict on arrival (a DetectionVerdict). */
   detection?: string;
   minhash: number[];
@@ -48,6 +59,7 @@ export type ThreatFindings = {
   campaigns: string[];
   threats: string[];
   authenticationFailed: boolean;
+  evidence: Evidence[];
 };
 
 export type SenderFindings = {
@@ -56,6 +68,11 @@ export type SenderFindings = {
   internalSender: boolean;
   /** The organisation's domain the sender's imitates. */
   lookalikeOf: string | null;
+  /** Authenticated, and the organisation has received its domain's mail for long and often. */
+  established: boolean;
+  /** Link domains the organisation never received mail linking to before the campaign. */
+  rareLandingDomains: string[];
+  evidence: Evidence[];
 };
 
 export type ZapFindings = {
@@ -65,12 +82,24 @@ export type ZapFindings = {
   /** Near-duplicates the mail filter detected as phish or malware. */
   detected: number;
   reasons: ZapReason[];
+  /** ISO time of the campaign's first copy: history is counted before it, never including the campaign. */
+  firstCopyAt?: string;
+  /** ISO time of the earliest near-duplicate however old: link domains are counted before it. */
+  templateFirstAt?: string;
+  /** Distinct users who reported a near-duplicate. */
+  reporters: number;
+  evidence: Evidence[];
 };
 
 export type VerdictFindings = {
   verdict: Verdict;
   reasons: string[];
   campaigns: string[];
+  /** Everything weighed, and its sum. */
+  evidence: Evidence[];
+  score: number;
+  /** Some evidence is strong alone (threat intelligence, an analyst, the filter's detection). */
+  strong: boolean;
 };
 
 export type ClusterSummary = {
@@ -78,9 +107,11 @@ export type ClusterSummary = {
   query: ClusterQuery;
   queryValue: string;
   verdict: Verdict;
-  /** Members still in an inbox or junk folder: what deleting would remove. */
+  /** Members judged MALICIOUS (SUSPICIOUS for a SUSPICIOUS cluster) still in an inbox or junk folder: what deleting would remove. */
   inMailbox: number;
   size: number;
+  /** Of those in a mailbox, how many lack strong evidence of their own: automation may not act on them. */
+  weak: number;
 };
 
 /** The clusters, and — when the root is malicious — what later steps follow: the malicious mail's ids, links, recipients, files. */
@@ -108,6 +139,8 @@ export type DeviceFindings = {
 
 export type CompromisedUser = {
   user: string;
+  /** ISO time the compromise window opens: the earliest risky sign-in or suspicious rule. */
+  since?: string;
   rules: { externalId: string; name: string; forwardTo?: string; deleteMessages: boolean }[];
   signIns: { externalId: string; ip: string; country?: string; risk: SignInRisk; at: string }[];
 };
@@ -118,7 +151,8 @@ export type CompromiseFindings = {
 
 export type SentMailFindings = {
   sent: number;
-  clusters: { name: string; verdict: Verdict; size: number }[];
+  /** Mail sent in the compromise window, by subject, each message judged on its own. */
+  clusters: (ClusterSummary & { name: string })[];
 };
 
 /** Remediation's findings are its actions. */

@@ -1,7 +1,9 @@
 import { AlertKind } from '../../domain/alert.js';
 import { EntityKind, Phase } from '../../domain/investigation.js';
-import { Verdict } from '../../domain/telemetry.js';
-import { normaliseUrl } from '../../domain/url.js';
+import { MailDirection, Verdict } from '../../domain/telemetry.js';
+import { domainOf, normaliseUrl } from '../../domain/url.js';
+import { registrableDomainOf } from '../../domain/host.js';
+import { messageEvidence, type SignalMessage } from '../signals/message.signals.js';
 import type { EntityFinding } from '../playbook.types.js';
 import type { MessageFacts } from '../ports.js';
 import type { RootFindings } from './findings.js';
@@ -10,6 +12,29 @@ import { defineStep, type StepCtx } from './step.js';
 /** SPF, DKIM or DMARC did not pass (a missing result counts as a failure only when it says so). */
 export const authFailed = (m: Pick<MessageFacts, 'auth'>) =>
   ['spf', 'dkim', 'dmarc'].some((k) => /fail|none|softfail/i.test(String(m.auth?.[k as 'spf'] ?? '')));
+
+/** The receiver verified the From domain: DMARC passed, or — without a DMARC result — SPF and DKIM both did. */
+export const authPassed = (m: Pick<MessageFacts, 'auth'>) =>
+  /^pass/i.test(m.auth?.dmarc ?? '') || (!m.auth?.dmarc && /^pass/i.test(m.auth?.spf ?? '') && /^pass/i.test(m.auth?.dkim ?? ''));
+
+/** What a message says about itself, for the signals (playbooks/signals): the root with its text, a member without. */
+export const signalMessageOf = (m: MessageFacts & { body?: string }): SignalMessage => ({
+  sender: m.sender,
+  senderDomain: m.senderDomain,
+  senderName: m.senderName,
+  replyTo: m.replyTo,
+  returnPath: m.returnPath,
+  subject: m.subject,
+  body: m.body,
+  links: m.links,
+  attachments: m.attachmentNames.map((name) => ({ name })),
+  auth: m.auth,
+  upstream: m.upstream,
+  detection: m.verdict,
+});
+
+/** The registrable domains a message's links lead to. */
+export const linkDomainsOf = (m: Pick<MessageFacts, 'urls'>) => [...new Set(m.urls.flatMap((u) => registrableDomainOf(domainOf(u)) ?? []))];
 
 /** Parse a manual investigation's subject: `message:<id>`, `user:<address>` or `url:<url>`. */
 export function parseSubject(subject: string | undefined): { kind: 'message' | 'user' | 'url'; value: string } | undefined {
@@ -21,6 +46,10 @@ export function parseSubject(subject: string | undefined): { kind: 'message' | '
 async function messageRoot(ctx: StepCtx, externalId: string): Promise<RootFindings | undefined> {
   const m = await ctx.mail.message(externalId);
   if (!m) return undefined;
+  const [internalDomains, people] = await Promise.all([
+    ctx.mail.internalDomains(),
+    m.senderName ? ctx.mail.peopleNamed(m.senderName) : Promise.resolve([]),
+  ]);
   return {
     kind: 'message',
     messageExternalId: m.externalId,
@@ -36,6 +65,11 @@ async function messageRoot(ctx: StepCtx, externalId: string): Promise<RootFindin
     attachmentHashes: m.attachmentHashes,
     recipients: [m.recipient],
     authFailed: authFailed(m),
+    authPassed: authPassed(m),
+    returnPathDomain: m.returnPath ? domainOf(m.returnPath) : undefined,
+    linkDomains: linkDomainsOf(m),
+    internal: m.direction === MailDirection.INTERNAL || m.direction === MailDirection.OUTBOUND,
+    evidence: messageEvidence(signalMessageOf(m), { internalDomains, people }),
     detection: m.verdict,
     minhash: m.minhash,
     lshBands: m.lshBands,
@@ -51,6 +85,10 @@ export const EMPTY_ROOT: RootFindings = {
   attachmentHashes: [],
   recipients: [],
   authFailed: false,
+  authPassed: false,
+  linkDomains: [],
+  internal: false,
+  evidence: [],
   minhash: [],
   lshBands: [],
 };

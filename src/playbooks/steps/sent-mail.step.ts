@@ -1,19 +1,34 @@
+import { actedOnVerdicts } from '../../domain/action.js';
+import { Signal, type Evidence } from '../../domain/evidence.js';
 import { ClusterQuery, Phase } from '../../domain/investigation.js';
-import { Verdict } from '../../domain/telemetry.js';
-import { domainOf } from '../../domain/url.js';
+import { DeliveryLocation, Verdict } from '../../domain/telemetry.js';
 import type { ClusterFinding } from '../playbook.types.js';
 import type { MessageFacts } from '../ports.js';
+import { messageEvidence } from '../signals/message.signals.js';
+import { evidence, verdictOf } from '../signals/weights.js';
+import type { SentMailFindings } from './findings.js';
+import { signalMessageOf } from './root.step.js';
 import { defineStep } from './step.js';
 
 /** A subject sent this many times is a sending pattern, not a conversation. */
 const MASS_MAIL = 10;
+const IN_MAILBOX = new Set<string>([DeliveryLocation.INBOX, DeliveryLocation.JUNK]);
 
-/** User compromise hunting: the user's sent mail, sorted into clean, suspicious and malicious clusters. */
+const worst = (verdicts: Verdict[]) =>
+  verdicts.includes(Verdict.MALICIOUS) ? Verdict.MALICIOUS : verdicts.includes(Verdict.SUSPICIOUS) ? Verdict.SUSPICIOUS : Verdict.CLEAN;
+
+/**
+ * User compromise hunting: the user's sent mail by subject, each message judged on its own — what it says
+ * about itself, and, when the account is compromised and the message left in the compromise window, that
+ * fact, heavier when it is one of many copies of one subject (to colleagues or outside: a hijacked
+ * account phishes its own organisation first). Mail before the window, or from an account not
+ * compromised, is judged by its own evidence only: an announcement sent to everyone is not a threat.
+ */
 export const sentMailStep = defineStep({
   key: 'sent_mail',
   name: 'Review the user’s sent mail',
   description:
-    'Sort the mail the user sent into clean, suspicious and malicious clusters by content, looking for a suspicious sending pattern.',
+    'Judge each message the user sent — in the compromise window, mass mail of one subject to colleagues or outside — and group it into clusters by subject.',
   phase: Phase.HUNTING,
   dependsOn: ['root', 'user_compromise'],
   async run(ctx) {
@@ -23,7 +38,9 @@ export const sentMailStep = defineStep({
     if (!user) return { skipped: true, findings: {} };
     const sent = await ctx.mail.sentBy(user);
     if (!sent.length) return { skipped: true, findings: { sent: 0 } };
-    const internal = await ctx.mail.internalDomains();
+    const internalDomains = await ctx.mail.internalDomains();
+    const since = compromise.compromised?.find((c) => c.user === user)?.since;
+    const windowOpens = since ? Date.parse(since) : Infinity;
     const bySubject = new Map<string, [MessageFacts, ...MessageFacts[]]>();
     for (const m of sent) {
       const group = bySubject.get(m.subjectKey);
@@ -31,28 +48,47 @@ export const sentMailStep = defineStep({
       else bySubject.set(m.subjectKey, [m]);
     }
     const clusters: ClusterFinding[] = [];
+    const summary: SentMailFindings['clusters'] = [];
     for (const [subjectKey, messages] of bySubject) {
-      const external = messages.filter((m) => !internal.has(domainOf(m.recipient))).length;
-      // Mass mail of one subject to outside recipients, from a compromised account: the classic pattern.
-      const verdict =
-        compromise.compromised?.length && messages.length >= MASS_MAIL && external / messages.length > 0.5
-          ? Verdict.MALICIOUS
-          : messages.length >= MASS_MAIL
-            ? Verdict.SUSPICIOUS
-            : Verdict.CLEAN;
+      const inWindow = messages.filter((m) => m.receivedAt.getTime() >= windowOpens).length;
+      const members = Object.fromEntries(
+        messages.map((m) => {
+          const found: Evidence[] = messageEvidence(signalMessageOf(m), { internalDomains, people: [] });
+          if (m.receivedAt.getTime() >= windowOpens) {
+            found.push(evidence(Signal.COMPROMISED_SENDER, `sent by ${user} after the compromise began (${since})`));
+            if (inWindow >= MASS_MAIL)
+              found.push(evidence(Signal.CAMPAIGN_ARTIFACT, `one of ${inWindow} copies of one subject sent in the compromise window`));
+          }
+          return [m.id, { verdict: verdictOf(found), evidence: found }];
+        }),
+      );
+      const verdict = worst(messages.map((m) => members[m.id]!.verdict));
+      const key = `${ClusterQuery.SENT_BY_USER}:${subjectKey}`;
+      const name = `sent by ${user}: ${messages[0].subject}`.slice(0, 200);
+      const acted = new Set(actedOnVerdicts(verdict));
+      const inMailbox = messages.filter((m) => acted.has(members[m.id]!.verdict) && IN_MAILBOX.has(m.location)).length;
       clusters.push({
-        key: `${ClusterQuery.SENT_BY_USER}:${subjectKey}`,
-        name: `sent by ${user}: ${messages[0].subject}`.slice(0, 200),
+        key,
+        name,
         query: ClusterQuery.SENT_BY_USER,
         queryValue: `${user} ${subjectKey}`,
         verdict,
-        threats: verdict === Verdict.MALICIOUS ? ['Suspicious sending pattern'] : [],
+        threats: verdict === Verdict.MALICIOUS ? ['Sent from a compromised account'] : [],
         messageIds: messages.map((m) => m.id),
+        members,
+      });
+      // An account of the organisation: its mail is never deleted without a human, so every copy counts as weak.
+      summary.push({
+        key,
+        name,
+        query: ClusterQuery.SENT_BY_USER,
+        queryValue: `${user} ${subjectKey}`,
+        verdict,
+        inMailbox: verdict === Verdict.CLEAN ? 0 : inMailbox,
+        size: messages.length,
+        weak: inMailbox,
       });
     }
-    return {
-      findings: { sent: sent.length, clusters: clusters.map((c) => ({ name: c.name, verdict: c.verdict, size: c.messageIds.length })) },
-      clusters,
-    };
+    return { findings: { sent: sent.length, clusters: summary }, clusters };
   },
 });

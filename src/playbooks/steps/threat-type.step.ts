@@ -3,6 +3,8 @@ import { IndicatorKind, Verdict } from '../../domain/telemetry.js';
 import { normaliseUrl } from '../../domain/url.js';
 import type { EntityFinding } from '../playbook.types.js';
 import { defineStep, MALICIOUS_DETECTIONS } from './step.js';
+import { Signal } from '../../domain/evidence.js';
+import { evidence, GRADES, SIGNAL_WEIGHTS } from '../signals/weights.js';
 
 /** An indicator's entity kind: the kinds share names except domain and sender. */
 const entityKindOf = (kind: IndicatorKind): EntityKind =>
@@ -28,6 +30,9 @@ export const threatStep = defineStep({
       ...(await intel.indicators(IndicatorKind.IP, root.senderIp ? [root.senderIp] : [])),
     ];
     const malicious = hits.filter((h) => h.verdict === Verdict.MALICIOUS);
+    const messageVerdicts = (root.messageExternalId ? await intel.analystVerdicts([root.messageExternalId]) : []).filter(
+      (v) => v.verdict === Verdict.MALICIOUS || v.verdict === Verdict.CLEAN,
+    );
     const threats = [...new Set(malicious.map((h) => `${h.kind === IndicatorKind.FILE ? 'Malware' : 'Phish'} ${h.kind.toLowerCase()}`))];
     if (root.detection && MALICIOUS_DETECTIONS.has(root.detection)) threats.push(`Detected as ${root.detection.toLowerCase()}`);
     const entities: EntityFinding[] = hits.map((h) => ({
@@ -63,6 +68,38 @@ export const threatStep = defineStep({
         campaigns: [...new Set(hits.map((h) => h.campaign).filter((c): c is string => Boolean(c)))],
         threats,
         authenticationFailed: root.authFailed,
+        evidence: [
+          ...malicious.map((h) =>
+            h.analyst
+              ? evidence(Signal.ANALYST_VERDICT, `an analyst (${h.analyst.by}) judged ${h.kind.toLowerCase()} ${h.value} malicious`)
+              : evidence(
+                  Signal.THREAT_INTELLIGENCE,
+                  `${h.kind.toLowerCase()} ${h.value} is known malicious${h.source ? ` (${h.source})` : ''}${h.campaign ? `, campaign ${h.campaign}` : ''}`,
+                ),
+          ),
+          // An analyst's CLEAN on the sender or the message itself speaks for it; on a link it says only that
+          // the link is fine — a phish links real pages too.
+          ...hits
+            .filter((h) => h.analyst && h.verdict === Verdict.CLEAN && (h.kind === IndicatorKind.SENDER || h.kind === IndicatorKind.DOMAIN))
+            .filter((h) => h.kind === IndicatorKind.SENDER || h.value === root.senderDomain)
+            .map((h) =>
+              evidence(
+                Signal.ANALYST_VERDICT,
+                `an analyst (${h.analyst!.by}) judged the sender ${h.value} legitimate`,
+                GRADES.ANALYST_CLEAN,
+              ),
+            ),
+          ...messageVerdicts.map((v) =>
+            evidence(
+              Signal.ANALYST_VERDICT,
+              `an analyst (${v.analyst.by}) judged this message ${v.verdict.toLowerCase()}`,
+              v.verdict === Verdict.MALICIOUS ? SIGNAL_WEIGHTS[Signal.ANALYST_VERDICT] : GRADES.ANALYST_CLEAN,
+            ),
+          ),
+          ...(root.kind === 'url' && root.url
+            ? [evidence(Signal.THREAT_INTELLIGENCE, `the verdict on ${root.url} changed to malicious`)]
+            : []),
+        ],
       },
       entities,
     };

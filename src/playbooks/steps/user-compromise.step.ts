@@ -57,12 +57,22 @@ export async function compromiseOf(
   });
 }
 
+/**
+ * Where a check of a user with no click to open the window starts: 30 days before the user's latest
+ * sign-in (or before now, without one) — telemetry can lag, and an organisation's data may end before today.
+ */
+async function lookbackOf(ctx: Pick<StepCtx, 'identity'>, user: string): Promise<string> {
+  const last = await ctx.identity.lastSignIn(user);
+  return new Date(Math.min(Date.now(), last?.getTime() ?? Date.now()) - LOOKBACK_MS).toISOString();
+}
+
 /** The findings, entities and edges of compromised users: the same in both playbooks. */
 export function compromiseOutcome(compromised: Compromise[]): StepOutcome<CompromiseFindings> {
   return {
     findings: {
       compromised: compromised.map((c) => ({
         user: c.user,
+        since: new Date(Math.min(...c.signIns.map((s) => s.at.getTime()), ...c.rules.map((r) => r.createdAt.getTime()))).toISOString(),
         rules: c.rules.map((r) => ({ externalId: r.externalId, name: r.name, forwardTo: r.forwardTo, deleteMessages: r.deleteMessages })),
         signIns: c.signIns.map((s) => ({ externalId: s.externalId, ip: s.ip, country: s.country, risk: s.risk, at: s.at.toISOString() })),
       })),
@@ -114,9 +124,9 @@ export const compromiseStep = defineStep({
   async run(ctx) {
     const root = ctx.results('root');
     const clicks = ctx.results('url_clicks');
-    // A manual investigation of a user checks that user over the last 30 days.
+    // A manual investigation of a user checks that user over the 30 days before their latest sign-in.
     const users = root.kind === 'user' ? [root.user!] : (clicks.clickers ?? []);
-    const since = root.kind === 'user' ? { [root.user!]: new Date(Date.now() - LOOKBACK_MS).toISOString() } : clicks.firstClick;
+    const since = root.kind === 'user' ? { [root.user!]: await lookbackOf(ctx, root.user!) } : clicks.firstClick;
     if (!users.length || !since) return { skipped: true, findings: {} };
     const internal = await ctx.mail.internalDomains();
     return compromiseOutcome(await compromiseOf(ctx, users, since, internal));
@@ -134,7 +144,7 @@ export const userCompromiseRootStep = defineStep({
     const root = ctx.results('root');
     const user = root.user ?? root.recipients[0];
     if (!user) return { skipped: true, findings: { compromised: [] } };
-    const since = new Date(Date.now() - LOOKBACK_MS).toISOString();
-    return compromiseOutcome(await compromiseOf(ctx, [user], { [user]: root.receivedAt ?? since }, await ctx.mail.internalDomains()));
+    const since = root.receivedAt ?? (await lookbackOf(ctx, user));
+    return compromiseOutcome(await compromiseOf(ctx, [user], { [user]: since }, await ctx.mail.internalDomains()));
   },
 });

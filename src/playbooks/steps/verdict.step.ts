@@ -1,13 +1,20 @@
 import { EntityKind, Phase } from '../../domain/investigation.js';
 import { Verdict } from '../../domain/telemetry.js';
 import type { EntityFinding } from '../playbook.types.js';
+import { hasStrongEvidence, scoreOf, verdictOf } from '../signals/weights.js';
 import { defineStep } from './step.js';
 
-/** The root verdict: what the evidence of the root investigation adds up to. */
+/**
+ * The root verdict: what the evidence of the root investigation adds up to — the message's own signals
+ * (root), threat intelligence (threat type), its zapped, detected or reported near-duplicates (zap check)
+ * and what the organisation's history says of its sender (sender reputation). Each piece has a weight
+ * (signals/weights.ts); the sum decides, and every piece is kept on the email entity so an analyst sees why.
+ */
 export const verdictStep = defineStep({
   key: 'verdict',
   name: 'Decide the root verdict',
-  description: 'Weigh threat intelligence, detection, zapped instances, authentication and sender reputation into a verdict.',
+  description:
+    'Weigh the message’s own signals, threat intelligence, zapped and reported instances and the sender’s history into a verdict, keeping each piece of evidence.',
   phase: Phase.ROOT_INVESTIGATION,
   dependsOn: ['root', 'threat_type', 'sender_reputation', 'zap_check'],
   async run(ctx) {
@@ -15,22 +22,14 @@ export const verdictStep = defineStep({
     const threat = ctx.results('threat_type');
     const sender = ctx.results('sender_reputation');
     const zap = ctx.results('zap_check');
-    const reasons = [...(threat.threats ?? [])];
-    if ((zap.zapped ?? 0) > 0) reasons.push(`${zap.zapped} similar message(s) zapped`);
-    if ((zap.detected ?? 0) > 0) reasons.push(`${zap.detected} similar message(s) detected as phish or malware`);
-    if (root.kind === 'url') reasons.push('URL verdict changed to malicious');
-    const suspicious: string[] = [];
-    if (sender.lookalikeOf) suspicious.push(`sender domain imitates ${sender.lookalikeOf}`);
-    if (root.authFailed && sender.firstTimeSender) suspicious.push('first-time sender failing authentication');
-    // Two independent weak signals together are as telling as one strong one.
-    const verdict =
-      reasons.length > 0 || suspicious.length >= 2
-        ? Verdict.MALICIOUS
-        : suspicious.length
-          ? Verdict.SUSPICIOUS
-          : root.kind === 'user'
-            ? Verdict.UNKNOWN
-            : Verdict.CLEAN;
+    const evidence = [...root.evidence, ...(threat.evidence ?? []), ...(zap.evidence ?? []), ...(sender.evidence ?? [])].sort(
+      (a, b) => b.weight - a.weight,
+    );
+    const score = scoreOf(evidence);
+    // A user's investigation has no message to judge: its verdict is the compromise checks'.
+    const verdict = root.kind === 'user' ? Verdict.UNKNOWN : verdictOf(evidence);
+    const strong = hasStrongEvidence(evidence);
+    const reasons = evidence.filter((e) => e.weight > 0).map((e) => e.detail);
     const entities: EntityFinding[] = root.messageExternalId
       ? [
           {
@@ -39,10 +38,11 @@ export const verdictStep = defineStep({
             externalId: root.messageExternalId,
             displayName: root.subject ?? '(no subject)',
             verdict,
-            threats: [...reasons, ...suspicious],
+            threats: verdict === Verdict.CLEAN ? [] : reasons,
+            evidence,
           },
         ]
       : [];
-    return { findings: { verdict, reasons: [...reasons, ...suspicious], campaigns: threat.campaigns ?? [] }, entities };
+    return { findings: { verdict, reasons, campaigns: threat.campaigns ?? [], evidence, score, strong }, entities };
   },
 });

@@ -24,6 +24,8 @@ export interface MessageBody {
   links: MessageLink[];
   /** The distinct link targets (unwrapped): the `urls` hunting keys. */
   urls: string[];
+  /** The HTML holds a `<form>`: a page to type into inside the mail itself. */
+  hasForm: boolean;
 }
 
 const WORD = /[\p{L}\p{N}]+/gu;
@@ -52,5 +54,5 @@ export function readBody(text: string | undefined, html: string | undefined): Me
     converted !== undefined && (plainWords === 0 || plainWords * 2 < wordCount(htmlText.replace(MARKERS, ' '), plainWords * 2 + 1));
   const { own, quoted } = splitQuoted(useHtml ? htmlText : plain);
   const links = linksOf(converted?.links ?? [], [plain, htmlText.replace(MARKERS, '\n')]);
-  return { body: own, quoted, links, urls: targetsOf(links) };
+  return { body: own, quoted, links, urls: targetsOf(links), hasForm: converted?.hasForm ?? false };
 }

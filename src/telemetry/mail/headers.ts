@@ -138,6 +138,25 @@ export function senderOf(headers: {
   return undefined;
 }
 
+/**
+ * The display name of a From header: the phrase before its bracketed mailbox (`"PayPal Service" <x@y>`
+ * → `PayPal Service`), RFC 2047 words decoded, quotes and backslash escapes undone. Read from the raw
+ * value, like {@link senderOf}, because phishing puts commas and addresses in display names that a
+ * lenient parser splits into several mailboxes; mailparser's first name is the fallback (`x@y (Name)`).
+ * Undefined when there is none, or when it is only the address again.
+ */
+export function displayNameOf(raw: string | undefined, parsed?: AddressObject): string | undefined {
+  const value = decodeWords(raw ?? '').trim();
+  const bracketed = /^(.*?)<[^<>]*@[^<>]*>\s*$/s.exec(value)?.[1];
+  const name = (bracketed ?? parsed?.value[0]?.name ?? '')
+    .replace(/^\s*"(.*)"\s*$/s, '$1')
+    .replace(/\\(.)/g, '$1')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (!name || usableAddress(name) === usableAddress(bracketedAddresses(value)[0] ?? parsed?.value[0]?.address)) return undefined;
+  return name;
+}
+
 /** The first usable address of a header (Return-Path, Reply-To, …). */
 export const firstAddress = (value: HeaderValue | AddressObject | undefined) => addressesOf(value).map(usableAddress).find(Boolean);
 

@@ -38,6 +38,8 @@ const MAX_TEXT_OF_LINK = 500;
 
 /** The links found by the formatters of the conversion in progress (conversions are synchronous). */
 let collected: HtmlLink[] = [];
+/** Whether the conversion in progress met a `<form>` (a form in a mail body asks the reader to type something in). */
+let formSeen = false;
 
 function textOf(nodes: DomNode[] | undefined, out: string[]): void {
   for (const n of nodes ?? []) {
@@ -66,6 +68,7 @@ const anchor: FormatCallback = (elem, walk, builder) => {
 const area: FormatCallback = (elem) => collect(elem.attribs?.href, elem.attribs?.alt);
 
 const form: FormatCallback = (elem, walk, builder) => {
+  formSeen = true;
   collect(elem.attribs?.action, undefined);
   builder.openBlock({ leadingLineBreaks: 1 });
   walk(elem.children, builder);
@@ -119,9 +122,10 @@ const convert = compile({
   ],
 });
 
-/** The text of an HTML body (quoted parts between markers) and its links, in document order. */
-export function readHtml(html: string): { text: string; links: HtmlLink[] } {
+/** The text of an HTML body (quoted parts between markers), its links in document order, and whether it holds a form. */
+export function readHtml(html: string): { text: string; links: HtmlLink[]; hasForm: boolean } {
   collected = [];
+  formSeen = false;
   let source = html.length > MAX_HTML ? html.slice(0, MAX_HTML) : html;
   if (source.includes(QUOTE_OPEN) || source.includes(QUOTE_CLOSE) || source.includes(QUOTE_REST)) source = source.replace(MARKERS, '');
   // Mailers append footers (unsubscribe links, tracking) after `</html>`; browsers still show them, the
@@ -133,8 +137,9 @@ export function readHtml(html: string): { text: string; links: HtmlLink[] } {
   if (!/<body\b/i.test(source)) source = source.replace(/<\/?head\b[^>]*>/gi, ' ');
   try {
     const text = convert(source);
-    return { text, links: collected };
+    return { text, links: collected, hasForm: formSeen };
   } finally {
     collected = [];
+    formSeen = false;
   }
 }

@@ -1,4 +1,4 @@
-import { DeliveryLocation, IndicatorKind } from '../../../src/domain/telemetry.js';
+import { DeliveryLocation, IndicatorKind, MailDirection } from '../../../src/domain/telemetry.js';
 import { domainIndicatorKeys } from '../../../src/domain/host.js';
 import type {
   AlertFacts,
@@ -8,6 +8,7 @@ import type {
   IndicatorFacts,
   InboxRuleFacts,
   MessageFacts,
+  MessageVerdictFacts,
   PlaybookPorts,
   SignInFacts,
   ZapFacts,
@@ -20,11 +21,16 @@ import type {
  */
 export interface World {
   mailboxes?: string[];
-  messages?: (MessageFacts & Partial<ContentFingerprint>)[];
+  messages?: (MessageFacts & Partial<ContentFingerprint> & { body?: string })[];
+  /** Display names of mailboxes, by address. */
+  people?: { name: string; address: string }[];
   zaps?: ZapFacts[];
   clicks?: ClickFacts[];
   rules?: InboxRuleFacts[];
+  /** Feed indicators and analyst verdicts on indicators alike (an analyst's carries `source: 'analyst'` and `analyst`). */
   indicators?: IndicatorFacts[];
+  /** Analysts' verdicts on messages (`IntelPort.analystVerdicts`). */
+  messageVerdicts?: MessageVerdictFacts[];
   signIns?: SignInFacts[];
   files?: FileSighting[];
   alerts?: (AlertFacts & { id: string })[];
@@ -34,7 +40,13 @@ const overlaps = (a: string[], b: string[]) => a.some((x) => b.includes(x));
 const similarity = (a: number[], b: number[]) =>
   a.length === 0 || a.length !== b.length ? 0 : a.filter((x, i) => x === b[i]).length / a.length;
 /** Plain facts, as the ORM port returns them: no fingerprint on cluster members. */
-const facts = ({ minhash: _m, lshBands: _l, ...m }: MessageFacts & Partial<ContentFingerprint>): MessageFacts => m;
+const facts = ({
+  minhash: _m,
+  lshBands: _l,
+  body: _b,
+  ...m
+}: MessageFacts & Partial<ContentFingerprint> & { body?: string }): MessageFacts => m;
+const networkOf = (ip = '') => ip.split('.').slice(0, 3).join('.');
 
 export function fakePorts(world: World): PlaybookPorts {
   const messages = world.messages ?? [];
@@ -43,8 +55,20 @@ export function fakePorts(world: World): PlaybookPorts {
     mail: {
       async message(externalId) {
         const m = messages.find((x) => x.externalId === externalId);
-        return m ? { ...facts(m), minhash: m.minhash ?? [], lshBands: m.lshBands ?? [] } : null;
+        return m ? { ...facts(m), minhash: m.minhash ?? [], lshBands: m.lshBands ?? [], body: m.body ?? '' } : null;
       },
+      bySenderInfrastructure: async (ip, returnPathDomain, like) =>
+        messages
+          .filter((m) => networkOf(m.senderIp) === networkOf(ip) && m.returnPath?.split('@')[1] === returnPathDomain)
+          .map((m) => ({ ...facts(m), similarity: similarity(m.minhash ?? [], like.minhash) })),
+      byDomains: async (domains) => where((m) => overlaps(m.domains, domains)),
+      senderDomainHistory: async (domain, before, longBefore, cap) => {
+        const from = messages.filter((m) => m.senderDomain === domain && m.receivedAt < before);
+        return { messages: Math.min(cap, from.length), long: from.some((m) => m.receivedAt < longBefore) };
+      },
+      linkedBefore: async (domains, before, cap) =>
+        new Map(domains.map((d) => [d, Math.min(cap, messages.filter((m) => m.domains.includes(d) && m.receivedAt < before).length)])),
+      peopleNamed: async (name) => (world.people ?? []).filter((p) => p.name.toLowerCase() === name.toLowerCase()),
       async similarTo(of) {
         return where((m) => overlaps(m.lshBands ?? [], of.lshBands) && similarity(m.minhash ?? [], of.minhash) >= 0.5);
       },
@@ -69,16 +93,24 @@ export function fakePorts(world: World): PlaybookPorts {
         const keys = kind === IndicatorKind.DOMAIN ? domainIndicatorKeys(values) : values;
         return (world.indicators ?? []).filter((i) => i.kind === kind && keys.includes(i.value));
       },
+      analystVerdicts: async (ids) => (world.messageVerdicts ?? []).filter((v) => ids.includes(v.messageExternalId)),
     },
     identity: {
       signIns: async (users, after) => (world.signIns ?? []).filter((s) => users.includes(s.user) && s.at >= after),
       usualSignIns: async (users, before) => (world.signIns ?? []).filter((s) => users.includes(s.user) && s.at < before),
+      lastSignIn: async (user) =>
+        (world.signIns ?? []).filter((s) => s.user === user).reduce<Date | null>((last, s) => (!last || s.at > last ? s.at : last), null),
     },
     devices: {
       filesSeen: async (hashes) => (world.files ?? []).filter((f) => hashes.includes(f.file.sha256)),
     },
     alerts: {
       byId: async (id) => (world.alerts ?? []).find((a) => a.id === id) ?? null,
+      reportersOf: async (ids) => [
+        ...new Set(
+          (world.alerts ?? []).flatMap((a) => (a.user && a.messageExternalId && ids.includes(a.messageExternalId) ? [a.user] : [])),
+        ),
+      ],
     },
   };
 }
@@ -95,6 +127,9 @@ export function message(
     sender: 'someone@outside.example',
     subject: 'Hello',
     urls: [],
+    links: [],
+    attachmentNames: [],
+    direction: MailDirection.INBOUND,
     receivedAt: new Date('2025-03-01T09:00:00Z'),
     location: DeliveryLocation.INBOX,
     upstream: [],
