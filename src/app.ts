@@ -61,8 +61,9 @@ export async function bootstrap(
       embedded = await startEmbeddedPostgres({ dir: path.join(config.dataDir, 'pg'), port: config.embeddedPgPort, logger });
       url = embedded.url;
     }
-    orm = await connectDatabase(url, { migrate: true, onQuery: opts.onQuery, logger });
-    queue = await JobQueue.start(url, { logger });
+    const { poolMax: max, ...timeouts } = config.database;
+    orm = await connectDatabase(url, { migrate: true, onQuery: opts.onQuery, logger, pool: { max, ...timeouts } });
+    queue = await JobQueue.start(url, { logger, session: timeouts });
     if (config.workers > 0) await startWorkers({ orm, queue, executors, logger }, config.workers);
     const verifier = await createTokenVerifier(config);
     const authenticate = createAuthenticator(verifier, new TenantDirectory(orm.em));

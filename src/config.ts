@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { LogLevel } from './logger.js';
+import { POOL_DEFAULTS } from './db/pool.js';
 
 /** The only reader of `process.env`. Parsed once at start-up, fails fast on a bad value, frozen. */
 export interface Config {
@@ -59,6 +60,19 @@ export interface Config {
     readonly maxExecutionMs: number;
     /** A result whose JSON is larger is refused instead of sent, in bytes. @default 10000000 */
     readonly maxResponseBytes: number;
+  };
+  /** The database pool and sessions under faults (src/db/pool.ts, docs/operations.md). */
+  readonly database: {
+    /** Connections in this process's ORM pool. @default 10 */
+    readonly poolMax: number;
+    /** A request waiting longer for a connection is answered SERVICE_UNAVAILABLE (503). @default 5000 */
+    readonly acquireTimeoutMs: number;
+    /** PostgreSQL `statement_timeout` of the server's sessions (migrations run without it); 0 turns it off. @default 60000 */
+    readonly statementTimeoutMs: number;
+    /** PostgreSQL `idle_in_transaction_session_timeout` of the server's sessions; 0 turns it off. @default 60000 */
+    readonly idleInTransactionTimeoutMs: number;
+    /** `/readyz` answers 503 when the pool has not served its statement by then. @default 2000 */
+    readonly readyTimeoutMs: number;
   };
   /** What the GraphQL endpoint tells a client about the schema. */
   readonly graphql: {
@@ -178,6 +192,19 @@ export function loadConfig(env: Env = process.env): Config {
       maxBodyBytes: int(env, 'AIR_MAX_BODY_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
       maxExecutionMs: int(env, 'AIR_MAX_EXECUTION_MS', 15_000, 1, 600_000),
       maxResponseBytes: int(env, 'AIR_MAX_RESPONSE_BYTES', 10_000_000, 1024, 1_000_000_000),
+    }),
+    database: Object.freeze({
+      poolMax: int(env, 'AIR_DB_POOL_MAX', POOL_DEFAULTS.max, 1, 1000),
+      acquireTimeoutMs: int(env, 'AIR_DB_ACQUIRE_TIMEOUT_MS', POOL_DEFAULTS.acquireTimeoutMs, 100, 600_000),
+      statementTimeoutMs: int(env, 'AIR_DB_STATEMENT_TIMEOUT_MS', POOL_DEFAULTS.statementTimeoutMs, 0, 86_400_000),
+      idleInTransactionTimeoutMs: int(
+        env,
+        'AIR_DB_IDLE_IN_TRANSACTION_TIMEOUT_MS',
+        POOL_DEFAULTS.idleInTransactionTimeoutMs,
+        0,
+        86_400_000,
+      ),
+      readyTimeoutMs: int(env, 'AIR_READY_TIMEOUT_MS', 2000, 100, 60_000),
     }),
     graphql: Object.freeze({
       introspection: bool(env, 'AIR_INTROSPECTION', !production),

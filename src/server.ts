@@ -9,6 +9,7 @@ import type { Logger } from './logger.js';
 import { createMetrics, metricsRoute, startMetricsServer, type MetricsServer } from './metrics.js';
 import { createArmor, graphqlRoute, startApollo } from './http/graphql.route.js';
 import { createHealthRoutes, HEALTH_PATHS } from './http/health.js';
+import { withDatabaseUnavailable } from './http/unavailable.js';
 import { createRequestListener, type Route } from './http/request.js';
 import { sendNoRoute } from './http/respond.js';
 import { handleIngest } from './telemetry/ingest.http.js';
@@ -45,7 +46,9 @@ export async function createServer(deps: ServerDeps, listen: { port: number; hos
   const { config, orm, queue, executors, schema, authenticate, logger } = deps;
   const armor = createArmor(config.limits);
   const metrics = createMetrics();
-  const formatError = createErrorFormatter({ exposeDetails: config.env === 'development', hideSuggestions: !config.graphql.suggestions });
+  const formatError = withDatabaseUnavailable(
+    createErrorFormatter({ exposeDetails: config.env === 'development', hideSuggestions: !config.graphql.suggestions }),
+  );
   const apollo = await startApollo({ schema, armor, formatError, metrics, logger, limits: config.limits, graphql: config.graphql });
   // /metrics beside the API, or on an address and port of its own (then the API's port does not serve it).
   const scrape = metricsRoute(metrics, config.metrics.token);
@@ -67,7 +70,7 @@ export async function createServer(deps: ServerDeps, listen: { port: number; hos
         ingest: { parser: ingestParser() },
         routeAlerts: (tenantId, alertIds) => routeStoredAlerts(orm, queue, tenantId, alertIds, scope.log),
       }),
-    ...createHealthRoutes({ orm }),
+    ...createHealthRoutes({ orm, readyTimeoutMs: config.database.readyTimeoutMs }),
     ...(metricsPort === undefined ? { '/metrics': scrape } : {}),
   };
   const exportRoute: Route = (req, res, scope) => handleExport(req, res, scope, { orm, authenticate });

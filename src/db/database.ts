@@ -11,9 +11,16 @@ export async function connectDatabase(
 ): Promise<Orm> {
   const orm = await MikroORM.init(ormConfig(url, opts));
   try {
-    if (opts.migrate) {
-      const applied = await orm.migrator.up();
-      if (applied.length) opts.logger?.info({ migrations: applied.map((m) => m.name) }, 'database: migrations applied');
+    if (opts.migrate && (await orm.migrator.getPending()).length > 0) {
+      // A migration may build an index over millions of rows: it runs on a connection of its own without
+      // the serving sessions' statement and idle-in-transaction timeouts (src/db/pool.ts).
+      const migrating = await MikroORM.init(ormConfig(url, { pool: { max: 1, statementTimeoutMs: 0, idleInTransactionTimeoutMs: 0 } }));
+      try {
+        const applied = await migrating.migrator.up();
+        if (applied.length) opts.logger?.info({ migrations: applied.map((m) => m.name) }, 'database: migrations applied');
+      } finally {
+        await migrating.close();
+      }
     }
   } catch (e) {
     await orm.close();

@@ -2,12 +2,14 @@ import { DefaultLogger, defineConfig, type LoggerOptions, type Options } from '@
 import { Migrator } from '@mikro-orm/migrations';
 import { MIGRATIONS } from '../../migrations/index.js';
 import { ENTITIES, TENANT_SCOPED } from './entities.js';
+import { POOL_DEFAULTS, poolOptions, type PoolSettings } from './pool.js';
 
 export const TENANT_FILTER = 'tenant';
 
 export interface OrmOptions {
   debug?: boolean;
-  poolMax?: number;
+  /** Pool size, acquisition deadline and session timeouts (src/db/pool.ts). @default POOL_DEFAULTS */
+  pool?: Partial<PoolSettings>;
   /** Called with every SQL statement the ORM sends (the SQL-count test and benchmarks use it). */
   onQuery?: (sql: string) => void;
 }
@@ -33,7 +35,9 @@ export function ormConfig(clientUrl: string, opts: OrmOptions = {}): Options {
     extensions: [Migrator],
     debug: opts.debug ?? false,
     ...(opts.onQuery ? { loggerFactory: (o: LoggerOptions) => new ObservedLogger(o, opts.onQuery!) } : {}),
-    pool: { min: 0, max: opts.poolMax ?? 10 },
+    pool: { min: 0, max: opts.pool?.max ?? POOL_DEFAULTS.max },
+    // Merged into the pg.Pool MikroORM builds: broken connections destroyed, acquisition deadline, session timeouts.
+    driverOptions: poolOptions({ ...POOL_DEFAULTS, ...opts.pool }),
     // Tenant scoping by construction: every read of a tenant-owned entity gets `tenant_id = ?`.
     // The filter is on by default and has no default argument, so a query on a fork that was never
     // given a tenant throws instead of reading across tenants.

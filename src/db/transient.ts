@@ -24,3 +24,20 @@ export function isTransientDatabaseError(e: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * Run `work` again when it fails for a transient reason, up to `attempts` times in all, waiting
+ * `delayMs`, then twice that, between tries. For work nothing else would retry (an ingested alert's
+ * routing, which the client's retry of the upload does not repeat): a terminated connection is back in
+ * the pool's hands within milliseconds (src/db/pool.ts), so a short retry sees a working database.
+ */
+export async function retryTransient<T>(work: () => Promise<T>, { attempts = 5, delayMs = 100 } = {}): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (e) {
+      if (attempt >= attempts || !isTransientDatabaseError(e)) throw e;
+      await new Promise((resolve) => setTimeout(resolve, delayMs * 2 ** (attempt - 1)));
+    }
+  }
+}

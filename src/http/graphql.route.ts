@@ -14,6 +14,7 @@ import type { Metrics } from '../metrics.js';
 import { readBody } from './body.js';
 import type { RequestScope, Route } from './request.js';
 import { sendError } from './respond.js';
+import { isDatabaseUnavailable, unavailableStatusPlugin } from './unavailable.js';
 
 /**
  * graphql-armor's limits that need only the document, shared by HTTP and WebSocket operations: depth,
@@ -88,7 +89,11 @@ const requestLogPlugin: ApolloServerPlugin<Context> = {
         contextValue.log.setBindings({ operation: operationName ?? `(anonymous ${operation?.operation ?? 'operation'})` });
       },
       async didEncounterErrors({ contextValue, errors }) {
-        for (const error of errors) logUnexpected(contextValue.log, error);
+        for (const error of errors) {
+          // The database's momentary absence is a degraded, self-healing state (SERVICE_UNAVAILABLE), not our bug.
+          if (isDatabaseUnavailable(error)) contextValue.log.warn({ reason: error.message }, 'database unavailable');
+          else logUnexpected(contextValue.log, error);
+        }
       },
     };
   },
@@ -134,6 +139,7 @@ export async function startApollo({
       subscriptionsOverWebSocket,
       metrics.apolloPlugin,
       requestLogPlugin,
+      unavailableStatusPlugin as ApolloServerPlugin<Context>,
       ApolloServerPluginLandingPageDisabled(),
     ],
     logger: {

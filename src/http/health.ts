@@ -8,20 +8,41 @@ import { sendJson } from './respond.js';
 /** The probe paths: their closing log lines are debug, since orchestrators poll them every few seconds. */
 export const HEALTH_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/metrics']);
 
+type Readiness = { ok: true } | { ok: false; reason: string };
+
 /**
- * `/healthz` (the process is up) and `/readyz` (the database answers and the migrations are applied:
- * 503 with the reason otherwise). `/metrics` is metrics.ts's (its own port and token when configured).
+ * `/healthz` (the process is up) and `/readyz` (the pool can serve a statement and the migrations are
+ * applied: 503 with the reason otherwise). `/metrics` is metrics.ts's (its own port and token when configured).
+ *
+ * `/readyz` answers within `readyTimeoutMs` whatever the pool does: when every connection was leaked
+ * (issue 12) it used to hang with the rest of the API while `/healthz` said 200, so an orchestrator never
+ * took the node out of rotation. The statement goes through the pool the API uses, so "ready" means a
+ * request would get a connection now.
  */
-export function createHealthRoutes(deps: { orm: Orm }): Record<string, Route> {
-  // Once applied, migrations stay applied: only the database's reachability is checked again.
+export function createHealthRoutes(deps: { orm: Orm; readyTimeoutMs: number }): Record<string, Route> {
+  // Once applied, migrations stay applied: only the pool's ability to serve is checked again.
   let migrated = false;
-  async function readiness(): Promise<{ ok: true } | { ok: false; reason: string }> {
+  async function check(): Promise<Readiness> {
     try {
       await deps.orm.em.getConnection().execute('select 1');
       if (!migrated) migrated = await migrationsApplied(deps.orm);
       return migrated ? { ok: true } : { ok: false, reason: 'migrations pending: run npm run migrate' };
     } catch (e) {
       return { ok: false, reason: `database unreachable: ${coerceError(e).message}` };
+    }
+  }
+  async function readiness(): Promise<Readiness> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<Readiness>((resolve) => {
+      timer = setTimeout(
+        () => resolve({ ok: false, reason: `the database pool did not serve a statement within ${deps.readyTimeoutMs} ms` }),
+        deps.readyTimeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([check(), late]);
+    } finally {
+      clearTimeout(timer);
     }
   }
   return {

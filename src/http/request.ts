@@ -3,6 +3,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { coerceError } from '../errors.js';
 import { requestLogger, type Logger } from '../logger.js';
 import { clientGone, sendUnexpected } from './respond.js';
+import { isDatabaseUnavailable, sendUnavailable } from './unavailable.js';
 
 /** What a route gets beside the request and the response. */
 export interface RequestScope {
@@ -51,7 +52,9 @@ export function createRequestListener({ logger, route, quietPaths = new Set() }:
       const status = res.headersSent ? res.statusCode : undefined;
       const line = { method: req.method, path: url.pathname, status, ms: Math.round(performance.now() - started) };
       if (res.writableFinished) {
-        if (res.statusCode >= 500) log.error(line, 'request failed');
+        // 503 is the database away for a moment or a deadline passed: degraded and self-healing, so a warning.
+        if (res.statusCode === 503) log.warn(line, 'request refused: service unavailable');
+        else if (res.statusCode >= 500) log.error(line, 'request failed');
         else if (quietPaths.has(url.pathname)) log.debug(line, 'request completed');
         else log.info(line, 'request completed');
       } else if (res.errored) {
@@ -66,7 +69,11 @@ export function createRequestListener({ logger, route, quietPaths = new Set() }:
         const err = coerceError(thrown);
         // The closing line says the client left; what its leaving broke (`aborted`, ECONNRESET) is no failure of ours.
         if (clientGone(res)) return log.debug({ reason: err.message }, 'the route stopped: its client is gone');
-        log.error({ err }, 'Unexpected error');
+        if (isDatabaseUnavailable(err)) {
+          // The database's momentary absence is not our bug: a warning, and a 503 the client can retry on.
+          log.warn({ err }, 'database unavailable');
+          if (!res.headersSent) return sendUnavailable(res);
+        } else log.error({ err }, 'Unexpected error');
         if (!res.headersSent) sendUnexpected(res);
         else res.destroy(err);
       });

@@ -15,6 +15,7 @@ import { InvestigatedEntity } from './investigated-entity.entity.js';
 import { EntityKind, OPEN_STATES, type Playbook } from '../domain/investigation.js';
 import { lockLifecycle, openInvestigation } from './lifecycle.service.js';
 import { sql } from '../db/sql.js';
+import { retryTransient } from '../db/transient.js';
 import { ALERT_KINDS, AlertKind, defaultAlertTitle, missingAlertField, Severity } from '../domain/alert.js';
 
 /**
@@ -115,14 +116,18 @@ export async function raiseAlert(orm: Orm, queue: JobQueue, tenantId: string, ra
 export async function routeStoredAlerts(orm: Orm, queue: JobQueue, tenantId: string, alertIds: string[], logger?: Logger) {
   for (const id of alertIds) {
     try {
-      await tenantEntityManager(orm, tenantId).transactional(async (tx) => {
-        await lockLifecycle(tx, tenantId);
-        const alert = await tx.findOne(Alert, { id });
-        if (!alert || alert.investigationId) return;
-        const input = inputOf(alert);
-        validate(input);
-        await route(tx, queue, alert, input, await messageFor(tx, input));
-      });
+      // A connection lost mid-way is retried here: the upload's own retry finds the alert stored and does
+      // not route it again, so only the sweep (routeWaitingAlerts, a minute later) would.
+      await retryTransient(() =>
+        tenantEntityManager(orm, tenantId).transactional(async (tx) => {
+          await lockLifecycle(tx, tenantId);
+          const alert = await tx.findOne(Alert, { id });
+          if (!alert || alert.investigationId) return;
+          const input = inputOf(alert);
+          validate(input);
+          await route(tx, queue, alert, input, await messageFor(tx, input));
+        }),
+      );
     } catch (e) {
       logger?.warn({ alert: id, reason: e instanceof Error ? e.message : String(e) }, 'alert stored but starts no investigation');
     }
@@ -131,15 +136,17 @@ export async function routeStoredAlerts(orm: Orm, queue: JobQueue, tenantId: str
 
 /**
  * Alerts that arrived before the message they are about (records may come in any order) start their
- * playbook once the message is there: the lifecycle sweep calls this every minute. Only alerts of the
+ * playbook once the message is there: the lifecycle sweep calls this every minute. So do alerts whose
+ * routing was cut off (the database went away between storing and routing them). Only alerts of the
  * merge window are looked at, oldest first; each is routed as if it had just arrived.
  */
 export async function routeWaitingAlerts(orm: Orm, queue: JobQueue, logger?: Logger): Promise<number> {
   const waiting = await sql<{ tenant_id: string; id: string }>(
     orm.em.fork(),
     `select a.tenant_id, a.id from alerts a
-     where a.investigation_id is null and a.message_external_id is not null and a.at > ?
-       and exists (select 1 from email_messages m where m.tenant_id = a.tenant_id and m.external_id = a.message_external_id)
+     where a.investigation_id is null and a.at > ?
+       and (a.message_external_id is null
+            or exists (select 1 from email_messages m where m.tenant_id = a.tenant_id and m.external_id = a.message_external_id))
      order by a.at limit 500`,
     [new Date(Date.now() - MERGE_WINDOW_MS)],
   );

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sqlNumbered } from '../db/sql.js';
+import { APPLICATION_NAME, POOL_DEFAULTS, sessionOptions, type PoolSettings } from '../db/pool.js';
 import { PgBoss, type Db } from 'pg-boss';
 import { coerceError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -60,6 +61,8 @@ export interface QueueOptions {
    * supervise and monitor intervals (60 s each by default), so both are set from this. @default 10
    */
   superviseIntervalSeconds?: number;
+  /** Acquisition deadline and session timeouts of pg-boss's own pool, as the ORM's. @default POOL_DEFAULTS */
+  session?: Partial<Pick<PoolSettings, 'acquireTimeoutMs' | 'statementTimeoutMs' | 'idleInTransactionTimeoutMs'>>;
 }
 
 /** The durable job queue (pg-boss, in the `pgboss` schema of the same database). */
@@ -78,6 +81,11 @@ export class JobQueue {
       // (still 'retry' 35 s past start_after); polling picks them up within a second.
       useListenNotify: false,
       max: 4,
+      // pg-boss closes a connection whose statement failed (its Db), so a terminated backend costs no slot;
+      // the deadline and timeouts keep its pool from waiting forever, as the ORM's (src/db/pool.ts).
+      connectionTimeoutMillis: opts.session?.acquireTimeoutMs ?? POOL_DEFAULTS.acquireTimeoutMs,
+      options: sessionOptions({ ...POOL_DEFAULTS, ...opts.session }),
+      application_name: APPLICATION_NAME,
       superviseIntervalSeconds: opts.superviseIntervalSeconds ?? 10,
       monitorIntervalSeconds: opts.superviseIntervalSeconds ?? 10,
     });

@@ -28,7 +28,8 @@ export default async function globalSetup() {
     await fs.chmod(dir, 0o755);
     const port = 55000 + (process.pid % 1000);
     const quiet = { info() {}, warn: console.warn, error: console.error };
-    const db = await startEmbeddedPostgres({ dir: path.join(dir, 'pg'), port, logger: quiet });
+    // Not detached: Ctrl-C on `npm test` stops the suite's PostgreSQL along with Jest, as before.
+    const db = await startEmbeddedPostgres({ dir: path.join(dir, 'pg'), port, logger: quiet, detached: false });
     globalThis.__AIR_TEST_PG__ = { db, dir };
     serverUrl = db.url;
   }
