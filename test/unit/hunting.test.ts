@@ -265,13 +265,22 @@ describe('user_compromise (email playbooks)', () => {
     ['a high-risk sign-in after the click', [], [usual, signIn({ risk: SignInRisk.HIGH })], true],
     ['a medium-risk sign-in after the click', [], [usual, signIn({ risk: SignInRisk.MEDIUM })], true],
     ['a failed high-risk sign-in', [], [usual, signIn({ risk: SignInRisk.HIGH, result: SignInResult.FAILURE })], false],
-    ['a sign-in from a new country', [], [usual, signIn({ country: 'RU' })], true],
+    // A new country alone is a traveller as often as an attacker: suspected (a SUSPICIOUS user), not compromised.
+    ['a sign-in from a new country', [], [usual, signIn({ country: 'RU' })], false],
     ['a sign-in from the usual country', [], [usual, signIn({})], false],
     ['a sign-in from a country, with no history to compare', [], [signIn({ country: 'RU' })], false],
     ['a high-risk sign-in before the click', [], [usual, signIn({ risk: SignInRisk.HIGH, at: new Date('2025-03-10T11:00:00Z') })], false],
   ])('%s → compromised: %s', async (_, rules, signIns, compromised) => {
     const outcome = await run(rules, signIns);
     expect((outcome.findings as { compromised: unknown[] }).compromised.length > 0).toBe(compromised);
+  });
+
+  test('a traveller who clicked: a SUSPICIOUS user for a human, no compromise, nothing to reset', async () => {
+    const outcome = await run([], [usual, signIn({ country: 'RU' })]);
+    expect(outcome.findings).toEqual({ compromised: [] });
+    expect(outcome.entities?.map((e) => [e.kind, e.value, e.verdict])).toEqual([
+      [EntityKind.USER, 'alice@contoso.example', Verdict.SUSPICIOUS],
+    ]);
   });
 
   test('a compromised user: findings (JSON), entities, edges', async () => {

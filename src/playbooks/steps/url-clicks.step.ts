@@ -1,6 +1,7 @@
 import { EntityKind, Phase } from '../../domain/investigation.js';
 import { ClickAction, Verdict } from '../../domain/telemetry.js';
-import { normaliseUrl } from '../../domain/url.js';
+import { domainOf, normaliseUrl } from '../../domain/url.js';
+import { registrableDomainOf } from '../../domain/host.js';
 import type { EntityFinding } from '../playbook.types.js';
 import { defineStep } from './step.js';
 
@@ -15,7 +16,11 @@ export const clicksStep = defineStep({
   async run(ctx) {
     const hunt = ctx.results('similar_messages');
     if (!hunt.messageExternalIds?.length) return { skipped: true, findings: {} };
-    const clicks = await ctx.mail.clicksOn(hunt.urls ?? [], hunt.messageExternalIds);
+    // A link to the organisation's own site is not the threat, even inside a malicious message (a hijacked
+    // reply quotes the announcement's intranet link): its clickers are not victims.
+    const internal = await ctx.mail.internalDomains();
+    const own = (url: string) => internal.has(registrableDomainOf(domainOf(url)) ?? domainOf(url));
+    const clicks = (await ctx.mail.clicksOn((hunt.urls ?? []).filter((u) => !own(u)), hunt.messageExternalIds)).filter((c) => !own(c.url));
     const allowed = clicks.filter((c) => c.action === ClickAction.ALLOWED);
     const users = [...new Set(allowed.map((c) => c.user))];
     const entities: EntityFinding[] = [

@@ -13,6 +13,12 @@ export interface Compromise {
   user: string;
   rules: InboxRuleFacts[];
   signIns: SignInFacts[];
+  /**
+   * Confirmed by a rule that forwards outside or deletes mail, or a HIGH/MEDIUM-risk sign-in. A sign-in
+   * from a new country alone is only suspected: people travel (the generator's and real organisations'
+   * 2 % a month), and resetting a traveller's password because he clicked a link is the harm issue 11 names.
+   */
+  confirmed: boolean;
 }
 
 /**
@@ -53,7 +59,8 @@ export async function compromiseOf(
         s.result === SignInResult.SUCCESS &&
         (FORWARD_RISK.has(s.risk) || (s.country && countries.size > 0 && !countries.has(s.country))),
     );
-    return badRules.length || risky.length ? [{ user, rules: badRules, signIns: risky }] : [];
+    const confirmed = badRules.length > 0 || risky.some((s) => FORWARD_RISK.has(s.risk));
+    return badRules.length || risky.length ? [{ user, rules: badRules, signIns: risky, confirmed }] : [];
   });
 }
 
@@ -66,8 +73,10 @@ async function lookbackOf(ctx: Pick<StepCtx, 'identity'>, user: string): Promise
   return new Date(Math.min(Date.now(), last?.getTime() ?? Date.now()) - LOOKBACK_MS).toISOString();
 }
 
-/** The findings, entities and edges of compromised users: the same in both playbooks. */
-export function compromiseOutcome(compromised: Compromise[]): StepOutcome<CompromiseFindings> {
+/** The findings, entities and edges of compromised users: the same in both playbooks. Suspected ones are SUSPICIOUS entities for a human, nothing more. */
+export function compromiseOutcome(found: Compromise[]): StepOutcome<CompromiseFindings> {
+  const compromised = found.filter((c) => c.confirmed);
+  const suspected = found.filter((c) => !c.confirmed);
   return {
     findings: {
       compromised: compromised.map((c) => ({
@@ -77,33 +86,47 @@ export function compromiseOutcome(compromised: Compromise[]): StepOutcome<Compro
         signIns: c.signIns.map((s) => ({ externalId: s.externalId, ip: s.ip, country: s.country, risk: s.risk, at: s.at.toISOString() })),
       })),
     },
-    entities: compromised.flatMap((c) => [
-      {
+    entities: [
+      ...compromised.flatMap((c) => [
+        {
+          kind: EntityKind.USER,
+          value: c.user,
+          displayName: c.user,
+          verdict: Verdict.MALICIOUS,
+          threats: [
+            ...(c.rules.length ? ['Suspicious inbox rule'] : []),
+            ...(c.signIns.length ? ['Risky sign-in'] : []),
+            'Compromised user',
+          ],
+          details: { rules: c.rules.map((r) => r.name), signInIps: c.signIns.map((s) => s.ip) },
+        },
+        ...c.rules.map((r) => ({
+          kind: EntityKind.INBOX_RULE,
+          value: r.externalId,
+          externalId: r.externalId,
+          displayName: `${r.name} (${r.mailbox})`,
+          verdict: Verdict.MALICIOUS,
+          threats: ['Suspicious inbox rule'],
+          details: { forwardTo: r.forwardTo, deleteMessages: r.deleteMessages, createdAt: r.createdAt, createdFromIp: r.createdFromIp },
+        })),
+        ...c.signIns.map((s) => ({
+          kind: EntityKind.IP,
+          value: s.ip,
+          displayName: s.ip,
+          verdict: Verdict.SUSPICIOUS,
+          threats: ['Risky sign-in'],
+          details: { user: c.user, country: s.country, risk: s.risk },
+        })),
+      ]),
+      ...suspected.map((c) => ({
         kind: EntityKind.USER,
         value: c.user,
         displayName: c.user,
-        verdict: Verdict.MALICIOUS,
-        threats: [...(c.rules.length ? ['Suspicious inbox rule'] : []), ...(c.signIns.length ? ['Risky sign-in'] : []), 'Compromised user'],
-        details: { rules: c.rules.map((r) => r.name), signInIps: c.signIns.map((s) => s.ip) },
-      },
-      ...c.rules.map((r) => ({
-        kind: EntityKind.INBOX_RULE,
-        value: r.externalId,
-        externalId: r.externalId,
-        displayName: `${r.name} (${r.mailbox})`,
-        verdict: Verdict.MALICIOUS,
-        threats: ['Suspicious inbox rule'],
-        details: { forwardTo: r.forwardTo, deleteMessages: r.deleteMessages, createdAt: r.createdAt, createdFromIp: r.createdFromIp },
-      })),
-      ...c.signIns.map((s) => ({
-        kind: EntityKind.IP,
-        value: s.ip,
-        displayName: s.ip,
         verdict: Verdict.SUSPICIOUS,
-        threats: ['Risky sign-in'],
-        details: { user: c.user, country: s.country, risk: s.risk },
+        threats: ['Sign-in from a new country after the click'],
+        details: { signInIps: c.signIns.map((s) => s.ip), countries: c.signIns.map((s) => s.country) },
       })),
-    ]),
+    ],
     edges: compromised.flatMap((c) =>
       c.signIns.map((s) => ({
         from: { kind: EntityKind.IP, value: s.ip },
