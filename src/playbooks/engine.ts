@@ -6,7 +6,7 @@ import { coerceError, newErrorId, publicReason } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { Investigation } from '../investigations/investigation.entity.js';
 import { LogStep } from '../investigations/log-step.entity.js';
-import { ACTIVE_STATES, InvestigationState, StepStatus, type Playbook } from '../domain/investigation.js';
+import { ACTIVE_STATES, EntityKind, InvestigationState, StepStatus, type Playbook } from '../domain/investigation.js';
 import { Action } from '../actions/action.entity.js';
 import { finishRun, markRunning, type FinalRunState } from '../investigations/lifecycle.service.js';
 import { InvestigatedEntity } from '../investigations/investigated-entity.entity.js';
@@ -95,9 +95,15 @@ export async function runInvestigation<L>(
       if (actions > 0) return finish(em, deps.queue, current, InvestigationState.PENDING_ACTION);
       // Threats found but nothing to remediate (the mail is gone already, or only a human can tell): never
       // "no threats found", which would tell the analyst the opposite.
-      const threats = await em
-        .fork()
-        .count(InvestigatedEntity, { investigationId, verdict: { $in: [Verdict.MALICIOUS, Verdict.SUSPICIOUS] } });
+      // What the investigation judged — a message, a user, a URL — not every indicator it looked up on the way
+      // (a feed's SUSPICIOUS mark on a sender IP is context, not a finding).
+      const threats = await em.fork().count(InvestigatedEntity, {
+        investigationId,
+        $or: [
+          { kind: { $in: [EntityKind.EMAIL, EntityKind.USER] }, verdict: { $in: [Verdict.MALICIOUS, Verdict.SUSPICIOUS] } },
+          { kind: EntityKind.URL, verdict: Verdict.MALICIOUS },
+        ],
+      });
       return threats > 0
         ? finish(
             em,
