@@ -44,10 +44,7 @@ async function threadCpu(): Promise<number[]> {
 }
 
 type Request =
-  | 'stop'
-  | 'threads'
-  | { id?: number; sql: string; params: unknown[] }
-  | { id?: number; token: { tenant: string; roles: Role[] } };
+  'stop' | 'threads' | { id?: number; sql: string; params: unknown[] } | { id?: number; token: { tenant: string; roles: Role[] } };
 
 async function shutdown() {
   await app.stop();

@@ -40,7 +40,7 @@ const { values } = (() => {
         ham: { type: 'string' },
         limit: { type: 'string' },
         sets: { type: 'string', default: SETS.join(',') },
-        concurrency: { type: 'string', default: '1' },
+        concurrency: { type: 'string', default: '4' },
         workers: { type: 'string', default: '2' },
         timeout: { type: 'string', default: '300' },
         json: { type: 'boolean', default: false },
@@ -74,7 +74,7 @@ if (!values.phish && !values.ham) {
 }
 const options: CommonOptions = {
   limit: positive('limit', values.limit, Infinity),
-  concurrency: positive('concurrency', values.concurrency, 1),
+  concurrency: positive('concurrency', values.concurrency, 4),
   timeoutMs: positive('timeout', values.timeout, 300) * 1000,
 };
 const say = (line: string) => (values.json ? process.stderr : process.stdout).write(line + '\n');
@@ -110,8 +110,19 @@ const targets = results.flatMap((r) => r.targets);
 const elapsed = (performance.now() - started) / 1000;
 say(`targets: ${targets.filter((t) => t.pass).length} of ${targets.length} met`);
 for (const t of targets) say(`  ${t.pass ? 'PASS' : 'FAIL'}  ${t.name}: ${t.value} (target ${t.target})`);
-say(`elapsed ${(elapsed / 60).toFixed(1)} min; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+say(
+  `elapsed ${(elapsed / 60).toFixed(1)} min; load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
 if (values.json) {
-  const json = { machine: machineLine(), options: { ...options, sets: [...sets] }, elapsedSeconds: elapsed, targets, sections: results.map(({ title, targets, json }) => ({ title, targets, figures: json })) };
+  const json = {
+    machine: machineLine(),
+    options: { ...options, sets: [...sets] },
+    elapsedSeconds: elapsed,
+    targets,
+    sections: results.map(({ title, targets, json }) => ({ title, targets, figures: json })),
+  };
   process.stdout.write(JSON.stringify(json, null, 2) + '\n');
 }

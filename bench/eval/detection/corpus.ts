@@ -59,7 +59,10 @@ function dated(raw: { name: string; bytes: Buffer }[]): MailItem[] {
 }
 
 export async function phishSet(dir: string, limit: number): Promise<MailSet> {
-  const names = (await fsp.readdir(dir)).filter((f) => f.endsWith('.eml')).sort(natural).slice(0, limit);
+  const names = (await fsp.readdir(dir))
+    .filter((f) => f.endsWith('.eml'))
+    .sort(natural)
+    .slice(0, limit);
   if (!names.length) throw new Error(`--phish ${dir}: no .eml files there`);
   const raw = await Promise.all(names.map(async (name) => ({ name, bytes: await fsp.readFile(path.join(dir, name)) })));
   return { key: 'phish', label: 'real phish', legitimate: false, items: dated(raw) };

@@ -85,7 +85,9 @@ export function figuresOf(run: SetRun): Figures {
   const automatic = outcomes.flatMap((o) => o.actions.filter(ranAutomatically));
   const sendersBlocked = new Set(automatic.filter((a) => a.type === 'BLOCK_SENDER').flatMap((a) => a.targets)).size;
   const moved = Object.entries(run.locations).reduce((sum, [where, k]) => sum + (where === 'INBOX' ? 0 : k), 0);
-  const hit = run.set.legitimate ? (row: MessageRow) => row.verdict === 'MALICIOUS' || row.verdict === 'SUSPICIOUS' : (row: MessageRow) => row.threatWithActions;
+  const hit = run.set.legitimate
+    ? (row: MessageRow) => row.verdict === 'MALICIOUS' || row.verdict === 'SUSPICIOUS'
+    : (row: MessageRow) => row.threatWithActions;
   // For phish the misses are what was not caught; for legitimate mail, what was flagged at all.
   const misses = run.set.legitimate ? rows.filter(hit) : rows.filter((row) => !hit(row));
   const hits = run.set.legitimate ? [] : rows.filter(hit);

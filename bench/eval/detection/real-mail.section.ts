@@ -71,11 +71,26 @@ function details(f: Figures): string[] {
   const states = Object.entries(f.states).sort((a, b) => b[1] - a[1]);
   lines.push(`  final states (per reported message): ${states.map(([s, k]) => `${s} ${k}`).join(', ')}`);
   if (Object.keys(f.actionsAutomatic).length)
-    lines.push(`  run automatically: ${Object.entries(f.actionsAutomatic).map(([t, k]) => `${t} ${k}`).join(', ')}`);
-  if (Object.keys(f.blockList).length) lines.push(`  block list: ${Object.entries(f.blockList).map(([t, k]) => `${t} ${k}`).join(', ')}`);
+    lines.push(
+      `  run automatically: ${Object.entries(f.actionsAutomatic)
+        .map(([t, k]) => `${t} ${k}`)
+        .join(', ')}`,
+    );
+  if (Object.keys(f.blockList).length)
+    lines.push(
+      `  block list: ${Object.entries(f.blockList)
+        .map(([t, k]) => `${t} ${k}`)
+        .join(', ')}`,
+    );
   const what = f.targets.some((t) => t.name.includes('MALICIOUS')) ? 'false positives (root MALICIOUS or SUSPICIOUS)' : 'misses';
   const missCount = Object.values(f.missKinds).reduce((a, b) => a + b, 0);
-  lines.push(`  ${what}: ${missCount} — ${Object.entries(f.missKinds).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`);
+  lines.push(
+    `  ${what}: ${missCount} — ${
+      Object.entries(f.missKinds)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') || 'none'
+    }`,
+  );
   for (const [reason, k] of f.missReasons.slice(0, TOP)) lines.push(`    ${String(k).padStart(5)} × ${reason}`);
   if (f.hitReasons.length) {
     lines.push(`  reasons among hits:`);

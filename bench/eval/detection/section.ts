@@ -9,7 +9,7 @@ import type { Air } from './air.js';
 export interface CommonOptions {
   /** First N messages (or records) of each set. @default Infinity */
   limit: number;
-  /** Reports in flight at once. @default 1 */
+  /** Reports in flight at once. @default 4 */
   concurrency: number;
   /** Give up waiting on one report after this many milliseconds. @default 300000 */
   timeoutMs: number;
@@ -56,9 +56,20 @@ export function sideBySide(rows: string[], columns: Column[]): string {
   const line = (label: string, cells: string[]) =>
     [label.padEnd(head), ...cells.map((cell, i) => cell.padStart(widths[i]!))].join('  ').trimEnd();
   return [
-    line('', columns.map((c) => c.title)),
-    line('-'.repeat(head), widths.map((w) => '-'.repeat(w))),
-    ...rows.map((r) => line(r, columns.map((c) => c.cells.get(r) ?? '–'))),
+    line(
+      '',
+      columns.map((c) => c.title),
+    ),
+    line(
+      '-'.repeat(head),
+      widths.map((w) => '-'.repeat(w)),
+    ),
+    ...rows.map((r) =>
+      line(
+        r,
+        columns.map((c) => c.cells.get(r) ?? '–'),
+      ),
+    ),
   ].join('\n');
 }
 
