@@ -18,6 +18,8 @@ export interface MessageRow {
   actions: number;
   threatWithActions: boolean;
   reasons: string[];
+  /** The signals of the root's evidence; null while the API does not expose evidence. */
+  signals: string[] | null;
   verdictMs: number | null;
   error: string | null;
 }
@@ -43,6 +45,9 @@ export interface Figures {
   missReasons: [string, number][];
   /** Reason → reports among the hits (phish judged a threat), to see which signals carry the detection. */
   hitReasons: [string, number][];
+  /** Evidence signals among the misses / false positives and among the hits, once the API exposes evidence. */
+  missSignals: [string, number][];
+  hitSignals: [string, number][];
   /** What the misses were, by root verdict and whether any action was recommended. */
   missKinds: Record<string, number>;
   targets: Target[];
@@ -74,6 +79,7 @@ export function figuresOf(run: SetRun): Figures {
       actions: o?.actionCount ?? 0,
       threatWithActions: threatWithActions(o),
       reasons: o?.reasons ?? [],
+      signals: o?.evidence?.map((e) => e.signal) ?? null,
       verdictMs: r.verdictMs,
       error: r.error,
     };
@@ -136,6 +142,8 @@ export function figuresOf(run: SetRun): Figures {
     },
     missReasons: rank(misses.map((r) => (r.reasons.length ? r.reasons : [`(no reason given; root ${r.verdict})`]))),
     hitReasons: rank(hits.map((r) => r.reasons)),
+    missSignals: rank(misses.flatMap((r) => (r.signals ? [r.signals] : []))),
+    hitSignals: rank(hits.flatMap((r) => (r.signals ? [r.signals] : []))),
     missKinds: count(misses.map((r) => `${r.verdict}${r.actions ? ' with actions' : ', no action'}`)),
     targets,
     seconds: run.seconds,

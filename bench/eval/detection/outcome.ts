@@ -32,6 +32,8 @@ export interface InvestigationOutcome {
   rootVerdict: RootVerdict;
   /** The root entity's `threats`: the one-line reasons the verdict step gave. */
   reasons: string[];
+  /** The root entity's evidence; null while the API does not expose it. */
+  evidence: Evidence[] | null;
   actions: ActionOutcome[];
   actionCount: number;
   /** When the verdict step ended (ISO), from the log tab. */
@@ -56,17 +58,18 @@ export interface Progress {
 }
 
 /**
- * EVIDENCE: when InvestigationEntity gains `evidence { signal weight detail }`, add it beside `threats`
- * below, carry it into InvestigationOutcome (e.g. `evidence: { signal, weight, detail }[]`) and let
- * report.ts rank misses and false positives by `signal` (and sum `weight`) instead of by reason text.
+ * The evidence a verdict was built from (domain/evidence.ts): `InvestigationEntity.evidence { signal weight
+ * detail }`, which the API is gaining. The outcome query asks for it, and while the server answers that the
+ * field does not exist the query is sent without it (`threats` alone): one script before and after.
  */
-const OUTCOME = `query Outcome($id: ID!) {
+const EVIDENCE = 'evidence { signal weight detail }';
+const outcomeQuery = (evidence: boolean) => `query Outcome($id: ID!) {
   investigation(id: $id) {
     id
     state
     stateReason
     triggeringAlert { messageExternalId }
-    entities(kinds: [EMAIL], first: 100) { edges { node { externalId verdict threats } } }
+    entities(kinds: [EMAIL], first: 100) { edges { node { externalId verdict threats ${evidence ? EVIDENCE : ''} } } }
     actions(first: 100) {
       totalCount
       edges { node { type status source decidedBy targets { value } result } }
@@ -74,6 +77,13 @@ const OUTCOME = `query Outcome($id: ID!) {
     logSteps { key status endedAt }
   }
 }`;
+let withEvidence = true;
+
+export interface Evidence {
+  signal: string;
+  weight: number;
+  detail: string;
+}
 
 interface OutcomeData {
   investigation: {
@@ -81,7 +91,7 @@ interface OutcomeData {
     state: string;
     stateReason: string | null;
     triggeringAlert: { messageExternalId: string | null } | null;
-    entities: { edges: { node: { externalId: string | null; verdict: RootVerdict; threats: string[] } }[] };
+    entities: { edges: { node: { externalId: string | null; verdict: RootVerdict; threats: string[]; evidence?: Evidence[] } }[] };
     actions: {
       totalCount: number;
       edges: { node: Omit<ActionOutcome, 'targets'> & { targets: { value: string }[] } }[];
@@ -91,7 +101,15 @@ interface OutcomeData {
 }
 
 export async function outcomeOf(air: Air, tenant: string, id: string): Promise<InvestigationOutcome> {
-  const { investigation: inv } = await air.graphql<OutcomeData>(tenant, OUTCOME, { id });
+  let data: OutcomeData;
+  try {
+    data = await air.graphql<OutcomeData>(tenant, outcomeQuery(withEvidence), { id });
+  } catch (e) {
+    if (!withEvidence || !/Cannot query field "evidence"/.test(String(e))) throw e;
+    withEvidence = false;
+    data = await air.graphql<OutcomeData>(tenant, outcomeQuery(false), { id });
+  }
+  const inv = data.investigation;
   const rootMessageId = inv.triggeringAlert?.messageExternalId ?? null;
   const root = inv.entities.edges.find((e) => rootMessageId !== null && e.node.externalId === rootMessageId)?.node;
   return {
@@ -101,6 +119,7 @@ export async function outcomeOf(air: Air, tenant: string, id: string): Promise<I
     rootMessageId,
     rootVerdict: root?.verdict ?? 'NONE',
     reasons: root?.threats ?? [],
+    evidence: root?.evidence ?? null,
     actions: inv.actions.edges.map(({ node }) => ({ ...node, targets: node.targets.map((t) => t.value) })),
     actionCount: inv.actions.totalCount,
     verdictEndedAt: inv.logSteps.find((s) => s.key === 'verdict')?.endedAt ?? null,

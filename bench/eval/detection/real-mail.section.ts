@@ -92,9 +92,14 @@ function details(f: Figures): string[] {
     }`,
   );
   for (const [reason, k] of f.missReasons.slice(0, TOP)) lines.push(`    ${String(k).padStart(5)} × ${reason}`);
+  if (f.missSignals.length) {
+    lines.push(`  evidence signals among them:`);
+    for (const [signal, k] of f.missSignals.slice(0, TOP)) lines.push(`    ${String(k).padStart(5)} × ${signal}`);
+  }
   if (f.hitReasons.length) {
     lines.push(`  reasons among hits:`);
     for (const [reason, k] of f.hitReasons.slice(0, 5)) lines.push(`    ${String(k).padStart(5)} × ${reason}`);
+    for (const [signal, k] of f.hitSignals.slice(0, 5)) lines.push(`    ${String(k).padStart(5)} × ${signal}`);
   }
   const refused = f.messages.filter((m) => m.error).slice(0, 3);
   for (const m of refused) lines.push(`  report refused: ${m.name}: ${m.error!.slice(0, 160)}`);
