@@ -105,7 +105,8 @@ export async function outcomeOf(air: Air, tenant: string, id: string): Promise<I
   try {
     data = await air.graphql<OutcomeData>(tenant, outcomeQuery(withEvidence), { id });
   } catch (e) {
-    if (!withEvidence || !/Cannot query field "evidence"/.test(String(e))) throw e;
+    // Several outcomes are read at once: each that asked for evidence before the first answer retries alone.
+    if (!/Cannot query field "evidence"/.test(String(e))) throw e;
     withEvidence = false;
     data = await air.graphql<OutcomeData>(tenant, outcomeQuery(false), { id });
   }
