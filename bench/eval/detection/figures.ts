@@ -26,6 +26,8 @@ export interface MessageRow {
 
 export interface Figures {
   run: string;
+  /** Legitimate mail: what matters is what was flagged at all (false positives), not what was missed. */
+  legitimate: boolean;
   reported: number;
   investigations: number;
   merged: number;
@@ -123,6 +125,7 @@ export function figuresOf(run: SetRun): Figures {
   const own = run.reports.filter((r) => !r.merged);
   return {
     run: label,
+    legitimate: run.set.legitimate,
     reported: n,
     investigations: run.outcomes.size,
     merged: run.reports.filter((r) => r.merged).length,

@@ -7,12 +7,13 @@
  * the verdict step sets its verdict and `threats`. An investigation without that entity (a failed run)
  * has the root verdict NONE, which counts as "not a threat".
  */
+import { ACTIVE_STATES } from '../../../src/domain/investigation.js';
 import type { Air } from './air.js';
 
 export type RootVerdict = 'MALICIOUS' | 'SUSPICIOUS' | 'CLEAN' | 'UNKNOWN' | 'NONE';
 
-/** States in which the playbook has not yet concluded (domain/investigation.ts ACTIVE_STATES). */
-export const ACTIVE = new Set(['STARTING', 'RUNNING', 'QUEUED_BY_THROTTLING']);
+/** States in which the playbook has not yet concluded. */
+export const ACTIVE = new Set<string>(ACTIVE_STATES);
 
 export interface ActionOutcome {
   type: string;

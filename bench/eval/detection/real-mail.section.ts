@@ -82,7 +82,7 @@ function details(f: Figures): string[] {
         .map(([t, k]) => `${t} ${k}`)
         .join(', ')}`,
     );
-  const what = f.targets.some((t) => t.name.includes('MALICIOUS')) ? 'false positives (root MALICIOUS or SUSPICIOUS)' : 'misses';
+  const what = f.legitimate ? 'false positives (root MALICIOUS or SUSPICIOUS)' : 'misses';
   const missCount = Object.values(f.missKinds).reduce((a, b) => a + b, 0);
   lines.push(
     `  ${what}: ${missCount} — ${
