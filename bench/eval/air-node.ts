@@ -46,8 +46,10 @@ async function threadCpu(): Promise<number[]> {
 type Request =
   'stop' | 'threads' | { id?: number; sql: string; params: unknown[] } | { id?: number; token: { tenant: string; roles: Role[] } };
 
+let stopping: Promise<void> | undefined;
 async function shutdown() {
-  await app.stop();
+  stopping ??= app.stop();
+  await stopping;
   if (process.env.EVAL_KEEP !== '1') await fsp.rm(dir, { recursive: true, force: true });
   process.exit(0);
 }
@@ -66,6 +68,8 @@ process.on('message', (message: Request) => {
       const { rows } = await pool.query(message.sql, message.params);
       process.send!({ id: message.id, rows });
     } catch (e) {
+      // eval:parse's requests carry no id and expect a failed read-back to stop the run, as it always has.
+      if (message.id === undefined) throw e;
       process.send!({ id: message.id, rows: [], error: e instanceof Error ? e.message : String(e) });
     }
   })();
