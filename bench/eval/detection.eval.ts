@@ -68,8 +68,10 @@ if (unknown.length) {
   console.error(`--sets expects some of ${SETS.join(',')}, but got '${unknown.join(',')}'\n${USAGE}`);
   process.exit(2);
 }
-if (!values.phish && !values.ham) {
-  console.error(`give --phish <dir>, --ham [<dir>] or both\n${USAGE}`);
+const phishRuns = values.phish !== undefined && sets.has('phish');
+const hamRuns = values.ham !== undefined && (sets.has('easy') || sets.has('hard'));
+if (!phishRuns && !hamRuns) {
+  console.error(`nothing to run: --sets ${values.sets} needs --phish <dir> (phish) or --ham [<dir>] (easy, hard)\n${USAGE}`);
   process.exit(2);
 }
 const options: CommonOptions = {
@@ -89,6 +91,8 @@ const sections: Section[] = [
 
 const started = performance.now();
 say(machineLine());
+if (sets.has('phish') && !phishRuns) say('real phish: skipped (no --phish <dir>)');
+if ((sets.has('easy') || sets.has('hard')) && !hamRuns) say('ham: skipped (no --ham)');
 const air = await Air.start({ workers: positive('workers', values.workers, 2), keep: values.keep });
 say(
   `AIR server up (embedded PostgreSQL, ${values.workers} investigation workers); reports in flight: ${options.concurrency}; ` +
