@@ -105,7 +105,7 @@ export class Air {
     });
     const json = (await res.json()) as { data?: T; errors?: { message: string }[] };
     if (json.errors?.length || !json.data) {
-      const op = query.trim().split('\n')[0];
+      const op = /^\s*(?:query|mutation)\s+(\w+)/.exec(query)?.[1] ?? 'GraphQL';
       throw new Error(`${op}: ${json.errors?.map((e) => e.message).join('; ') ?? `HTTP ${res.status}, no data`}`);
     }
     return json.data;
