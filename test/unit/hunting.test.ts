@@ -104,6 +104,7 @@ describe('similar_messages', () => {
         inMailbox: 1,
         size: 2,
         weak: 0,
+        protected: 0,
       },
       {
         key: 'SAME_SENDER:payroll@contoso-hr.example',
@@ -113,6 +114,7 @@ describe('similar_messages', () => {
         inMailbox: 2,
         size: 2,
         weak: 1,
+        protected: 0,
       },
       {
         key: 'SAME_SENDER_IP_AND_SUBJECT:203.0.113.9 payroll',
@@ -122,6 +124,7 @@ describe('similar_messages', () => {
         inMailbox: 1,
         size: 2,
         weak: 0,
+        protected: 0,
       },
       {
         key: 'SAME_URL:https://contoso-hr.example/login',
@@ -131,6 +134,7 @@ describe('similar_messages', () => {
         inMailbox: 1,
         size: 2,
         weak: 0,
+        protected: 0,
       },
       {
         key: 'SAME_ATTACHMENT:f00d',
@@ -140,6 +144,7 @@ describe('similar_messages', () => {
         inMailbox: 2,
         size: 2,
         weak: 1,
+        protected: 0,
       },
     ]);
     expect(summary.messageExternalIds.sort()).toEqual(['m1', 'm2', 'm3']);

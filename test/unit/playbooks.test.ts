@@ -312,6 +312,20 @@ describe('recommendations', () => {
     expect(block).toMatchObject({ type: ActionType.BLOCK_SENDER, humanRequired: expect.stringMatching(/no evidence strong alone/) });
   });
 
+  test("mail of the organisation's own or an established sender is never deleted automatically, however strong the evidence", () => {
+    const [remove] = recommendations(
+      root,
+      { verdict: Verdict.MALICIOUS, reasons: ['known-bad URL'], strong: true },
+      {},
+      { clusters: [{ ...cluster(Verdict.MALICIOUS, 4), protected: 4 }] },
+      {},
+      [],
+    );
+    expect(remove?.humanRequired).toBe(
+      "4 of 4 message(s) were sent by the organisation's own or an established sender: an analyst decides",
+    );
+  });
+
   test('an internal or established sender is never blocked automatically, however strong the evidence', () => {
     const block = judged({ strong: true, protectedSender: 'an address of the organisation' }).find(
       (a) => a.type === ActionType.BLOCK_SENDER,

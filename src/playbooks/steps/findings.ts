@@ -114,6 +114,8 @@ export type ClusterSummary = {
   size: number;
   /** Of those in a mailbox, how many lack strong evidence of their own: automation may not act on them. */
   weak: number;
+  /** Of those in a mailbox, how many an internal or established sender sent: never deleted without a human. */
+  protected?: number;
 };
 
 /** The clusters, and — when the root is malicious — what later steps follow: the malicious mail's ids, links, recipients, files. */

@@ -48,9 +48,11 @@ export function recommendations(
           judgement.emailsNeedHuman ??
           (verdict === Verdict.SUSPICIOUS || c.verdict === Verdict.SUSPICIOUS
             ? 'the messages are suspicious, not proven malicious: an analyst decides'
-            : c.weak > 0
-              ? `${c.weak} of ${c.inMailbox} message(s) have no strong evidence of their own`
-              : undefined),
+            : (c.protected ?? 0) > 0
+              ? `${c.protected} of ${c.inMailbox} message(s) were sent by the organisation's own or an established sender: an analyst decides`
+              : c.weak > 0
+                ? `${c.weak} of ${c.inMailbox} message(s) have no strong evidence of their own`
+                : undefined),
       });
     }
   }

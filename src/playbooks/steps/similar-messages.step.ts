@@ -2,7 +2,7 @@ import { actedOnVerdicts } from '../../domain/action.js';
 import { Signal } from '../../domain/evidence.js';
 import { registrableDomainOf } from '../../domain/host.js';
 import { ClusterQuery, EntityKind, Phase } from '../../domain/investigation.js';
-import { DeliveryLocation, Verdict } from '../../domain/telemetry.js';
+import { DeliveryLocation, MailDirection, Verdict } from '../../domain/telemetry.js';
 import { normaliseUrl } from '../../domain/url.js';
 import type { ClusterFinding } from '../playbook.types.js';
 import type { MessageFacts } from '../ports.js';
@@ -126,6 +126,11 @@ export const clusterStep = defineStep({
       org: { internalDomains, people: [] },
     };
     const rootEvidence = ctx.results('verdict').evidence;
+    // Mail of the organisation's own accounts, or of the root's sender when it is an established one: even
+    // with strong evidence (a hijacked colleague, a vendor's compromised account), deleting it waits for a human.
+    const establishedDomain = sender.established ? root.senderDomain : undefined;
+    const isProtected = (m: MessageFacts) =>
+      m.direction !== MailDirection.INBOUND || internalDomains.has(m.senderDomain) || m.senderDomain === establishedDomain;
     const judged = new Map<string, Membership>();
     for (const m of seen.values())
       judged.set(
@@ -161,6 +166,7 @@ export const clusterStep = defineStep({
         inMailbox: clusterVerdict === Verdict.CLEAN ? 0 : targets.length,
         size: messages.length,
         weak: targets.filter((m) => !members[m.id]!.strong).length,
+        protected: targets.filter((m) => isProtected(m)).length,
       });
     }
     // Later steps follow the malicious mail: who clicked its links, where its attachments landed.

@@ -20,7 +20,12 @@ export const clicksStep = defineStep({
     // reply quotes the announcement's intranet link): its clickers are not victims.
     const internal = await ctx.mail.internalDomains();
     const own = (url: string) => internal.has(registrableDomainOf(domainOf(url)) ?? domainOf(url));
-    const clicks = (await ctx.mail.clicksOn((hunt.urls ?? []).filter((u) => !own(u)), hunt.messageExternalIds)).filter((c) => !own(c.url));
+    const clicks = (
+      await ctx.mail.clicksOn(
+        (hunt.urls ?? []).filter((u) => !own(u)),
+        hunt.messageExternalIds,
+      )
+    ).filter((c) => !own(c.url));
     const allowed = clicks.filter((c) => c.action === ClickAction.ALLOWED);
     const users = [...new Set(allowed.map((c) => c.user))];
     const entities: EntityFinding[] = [
