@@ -82,6 +82,12 @@ describe('root verdict', () => {
       false,
     ],
     [
+      'context alone (a new domain, several reporters) adding up past MALICIOUS: only SUSPICIOUS',
+      { sender: [weak(Signal.RARE_SENDER_DOMAIN, SUSPICIOUS_SCORE)], zap: [weak(Signal.MULTIPLE_REPORTERS, SUSPICIOUS_SCORE)] },
+      Verdict.SUSPICIOUS,
+      false,
+    ],
+    [
       'an established sender outweighs weak signals',
       { own: [weak(Signal.CREDENTIAL_WORDING, SUSPICIOUS_SCORE)], sender: [weak(Signal.ESTABLISHED_SENDER, -SUSPICIOUS_SCORE)] },
       Verdict.CLEAN,
