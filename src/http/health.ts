@@ -28,7 +28,10 @@ export function createHealthRoutes(deps: { orm: Orm; readyTimeoutMs: number }): 
       if (!migrated) migrated = await migrationsApplied(deps.orm);
       return migrated ? { ok: true } : { ok: false, reason: 'migrations pending: run npm run migrate' };
     } catch (e) {
-      return { ok: false, reason: `database unreachable: ${coerceError(e).message}` };
+      // The driver's message can name the database, its user or host: the probe answers on the public port,
+      // so it says only the error's code (ECONNREFUSED, 57P01, …), which is what an operator acts on.
+      const code = (coerceError(e) as { code?: unknown }).code;
+      return { ok: false, reason: `database unreachable${typeof code === 'string' ? ` (${code})` : ''}` };
     }
   }
   async function readiness(): Promise<Readiness> {
