@@ -3,7 +3,7 @@ import { registrableDomainOf } from '../../domain/host.js';
 import { MailDirection, Verdict } from '../../domain/telemetry.js';
 import type { MessageFacts } from '../ports.js';
 import { messageEvidence, type SignalOrg } from '../signals/message.signals.js';
-import { evidence, hasStrongEvidence, MALICIOUS_SCORE, scoreOf, verdictOf } from '../signals/weights.js';
+import { evidence, hasStrongEvidence, verdictOf } from '../signals/weights.js';
 import type { RootFindings } from './findings.js';
 import { attachmentTypesOf, authPassed, signalMessageOf } from './root.step.js';
 import { MALICIOUS_DETECTIONS } from './step.js';
@@ -78,7 +78,9 @@ export function judgeMember(m: MessageFacts, t: CampaignTraits): Membership {
   if (known) own.push(evidence(Signal.THREAT_INTELLIGENCE, `carries ${known}, known malicious`));
   if (t.zapped.has(m.externalId) || (m.verdict && MALICIOUS_DETECTIONS.has(m.verdict)) || m.zappedAt)
     own.push(evidence(Signal.DETECTED_ON_ARRIVAL, `detected as ${m.verdict?.toLowerCase() ?? 'malicious'} or zapped after delivery`));
-  const strong = hasStrongEvidence(own) || scoreOf(own) >= MALICIOUS_SCORE;
+  // Strong means a piece strong alone (weights.ts isStrong), never weak signals adding up: automation acts
+  // only on those, and a sum of weak signals is an analyst's call.
+  const strong = hasStrongEvidence(own);
   if (known || strong) return { verdict: verdictOf(own) === Verdict.CLEAN ? Verdict.SUSPICIOUS : verdictOf(own), evidence: own, strong };
 
   const rootDomain = registrableDomainOf(t.root.senderDomain ?? '') ?? t.root.senderDomain;
