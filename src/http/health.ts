@@ -29,9 +29,12 @@ export function createHealthRoutes(deps: { orm: Orm; readyTimeoutMs: number }): 
       return migrated ? { ok: true } : { ok: false, reason: 'migrations pending: run npm run migrate' };
     } catch (e) {
       // The driver's message can name the database, its user or host: the probe answers on the public port,
-      // so it says only the error's code (ECONNREFUSED, 57P01, …), which is what an operator acts on.
-      const code = (coerceError(e) as { code?: unknown }).code;
-      return { ok: false, reason: `database unreachable${typeof code === 'string' ? ` (${code})` : ''}` };
+      // so it says only the error's code (ECONNREFUSED, 57P01, …) or that the pool timed out, which is
+      // what an operator acts on.
+      const error = coerceError(e);
+      const code = (error as { code?: unknown }).code;
+      const why = typeof code === 'string' ? code : /timeout|timed out/i.test(error.message) ? 'timeout acquiring a connection' : '';
+      return { ok: false, reason: `database unreachable${why ? ` (${why})` : ''}` };
     }
   }
   async function readiness(): Promise<Readiness> {
