@@ -19,6 +19,18 @@ import { compile } from './text.js';
 const GREETINGS = GREETING_TEXTS.map(compile);
 const ZERO_LOCATIONS = (): Record<DeliveryLocationName, number> => ({ INBOX: 0, JUNK: 0, QUARANTINE: 0, DELETED: 0 });
 
+/** A value not used before: `make` is drawn again (then suffixed with a number) until it is new, and recorded. */
+export function freshValue(make: () => string, used: Set<string>): string {
+  for (let tries = 0; ; tries++) {
+    let value = make();
+    if (tries > 20) value = value.replace(/\.example$/, `${tries}.example`);
+    if (!used.has(value)) {
+      used.add(value);
+      return value;
+    }
+  }
+}
+
 /** Plans every campaign; returns how many messages they send. */
 export function planCampaigns(org: Organisation, plan: Random): number {
   const { campaigns: count, messages, mailboxes, domain } = org.options;
@@ -65,20 +77,10 @@ function planCampaign(
 ): Campaign {
   const { mailboxes, domain } = org.options;
   const rng = new Random(org.seed, 1000 + index);
-  // Unique across campaigns; a short base has few look-alikes, so after a while a number disambiguates.
-  const fresh = (make: () => string, used: Set<string>) => {
-    for (let tries = 0; ; tries++) {
-      let value = make();
-      if (tries > 20) value = value.replace(/\.example$/, `${tries}.example`);
-      if (!used.has(value)) {
-        used.add(value);
-        return value;
-      }
-    }
-  };
+  // Domains and IPs unique across campaigns (freshValue: a short base has few look-alikes, then a number disambiguates).
   const base = lure.brand ?? org.orgLabel;
-  const senderDomains = [fresh(() => lookalike(base, rng), usedDomains)];
-  if (rng.chance(0.5)) senderDomains.push(fresh(() => lookalike(base, rng), usedDomains));
+  const senderDomains = [freshValue(() => lookalike(base, rng), usedDomains)];
+  if (rng.chance(0.5)) senderDomains.push(freshValue(() => lookalike(base, rng), usedDomains));
   if (lure.spoofsOrganisation) senderDomains.unshift(domain);
   const senders: string[] = [];
   for (const local of lure.senderLocals) senders.push(`${local}@${senderDomains[senders.length % senderDomains.length]}`);
@@ -92,17 +94,17 @@ function planCampaign(
           dmarc: rng.pick(['none', 'fail']),
         },
   );
-  const senderIps = Array.from({ length: rng.between(2, 5) }, () => fresh(() => ipFromHash(OCTETS.campaign, rng.u32()), usedIps));
+  const senderIps = Array.from({ length: rng.between(2, 5) }, () => freshValue(() => ipFromHash(OCTETS.campaign, rng.u32()), usedIps));
   const landingUrls: string[] = [];
   if (lure.path) {
-    landingUrls.push(`https://${fresh(() => lookalike(base, rng), usedDomains)}${lure.path}`);
+    landingUrls.push(`https://${freshValue(() => lookalike(base, rng), usedDomains)}${lure.path}`);
     // A second landing page on a compromised small-business site, as kits rotate hosts between waves.
     if (rng.chance(0.5))
       landingUrls.push(
-        `https://${fresh(() => `${rng.pick(WORDS)}${rng.pick(WORDS)}.example`, usedDomains)}/wp-content/uploads${lure.path}`,
+        `https://${freshValue(() => `${rng.pick(WORDS)}${rng.pick(WORDS)}.example`, usedDomains)}/wp-content/uploads${lure.path}`,
       );
   }
-  const mailer = fresh(() => `${rng.pick(WORDS)}-mailer${rng.between(1, 99)}.example`, usedDomains);
+  const mailer = freshValue(() => `${rng.pick(WORDS)}-mailer${rng.between(1, 99)}.example`, usedDomains);
   const attachments = lure.attachment
     ? Array.from({ length: rng.chance(0.3) ? 2 : 1 }, () => ({
         sha256: rng.sha256(),
@@ -116,10 +118,10 @@ function planCampaign(
   const clickRate = 0.03 + rng.next() * 0.05;
   const caughtRate = 0.04 + rng.next() * 0.1;
   const attacker = Array.from({ length: rng.between(1, 2) }, () => ({
-    ip: fresh(() => ipFromHash(OCTETS.attacker, rng.u32()), usedIps),
+    ip: freshValue(() => ipFromHash(OCTETS.attacker, rng.u32()), usedIps),
     country: rng.pick(ATTACKER_COUNTRIES),
   }));
-  const dropbox = `${rng.pick(WORDS)}.${rng.pick(WORDS)}${rng.between(10, 99)}@${fresh(() => `${rng.pick(WORDS)}mail-box.example`, usedDomains)}`;
+  const dropbox = `${rng.pick(WORDS)}.${rng.pick(WORDS)}${rng.between(10, 99)}@${freshValue(() => `${rng.pick(WORDS)}mail-box.example`, usedDomains)}`;
 
   // Waves: one to three, a day or more apart, on weekday working hours; each wave reaches distinct users.
   // A small organisation needs more waves than a big one (distinct recipients within a wave); then they come closer together.

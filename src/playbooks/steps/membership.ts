@@ -53,6 +53,10 @@ export interface CampaignTraits {
   org: SignalOrg;
 }
 
+/** A cluster's verdict is its worst member's: MALICIOUS when one member is, SUSPICIOUS when one is, else CLEAN. */
+export const worstVerdict = (verdicts: readonly Verdict[]) =>
+  verdicts.includes(Verdict.MALICIOUS) ? Verdict.MALICIOUS : verdicts.includes(Verdict.SUSPICIOUS) ? Verdict.SUSPICIOUS : Verdict.CLEAN;
+
 export interface Membership {
   verdict: Verdict;
   evidence: Evidence[];

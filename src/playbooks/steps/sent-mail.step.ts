@@ -8,14 +8,12 @@ import { messageEvidence } from '../signals/message.signals.js';
 import { evidence, verdictOf } from '../signals/weights.js';
 import type { SentMailFindings } from './findings.js';
 import { signalMessageOf } from './root.step.js';
+import { worstVerdict } from './membership.js';
 import { defineStep } from './step.js';
 
 /** A subject sent this many times is a sending pattern, not a conversation. */
 const MASS_MAIL = 10;
 const IN_MAILBOX = new Set<string>([DeliveryLocation.INBOX, DeliveryLocation.JUNK]);
-
-const worst = (verdicts: Verdict[]) =>
-  verdicts.includes(Verdict.MALICIOUS) ? Verdict.MALICIOUS : verdicts.includes(Verdict.SUSPICIOUS) ? Verdict.SUSPICIOUS : Verdict.CLEAN;
 
 /**
  * User compromise hunting: the user's sent mail by subject, each message judged on its own — what it says
@@ -62,7 +60,7 @@ export const sentMailStep = defineStep({
           return [m.id, { verdict: verdictOf(found), evidence: found }];
         }),
       );
-      const verdict = worst(messages.map((m) => members[m.id]!.verdict));
+      const verdict = worstVerdict(messages.map((m) => members[m.id]!.verdict));
       const key = `${ClusterQuery.SENT_BY_USER}:${subjectKey}`;
       const name = `sent by ${user}: ${messages[0].subject}`.slice(0, 200);
       const acted = new Set(actedOnVerdicts(verdict));

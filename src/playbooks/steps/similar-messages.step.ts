@@ -7,15 +7,11 @@ import { normaliseUrl } from '../../domain/url.js';
 import type { ClusterFinding } from '../playbook.types.js';
 import type { MessageFacts } from '../ports.js';
 import type { HuntFindings } from './findings.js';
-import { judgeMember, type CampaignTraits, type Membership } from './membership.js';
+import { judgeMember, worstVerdict, type CampaignTraits, type Membership } from './membership.js';
 import { defineStep, type StepCtx } from './step.js';
 
 /** Where a message still is when deleting it would remove it from the user's view. */
 const IN_MAILBOX = new Set<string>([DeliveryLocation.INBOX, DeliveryLocation.JUNK]);
-
-/** A cluster's verdict is its worst member's: MALICIOUS when one member is, SUSPICIOUS when one is, else CLEAN. */
-const worst = (verdicts: Verdict[]) =>
-  verdicts.includes(Verdict.MALICIOUS) ? Verdict.MALICIOUS : verdicts.includes(Verdict.SUSPICIOUS) ? Verdict.SUSPICIOUS : Verdict.CLEAN;
 
 /** At most this many distinct domains are looked up for freshness: a campaign rotates a handful. */
 const FRESHNESS_LOOKUPS = 200;
@@ -145,7 +141,7 @@ export const clusterStep = defineStep({
     for (const [query, value, messages] of found) {
       const key = `${query}:${value}`;
       const members = Object.fromEntries(messages.map((m) => [m.id, judged.get(m.id)!]));
-      const clusterVerdict = worst(messages.map((m) => members[m.id]!.verdict));
+      const clusterVerdict = worstVerdict(messages.map((m) => members[m.id]!.verdict));
       const acted = new Set(actedOnVerdicts(clusterVerdict));
       const targets = messages.filter((m) => acted.has(members[m.id]!.verdict) && IN_MAILBOX.has(m.location));
       clusters.push({

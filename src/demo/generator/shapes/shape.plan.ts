@@ -13,6 +13,7 @@ import type {
   IngestRecord,
   MessageRecord,
 } from '../../../telemetry/ingest-record.types.js';
+import { freshValue } from '../campaign.plan.js';
 import { DAY, HOUR, isWeekend, iso, MINUTE } from '../clock.js';
 import { itemAt } from '../list.js';
 import type { Organisation } from '../organisation.state.js';
@@ -57,14 +58,7 @@ export class ShapePlan {
 
   /** A value not used before: `make` is drawn again (then suffixed) until it is new. */
   fresh(make: () => string, used: Set<string>): string {
-    for (let tries = 0; ; tries++) {
-      let value = make();
-      if (tries > 20) value = value.replace(/\.example$/, `${tries}.example`);
-      if (!used.has(value)) {
-        used.add(value);
-        return value;
-      }
-    }
+    return freshValue(make, used);
   }
 
   /** Schedules an alert record and lists it in the scenario; call it when the message it names is written. */
