@@ -209,7 +209,11 @@ export function graphqlRoute({ apollo, services, authenticate, limits }: GraphQL
       const tooLarge = responseSizeRefusal(Buffer.byteLength(result.body.string), limits.maxResponseBytes);
       if (tooLarge) return sendError(res, tooLarge);
     }
-    for (const [key, value] of result.headers) res.setHeader(key, value);
+    for (const [key, value] of result.headers) {
+      // Apollo's `vary` joins the one CORS set (Origin) rather than replacing it.
+      const before = key === 'vary' ? res.getHeader('vary') : undefined;
+      res.setHeader(key, before === undefined ? value : `${String(before)}, ${value}`);
+    }
     res.statusCode = result.status ?? 200;
     if (result.body.kind === 'complete') {
       res.end(result.body.string);
