@@ -102,6 +102,11 @@ export interface Config {
      * @default any port on localhost, 127.0.0.1 and [::1]; none when NODE_ENV=production
      */
     readonly corsOrigins: OriginAllowList;
+    /**
+     * Serve the GraphQL explorer (GraphiQL, from this server's own files) to a browser opening `GET /graphql`.
+     * @default true, false when NODE_ENV=production
+     */
+    readonly explorer: boolean;
   };
   /** Live updates: the outbox reader and the graphql-ws sockets. */
   readonly realtime: {
@@ -239,6 +244,7 @@ export function loadConfig(env: Env = process.env): Config {
       // Tokens travel in the Authorization header, never in cookies, so an allowed origin gains nothing a
       // stolen token would not; still none by default in production, where the front end's origin is known.
       corsOrigins: origins(env, 'AIR_CORS_ORIGINS', production ? '' : DEVELOPMENT_CORS_ORIGINS),
+      explorer: bool(env, 'AIR_EXPLORER', !production),
     }),
     realtime: Object.freeze({
       pollIntervalMs: int(env, 'AIR_EVENTS_POLL_MS', 500, 10, 60_000),

@@ -12,6 +12,7 @@ import { createHealthRoutes, HEALTH_PATHS } from './http/health.js';
 import { withDatabaseUnavailable } from './http/unavailable.js';
 import { createRequestListener, type Route } from './http/request.js';
 import { withCors } from './http/cors.js';
+import { createExplorer, EXPLORER_ASSET_PREFIX, wantsExplorer } from './explorer/explorer.http.js';
 import { sendNoRoute } from './http/respond.js';
 import { handleIngest } from './telemetry/ingest.http.js';
 import { createIngestPool, type IngestPool } from './telemetry/ingest.pool.js';
@@ -64,12 +65,15 @@ export async function createServer(deps: ServerDeps, listen: { port: number; hos
 
   // The routes a browser app calls answer CORS (AIR_CORS_ORIGINS); health and metrics are for probes, not pages.
   const origins = config.http.corsOrigins;
+  const graphql = withCors(
+    origins,
+    ['GET', 'POST'],
+    graphqlRoute({ apollo, services: { orm, queue, executors }, authenticate, limits: config.limits }),
+  );
+  // A browser opening /graphql gets the explorer (when enabled); GraphQL clients, whose GETs ask for JSON, the API.
+  const explorer = config.http.explorer ? createExplorer() : undefined;
   const routes: Record<string, Route> = {
-    '/graphql': withCors(
-      origins,
-      ['GET', 'POST'],
-      graphqlRoute({ apollo, services: { orm, queue, executors }, authenticate, limits: config.limits }),
-    ),
+    '/graphql': explorer ? (req, res, scope) => (wantsExplorer(req, scope.url) ? explorer.page : graphql)(req, res, scope) : graphql,
     '/ingest': withCors(origins, ['POST'], (req, res, scope) =>
       handleIngest(req, res, scope, {
         orm,
@@ -89,7 +93,11 @@ export async function createServer(deps: ServerDeps, listen: { port: number; hos
       logger,
       route: (url) =>
         (Object.hasOwn(routes, url.pathname) ? routes[url.pathname] : undefined) ??
-        (url.pathname.startsWith('/export/') ? exportRoute : noRoute),
+        (url.pathname.startsWith('/export/')
+          ? exportRoute
+          : explorer && url.pathname.startsWith(EXPLORER_ASSET_PREFIX)
+            ? explorer.assets
+            : noRoute),
       quietPaths: HEALTH_PATHS,
     }),
   );
