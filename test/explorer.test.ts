@@ -1,7 +1,8 @@
 import { gunzipSync } from 'node:zlib';
+import { getIntrospectionQuery } from 'graphql';
 import { Role } from '../src/domain/role.js';
 import { EXPLORER_ASSET_NAMES } from '../src/explorer/explorer.assets.js';
-import { startTestApp, type TestApp } from './support/app.js';
+import { gql, startTestApp, type TestApp } from './support/app.js';
 
 /**
  * The GraphQL explorer outside production: GraphiQL from this server's own files on `GET /graphql` for a
@@ -124,4 +125,20 @@ test('GraphQL clients still reach the API on the same path: GET with a query, or
   });
   expect(get.status).toBe(200);
   expect(await get.json()).toEqual({ data: { me: { tenant: 'acme' } } });
+});
+
+test("GraphiQL's introspection query passes the query limits: the explorer gets the schema (docs, completion)", async () => {
+  // The options GraphiQL 4 sends; its nested type references once counted 347,053 cost points and were refused.
+  const query = getIntrospectionQuery({ inputValueDeprecation: true, schemaDescription: true });
+  const res = await gql<{ __schema: { types: unknown[] } }, never>(t.url, await t.token('acme', Role.SECURITY_READER), query);
+  expect(res.errors).toBeUndefined();
+  expect(res.data!.__schema.types.length).toBeGreaterThan(50);
+  // Data still costs what it selects: introspection is no way around the limit for the fields beside it.
+  const costly = await gql(
+    t.url,
+    await t.token('acme', Role.SECURITY_READER),
+    '{ __schema { queryType { name } } investigations(first: 100) { edges { node { entities(first: 100) { edges { node { id kind value } } } } } } }',
+  );
+  expect(costly.status).toBe(400);
+  expect(costly.errors![0]!.message).toMatch(/^query cost/);
 });
