@@ -9,7 +9,9 @@ import { promisify } from 'node:util';
 import { OrgGenerator } from '../src/demo/generator/organisation.generator.js';
 import { isAlive, recordedPostmaster } from '../src/db/postmaster.js';
 import type { IngestReport } from '../src/telemetry/ingest.service.js';
-import { TEST_SECRET, type LogLine } from './support/app.js';
+import { createHmacSigner } from '../src/auth/token.service.js';
+import { Role } from '../src/domain/role.js';
+import { gql, TEST_SECRET, type LogLine } from './support/app.js';
 
 /**
  * Issue 13, item 8, with real processes (`node dist/src/main.js` as `npm start` runs it, the compiled
@@ -111,6 +113,15 @@ test('ingest --tenant while the server runs joins its PostgreSQL; a second seed 
   expect(await recordedPostmaster(pgDir)).toBe(postmaster);
   expect(isAlive(postmaster!)).toBe(true);
   expect((await fetch(url.replace(/\/graphql$/, '/readyz'))).status).toBe(200);
+  // The files' alerts started investigations (queued for a worker), as an upload to /ingest starts them.
+  const reader = await createHmacSigner(new TextEncoder().encode(TEST_SECRET)).sign({
+    sub: 'ops',
+    tenant: 'acme',
+    roles: [Role.SECURITY_READER],
+    ttlSeconds: 600,
+  });
+  const listed = await gql<{ investigations: { totalCount: number } }, never>(url, reader, '{ investigations { totalCount } }');
+  expect(listed.data!.investigations.totalCount).toBeGreaterThan(0);
   expect(server.lines.filter((l) => l.level === 'error' || l.level === 'fatal' || /restart/i.test(l.msg))).toEqual([]);
 
   server.child.kill('SIGTERM');

@@ -15,6 +15,8 @@ import { loadConfig } from '../config.js';
 import { connectDatabase } from '../db/database.js';
 import { runningEmbeddedPostgres, startEmbeddedPostgres } from '../db/embedded.js';
 import { TenantDirectory } from '../tenants/tenant.service.js';
+import { routeStoredAlerts } from '../investigations/intake.service.js';
+import { JobQueue } from '../jobs/queue.js';
 import { coerceError } from '../errors.js';
 import { createLogger } from '../logger.js';
 import { ingestNdjson, type IngestReport } from '../telemetry/ingest.service.js';
@@ -72,16 +74,26 @@ if (values.url || values.token) {
   const dir = path.join(config.dataDir, 'pg');
   const running = config.databaseUrl ? undefined : await runningEmbeddedPostgres(dir);
   const embedded = config.databaseUrl || running ? undefined : await startEmbeddedPostgres({ dir, port: config.embeddedPgPort, logger });
-  const orm = await connectDatabase(config.databaseUrl ?? running ?? embedded!.url, { migrate: true, logger });
+  const url = config.databaseUrl ?? running ?? embedded!.url;
+  const orm = await connectDatabase(url, { migrate: true, logger });
+  // The file's alerts start their playbooks as over HTTP: enqueued here, run by whichever process has workers.
+  // (The minute's sweep would not catch them: it looks only at alerts of the last merge window, and a
+  // generated organisation's alerts are older.)
+  const queue = await JobQueue.start(url, { logger });
   try {
     const tenantId = await new TenantDirectory(orm.em).idOf(values.tenant);
     const pool = config.ingestThreads > 0 ? createIngestPool(config.ingestThreads) : undefined;
     try {
-      report = await ingestNdjson(orm, tenantId, fs.createReadStream(file), { parser: pool?.parse, log: logger });
+      report = await ingestNdjson(orm, tenantId, fs.createReadStream(file), {
+        parser: pool?.parse,
+        log: logger,
+        onAlertsStored: (alertIds) => routeStoredAlerts(orm, queue, tenantId, alertIds, logger),
+      });
     } finally {
       await pool?.close();
     }
   } finally {
+    await queue.stop();
     await orm.close();
     await embedded?.stop();
   }
