@@ -73,7 +73,13 @@ export async function createServer(deps: ServerDeps, listen: { port: number; hos
   // A browser opening /graphql gets the explorer (when enabled); GraphQL clients, whose GETs ask for JSON, the API.
   const explorer = config.http.explorer ? createExplorer() : undefined;
   const routes: Record<string, Route> = {
-    '/graphql': explorer ? (req, res, scope) => (wantsExplorer(req, scope.url) ? explorer.page : graphql)(req, res, scope) : graphql,
+    '/graphql': explorer
+      ? (req, res, scope) => {
+          // One URL, two answers by Accept: a cache must keep them apart.
+          res.setHeader('vary', 'Accept');
+          return (wantsExplorer(req, scope.url) ? explorer.page : graphql)(req, res, scope);
+        }
+      : graphql,
     '/ingest': withCors(origins, ['POST'], (req, res, scope) =>
       handleIngest(req, res, scope, {
         orm,

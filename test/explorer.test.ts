@@ -30,6 +30,7 @@ test('a browser opening /graphql gets the explorer page, without a token', async
   const res = await openPage();
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+  expect(res.headers.get('vary')).toMatch(/\bAccept\b/);
   const html = await res.text();
   expect(html).toMatch(/<title>AIR server · GraphQL explorer<\/title>/);
   expect(html).toContain('id="air-token"');
@@ -118,6 +119,8 @@ test('GraphQL clients still reach the API on the same path: GET with a query, or
   const token = await t.token('acme', Role.SECURITY_READER);
   const asJson = await fetch(t.url, { headers: { accept: 'application/json' } });
   expect(asJson.status).toBe(401);
+  // The API's answer on the same URL varies by Accept too, and still by Origin (CORS).
+  expect(asJson.headers.get('vary')).toMatch(/^Accept, Origin/);
   await asJson.arrayBuffer();
   // A browser-like Accept with a query is an operation, not a page view.
   const get = await fetch(`${t.url}?query=${encodeURIComponent('{ me { tenant } }')}`, {

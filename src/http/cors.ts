@@ -44,7 +44,8 @@ export function withCors(allowList: OriginAllowList, methods: readonly string[],
   });
   return async (req, res, scope) => {
     // Whatever the origin: a cache must not hand one origin's answer (with or without CORS headers) to another.
-    res.setHeader('vary', 'Origin');
+    const vary = res.getHeader('vary');
+    res.setHeader('vary', vary === undefined ? 'Origin' : `${String(vary)}, Origin`);
     await new Promise<void>((resolve, reject) => handler(req, res, (err?: unknown) => (err ? reject(err as Error) : resolve())));
     if (req.method === 'OPTIONS') {
       res.writeHead(204, { allow: [...methods, 'OPTIONS'].join(', '), 'content-length': '0' });
