@@ -16,6 +16,7 @@ import {
   type ValidationRule,
 } from 'graphql';
 import { CloseCode } from 'graphql-ws';
+import { LRUCache } from 'lru-cache';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Config } from '../config.js';
@@ -27,7 +28,7 @@ import { AppError, coerceError, forbidden, logUnexpected } from '../errors.js';
 import { responseSizeRefusal } from '../common/operation-limits.js';
 import { costRefusal } from '../common/query-cost.js';
 import { requestIdOf } from '../http/request.js';
-import { requestLogger, type Logger } from '../logger.js';
+import type { Logger } from '../logger.js';
 
 export interface GraphQLWsDeps {
   httpServer: http.Server;
@@ -57,9 +58,9 @@ interface Extra extends Record<PropertyKey, unknown> {
   log?: Logger;
 }
 
-/** The socket's logger, made on first use (graphql-ws gives no hook before onConnect). */
+/** The socket's logger, made on first use (graphql-ws gives no hook before onConnect); one child, not two. */
 function socketLog(extra: Extra, root: Logger): Logger {
-  extra.log ??= requestLogger(root, requestIdOf(extra.request)).child({ transport: 'ws' });
+  extra.log ??= root.child({ reqId: requestIdOf(extra.request), transport: 'ws' });
   return extra.log;
 }
 
@@ -85,6 +86,44 @@ const requestError = (e: GraphQLError) =>
     positions: e.positions,
     extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
   });
+
+/** What subscribeShared needs of a prepared document: its text and whether variables shape its result. */
+const shapes = new WeakMap<DocumentNode, { shapeKey: string; variablesShape: boolean; keys?: Map<string, string> }>();
+
+/** A subscribe message's document, parsed and validated; or why it cannot run. */
+type Prepared =
+  | { readonly document: DocumentNode; readonly errors?: undefined; readonly shapeKey: string; readonly variablesShape: boolean; keys?: Map<string, string> }
+  | { readonly errors: readonly GraphQLError[] };
+
+/**
+ * Documents already parsed and validated, by their text, as Apollo caches them over HTTP. Dashboards
+ * send a handful of documents over thousands of sockets: parsing and validating each one again was
+ * most of a subscription's set-up CPU, and each socket held its own copy of the same syntax tree.
+ * Validation depends only on the document, the schema and the rules, all fixed for the server's life.
+ */
+function documentCache(schema: GraphQLSchema, rules: readonly ValidationRule[], maxTokens: number) {
+  const cache = new LRUCache<string, Prepared>({ max: 1000, maxSize: 16 * 2 ** 20, sizeCalculation: (_v, query) => query.length + 1 });
+  return (query: string): Prepared => {
+    let prepared = cache.get(query);
+    if (prepared) return prepared;
+    let document: DocumentNode | undefined;
+    try {
+      document = parse(query, { maxTokens });
+    } catch (e) {
+      prepared = { errors: [requestError(e instanceof GraphQLError ? e : new GraphQLError(coerceError(e).message))] };
+    }
+    if (document) {
+      const errors = validate(schema, document, rules);
+      if (errors.length) prepared = { errors: errors.map(requestError) };
+      else {
+        prepared = { document, shapeKey: query, variablesShape: variablesReachBelowRoot(document) };
+        shapes.set(document, prepared);
+      }
+    }
+    cache.set(query, prepared!);
+    return prepared!;
+  };
+}
 
 /**
  * Whether an operation's result can depend on its variables below its root fields (a nested field
@@ -158,11 +197,13 @@ function mapStream<T, R>(source: AsyncIterator<T>, fn: (value: T) => R | Promise
 async function subscribeShared(args: ExecutionArgs) {
   const source = await createSourceEventStream(args);
   if (!(Symbol.asyncIterator in source)) return source;
-  const operation = getOperationAST(args.document, args.operationName);
-  const body = args.document.loc?.source.body ?? '';
-  const key =
-    `${args.operationName ?? ''}\u0000${operation?.name?.value ?? ''}\u0000${body}` +
-    (variablesReachBelowRoot(args.document) ? `\u0000${JSON.stringify(args.variableValues ?? {})}` : '');
+  const shape = shapes.get(args.document);
+  const body = shape?.shapeKey ?? args.document.loc?.source.body ?? '';
+  const variablesShape = shape?.variablesShape ?? variablesReachBelowRoot(args.document);
+  // Without variables in it, the key is the same string for every socket of the document: kept once.
+  let key = `${args.operationName ?? ''}\u0000${body}`;
+  if (variablesShape) key += `\u0000${JSON.stringify(args.variableValues ?? {})}`;
+  else if (shape) key = (shape.keys ??= new Map()).get(key) ?? (shape.keys.set(key, key), key);
   return mapStream(source[Symbol.asyncIterator](), (payload) => executeShared(args, payload, key));
 }
 
@@ -187,7 +228,19 @@ function serialisedSize(result: ExecutionResult): number {
 export function attachGraphQLWs(deps: GraphQLWsDeps): GraphQLWsServer {
   const { config, schema, services, authenticate, logger, formatError } = deps;
   const { limits } = config;
-  const rules = [...specifiedRules, ...deps.validationRules];
+  const prepare = documentCache(schema, [...specifiedRules, ...deps.validationRules], limits.maxTokens);
+  /**
+   * The cost refusal of an operation, remembered by document, operation name and variables (all it
+   * depends on): thousands of sockets watching one investigation send the same three, and the cost
+   * walk was the largest share of a subscription's set-up left once documents were cached.
+   */
+  const costs = new LRUCache<string, { refusal: AppError | undefined }>({ max: 1000, maxSize: 16 * 2 ** 20, sizeCalculation: (_v, key) => key.length + 1 });
+  const costOf = (query: string, document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown> | null | undefined) => {
+    const key = `${operationName ?? ''}\u0000${JSON.stringify(variables ?? {})}\u0000${query}`;
+    let cost = costs.get(key);
+    if (!cost) costs.set(key, (cost = { refusal: costRefusal({ schema, document, operationName, variables }, limits.maxCost) }));
+    return cost.refusal;
+  };
   const wss = new WebSocketServer({ server: deps.httpServer, path: '/graphql', maxPayload: config.limits.maxBodyBytes });
 
   useServer<Record<string, unknown>, Extra>(
@@ -220,36 +273,26 @@ export function attachGraphQLWs(deps: GraphQLWsDeps): GraphQLWsServer {
       },
       onSubscribe(ctx, id, payload) {
         const viewer = ctx.extra.viewer!;
-        let document: DocumentNode;
-        try {
-          document = parse(payload.query, { maxTokens: limits.maxTokens });
-        } catch (e) {
-          const error = e instanceof GraphQLError ? e : new GraphQLError(coerceError(e).message);
-          return [requestError(error)];
-        }
-        const errors = validate(schema, document, rules);
-        if (errors.length) return errors.map(requestError);
+        const prepared = prepare(payload.query);
+        if (prepared.errors) return [...prepared.errors];
+        const { document } = prepared;
         const operation = getOperationAST(document, payload.operationName);
         if (!operation) return [requestError(new GraphQLError('Unable to identify the operation: name one with operationName'))];
-        const tooCostly = costRefusal(
-          { schema, document, operationName: payload.operationName, variables: payload.variables },
-          limits.maxCost,
-        );
+        const tooCostly = costOf(payload.query, document, payload.operationName, payload.variables);
         if (tooCostly) return [tooCostly];
         if (operation.operation === 'subscription' && !hasAnyRole(viewer, READ_ROLES)) {
           return [forbidden('Watching investigations needs a security role')];
         }
-        const log = socketLog(ctx.extra, logger).child({
-          operation: operation.name?.value ?? `(anonymous ${operation.operation})`,
-          opId: id,
-        });
-        log.debug('operation started');
+        // The operation's logger is made when something logs: most subscriptions never do.
+        const operationLog = () =>
+          socketLog(ctx.extra, logger).child({ operation: operation.name?.value ?? `(anonymous ${operation.operation})`, opId: id });
+        if (logger.isLevelEnabled('debug')) operationLog().debug('operation started');
         return {
           schema,
           document,
           operationName: payload.operationName,
           variableValues: payload.variables,
-          contextValue: createContext(services, viewer, log),
+          contextValue: createContext(services, viewer, operationLog),
         };
       },
       // Queries and mutations run under the operation's deadline; a subscription's stream has none.
