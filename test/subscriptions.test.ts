@@ -375,7 +375,8 @@ describe('every operation a socket sends passes the HTTP rules', () => {
     ]);
     // A document refused once is refused the same way again, on another socket (documents are cached by text).
     const again = wsClient(t.url, await t.token('acme', Role.SECURITY_READER)).client;
-    for (const query of [aliases, 'subscription { nope }']) expect((await runOnce(again, query)).errors).toEqual((await runOnce(client, query)).errors);
+    for (const query of [aliases, 'subscription { nope }'])
+      expect((await runOnce(again, query)).errors).toEqual((await runOnce(client, query)).errors);
     expect((await runOnce(again, 'subscription {')).errors).toEqual([
       expect.objectContaining({ message: 'Syntax Error: Expected Name, found <EOF>.', extensions: { code: 'BAD_USER_INPUT' } }),
     ]);

@@ -93,7 +93,13 @@ const shapes = new WeakMap<DocumentNode, { shapeKey: string; variablesShape: boo
 
 /** A subscribe message's document, parsed and validated; or why it cannot run. */
 type Prepared =
-  | { readonly document: DocumentNode; readonly errors?: undefined; readonly shapeKey: string; readonly variablesShape: boolean; keys?: Map<string, string> }
+  | {
+      readonly document: DocumentNode;
+      readonly errors?: undefined;
+      readonly shapeKey: string;
+      readonly variablesShape: boolean;
+      keys?: Map<string, string>;
+    }
   | { readonly errors: readonly GraphQLError[] };
 
 /**
@@ -235,8 +241,17 @@ export function attachGraphQLWs(deps: GraphQLWsDeps): GraphQLWsServer {
    * depends on): thousands of sockets watching one investigation send the same three, and the cost
    * walk was the largest share of a subscription's set-up left once documents were cached.
    */
-  const costs = new LRUCache<string, { refusal: AppError | undefined }>({ max: 1000, maxSize: 16 * 2 ** 20, sizeCalculation: (_v, key) => key.length + 1 });
-  const costOf = (query: string, document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown> | null | undefined) => {
+  const costs = new LRUCache<string, { refusal: AppError | undefined }>({
+    max: 1000,
+    maxSize: 16 * 2 ** 20,
+    sizeCalculation: (_v, key) => key.length + 1,
+  });
+  const costOf = (
+    query: string,
+    document: DocumentNode,
+    operationName: string | null | undefined,
+    variables: Record<string, unknown> | null | undefined,
+  ) => {
     const key = `${operationName ?? ''}\u0000${JSON.stringify(variables ?? {})}\u0000${query}`;
     let cost = costs.get(key);
     if (!cost) costs.set(key, (cost = { refusal: costRefusal({ schema, document, operationName, variables }, limits.maxCost) }));
