@@ -99,6 +99,10 @@ const cell: FormatCallback = (elem, walk, builder) => {
 const skip = { format: 'skip' } as const;
 const convert = compile({
   wordwrap: false,
+  // html-to-text converts only <body> by default; mail puts links and text outside it (a link around the
+  // whole document, footers after </html>, several HTML parts joined). A selector no element matches
+  // makes it convert the whole document (returnDomByDefault); title, style and script are skipped below.
+  baseElements: { selectors: ['air-whole-document'], returnDomByDefault: true },
   formatters: { anchor, area, form, quoted, quotedRest, cell },
   limits: { maxDepth: 200, ellipsis: '' },
   selectors: [
@@ -108,7 +112,6 @@ const convert = compile({
     { selector: 'img', ...skip },
     { selector: 'style', ...skip },
     { selector: 'script', ...skip },
-    { selector: 'head', ...skip },
     { selector: 'title', ...skip },
     { selector: 'blockquote', format: 'quoted' },
     { selector: 'div.gmail_quote', format: 'quoted' },
@@ -128,13 +131,11 @@ export function readHtml(html: string): { text: string; links: HtmlLink[]; hasFo
   formSeen = false;
   let source = html.length > MAX_HTML ? html.slice(0, MAX_HTML) : html;
   if (source.includes(QUOTE_OPEN) || source.includes(QUOTE_CLOSE) || source.includes(QUOTE_REST)) source = source.replace(MARKERS, '');
-  // Mailers append footers (unsubscribe links, tracking) after `</html>`; browsers still show them, the
-  // converter would not: the closing tags go, so what follows them is read as part of the body.
-  source = source.replace(/<\/(?:body|html)\s*>/gi, ' ');
-  // A kit that never closes <head> puts its whole body there; browsers end the head at the first body
-  // element, the converter skips it all. Without its head tags a document's head elements (style,
-  // script, meta) are still skipped, and the rest is read.
-  if (!/<body\b/i.test(source)) source = source.replace(/<\/?head\b[^>]*>/gi, ' ');
+  // A kit that never closes <head> puts its body there; browsers end the head at the first element that
+  // does not belong in one, the converter would skip the rest of the document (and a `<body>` further on
+  // does not help when a `<thead>` or `<a>` came first). Without its head tags a document's head elements
+  // (style, script, title, meta) are still skipped by the selectors, and the rest is read.
+  source = source.replace(/<\/?head\b[^>]*>/gi, ' ');
   try {
     const text = convert(source);
     return { text, links: collected, hasForm: formSeen };
