@@ -10,11 +10,17 @@ Reads every .eml file named on stdin (one path a line), parses its bytes with Py
                Received hop (top down) whose `from` part carries a public IP ([ip], (host ip), (ip));
                an internal address only when every hop is internal
   words        visible words of the text/plain and (converted) text/html parts
-  urls         http(s) links of the text parts and the HTML's hrefs (and URLs written in its visible text)
+  urls         http(s) links of the text parts and the HTML's hrefs (and URLs written in its visible text),
+               as a browser follows them: tabs and line breaks dropped, spaces percent-encoded, no link
+               whose host does not parse; an unfilled template placeholder ({{x}}, {x}, [x], [[x]], %X%,
+               *|X|*, ##X##) in or before the host drops the link, after it cuts the link there; a bare
+               www. name counts when its last label is a top-level domain of the Public Suffix List
+               (Debian's `publicsuffix` file when installed, else any label of 2+ letters)
   auth         spf/dkim/dmarc of the receiver's Authentication-Results: the topmost, and those
                with its authserv-id (RFC 2047-decoded; never ARC-Authentication-Results)
   attachments  SHA-256 of each attachment part
-  sender       From address (the angle-bracketed one), else Sender, else Return-Path (lower-case)
+  sender       From address (the angle-bracketed one), else Sender, else Return-Path (lower-case);
+               raw UTF-8 in a header (RFC 6532) read as UTF-8
   upstream     whether the receiving service's verdict headers are present
 
 Standard library only: CI machines of this kind have python3 but no reachable PyPI.
@@ -44,11 +50,21 @@ WORD = re.compile(r'\w', re.U)
 
 
 def header_text(value):
-    """A header's text, RFC 2047 encoded-words decoded; undecodable bytes become U+FFFD."""
+    """A header's text, RFC 2047 encoded-words decoded; raw 8-bit bytes read as UTF-8 (RFC 6532), else
+    Latin-1; undecodable bytes become U+FFFD."""
     if value is None:
         return ''
     if isinstance(value, email.header.Header):
-        value = str(value)
+        # compat32 hands a header with raw 8-bit bytes over as a Header in the `unknown-8bit` charset.
+        chunks = []
+        for text, charset in email.header.decode_header(value):
+            if isinstance(text, bytes):
+                try:
+                    text = text.decode('utf-8' if charset in (None, 'unknown-8bit') else charset)
+                except (UnicodeDecodeError, LookupError):
+                    text = text.decode('latin-1', 'replace')
+            chunks.append(text)
+        value = ''.join(chunks)
     value = str(value).encode('utf-8', 'surrogateescape').decode('utf-8', 'replace')
     try:
         parts = email.header.decode_header(value)
@@ -162,10 +178,13 @@ def first_address(value):
     if quoted_mailbox:
         return quoted_mailbox.group(1).rstrip('.').lower()
     unquoted = re.sub(r'"(?:[^"\\]|\\.)*"', ' ', value)
-    m = re.search(r'<\s*([^<>\s@]+@[^<>\s]+?)\s*>', unquoted) or re.search(r"[\w.+'=-]+@[\w-]+(?:\.[\w-]+)+", unquoted)
+    # A single-label domain (`user@localhost`) only when the address is all the header says: inside text
+    # (`noreply@Kundenbetreuung Auto-Notfallset.de`) a dotless match is a broken address, not one.
+    m = re.search(r'<\s*([^<>\s@]+@[^<>\s]+?)\s*>', unquoted) or re.search(r"[\w.+'=-]+@[\w-]+(?:\.[\w-]+)+", unquoted) or \
+        re.fullmatch(r"\s*([\w.+'=-]+@[\w-]+)\s*", unquoted)
     if not m:
         return None
-    return (m.group(1) if m.re.groups else m.group(0)).rstrip('.').lower()
+    return (m.group(1) if m.re.groups else m.group(0)).strip().rstrip('.').lower()
 
 
 def sender(msg):
@@ -181,21 +200,39 @@ class Html(HTMLParser):
     """Visible text (no script, style, head) and every href."""
 
     HIDDEN = {'script', 'style', 'head', 'title', 'template'}
+    # What may stand in a document's head; any other element ends it, as browsers do (a kit that never
+    # closes <head> still shows its body).
+    # Elements a browser lays out as blocks (or breaks): text on either side of one is never one word.
+    BLOCK = {'address', 'article', 'aside', 'blockquote', 'br', 'center', 'dd', 'div', 'dl', 'dt', 'fieldset',
+             'figcaption', 'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'li',
+             'main', 'nav', 'ol', 'p', 'pre', 'section', 'table', 'tbody', 'td', 'tfoot', 'th', 'thead', 'tr', 'ul'}
+    HEAD_CONTENT = {'title', 'style', 'script', 'meta', 'link', 'base', 'noscript', 'template', 'head'}
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.text = []
         self.hrefs = []
         self.hidden = 0
+        self.in_head = False
 
     def handle_starttag(self, tag, attrs):
+        if self.in_head and tag not in self.HEAD_CONTENT:
+            self.in_head = False
+            self.hidden -= 1
+        if tag == 'head':
+            if self.in_head:
+                return
+            self.in_head = True
         if tag in self.HIDDEN:
             self.hidden += 1
         self.link(tag, attrs)
-        if tag in ('br', 'p', 'div', 'tr', 'td', 'li'):
+        if tag in self.BLOCK:
             self.text.append(' ')
 
     def handle_startendtag(self, tag, attrs):
+        if self.in_head and tag not in self.HEAD_CONTENT:
+            self.in_head = False
+            self.hidden -= 1
         self.link(tag, attrs)
 
     def link(self, tag, attrs):
@@ -207,10 +244,19 @@ class Html(HTMLParser):
                 self.hrefs.append(value.strip())
 
     def handle_endtag(self, tag):
+        if tag in self.BLOCK:
+            self.text.append(' ')
+        if tag == 'head':
+            if not self.in_head:
+                return
+            self.in_head = False
         if tag in self.HIDDEN and self.hidden:
             self.hidden -= 1
 
     def handle_data(self, data):
+        if self.in_head and self.hidden == 1 and data.strip():  # text, not inside a title or style, ends the head too
+            self.in_head = False
+            self.hidden -= 1
         if not self.hidden:
             self.text.append(data)
 
@@ -224,6 +270,56 @@ def decoded_text(part):
         return payload.decode('latin-1', 'replace')
 
 
+# Unfilled template placeholders: {{x}} {x} [x] [[x]] (a bracket after a word is a PHP-style parameter,
+# one holding a colon an IPv6 host), %NAME% (not a percent-escape), *|X|*, ##X##.
+PLACEHOLDER = re.compile(
+    r'\{\{?[\w.-]{1,40}\}\}?|(?<![\w\]])\[\[?[\w.-]{1,40}\]\]?|%(?![0-9a-f]{2})[a-z_]\w{1,39}%|\*\|[\w:-]{1,40}\|\*|##[\w-]{1,40}##',
+    re.I)
+HOST = re.compile(r'^(?:[^@/?#\s]*@)?(\[[0-9a-f:.]+\]|[^\s:/?#\[\]@]+)(?::\d*)?$', re.I)
+
+
+def followable(url):
+    """The link as a browser follows it (see the module's `urls`), or None."""
+    url = re.sub(r'[\t\r\n]', '', url).strip()
+    m = re.match(r'(https?://)([^/?#]*)', url, re.I)
+    if not m:
+        return None
+    p = PLACEHOLDER.search(url)
+    if p:
+        if p.start() < m.end():
+            return None
+        url = url[:p.start()].rstrip('?&#')
+    if not HOST.match(m.group(2)) or '..' in m.group(2) or m.group(2).startswith('.'):
+        return None
+    return url.replace(' ', '%20')
+
+
+def load_tlds():
+    try:
+        with open('/usr/share/publicsuffix/public_suffix_list.dat', encoding='utf-8') as f:
+            return {line.strip().lower() for line in f if line.strip() and not line.startswith('//') and '.' not in line.strip()
+                    and not line.startswith('!') and not line.startswith('*')}
+    except OSError:
+        return None
+
+
+TLDS = load_tlds()
+
+
+def real_www_name(url):
+    """A bare www. name is a link only when it ends in a top-level domain."""
+    host = re.match(r'www\.([^/?#:\s]*)', url, re.I).group(1).rstrip('.').lower()
+    if '.' not in host:
+        return False
+    tld = host.rsplit('.', 1)[1]
+    if TLDS is not None:
+        try:
+            return tld in TLDS or tld.encode('idna').decode('ascii') in TLDS
+        except UnicodeError:
+            return False
+    return re.fullmatch(r'[a-z]{2,}', tld) is not None
+
+
 def normalise_url(url):
     url = url.strip().rstrip(TRAILING)
     m = re.match(r'(https?)://([^/?#]*)(.*)$', url, re.I | re.S)
@@ -232,13 +328,20 @@ def normalise_url(url):
     return m.group(1).lower() + '://' + m.group(2).lower() + m.group(3)
 
 
+def content_type(part):
+    """The part's type/subtype, read from the leading token of Content-Type: kits write
+    `text/html charset=windows-1252` (no `;`), which the email package takes whole as the type."""
+    m = re.match(r'\s*([\w.+-]+/[\w.+-]+)', str(part.get('content-type') or ''))
+    return m.group(1).lower() if m else part.get_content_type()
+
+
 def is_attachment(part):
     if part.is_multipart():
         return False
     disposition = (part.get('content-disposition') or '').split(';')[0].strip().lower()
     if disposition == 'attachment' or part.get_filename():
         return True
-    return part.get_content_maintype() not in ('text', 'multipart', 'message')
+    return content_type(part).split('/')[0] not in ('text', 'multipart', 'message')
 
 
 def body_and_parts(msg):
@@ -254,7 +357,7 @@ def body_and_parts(msg):
             if payload:  # an empty part is no file (every one has the same SHA-256)
                 attachments.append(hashlib.sha256(payload).hexdigest())
             continue
-        kind = part.get_content_type()
+        kind = content_type(part)
         if kind == 'text/plain':
             text = decoded_text(part)
             plain_words += sum(1 for w in text.split() if WORD.search(w))
@@ -270,14 +373,21 @@ def body_and_parts(msg):
             html_words += sum(1 for w in visible.split() if WORD.search(w))
             urls.update(h for h in html.hrefs if re.match(r'https?://', h, re.I))
             urls.update(u.group(0) for u in URL_IN_TEXT.finditer(visible))
-    urls = {('http://' + u) if u.lower().startswith('www.') else u for u in urls}
-    normalised = sorted({n for n in (normalise_url(u) for u in urls) if n})
+    urls = {('http://' + u) if u.lower().startswith('www.') else u for u in urls
+            if not u.lower().startswith('www.') or real_www_name(u.rstrip(TRAILING))}
+    normalised = sorted({n for n in (normalise_url(f) for f in (followable(u) for u in urls) if f) if n})
     return max(plain_words, html_words), normalised, sorted(attachments)
+
+
+UNCLOSED_BOUNDARY = re.compile(rb'(?im)^((?:content-type:|[ \t]).*?boundary\s*=\s*"[^"\r\n]*)(\r?\n)')
 
 
 def reference(path):
     with open(path, 'rb') as f:
         data = f.read()
+    # A boundary parameter whose quote is never closed (`boundary="--_=_x_=_` to the end of the line) is
+    # read by mail clients as running to the end of the line; the email package reads no boundary at all.
+    data = UNCLOSED_BOUNDARY.sub(rb'\1"\2', data)
     msg = email.message_from_bytes(data)
     words, urls, attachments = body_and_parts(msg)
     return {

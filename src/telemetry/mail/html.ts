@@ -12,6 +12,7 @@
  *   Thunderbird's `type=cite`, Apple Mail), Gmail's `gmail_quote` container with its "On … wrote:" line,
  *   and everything from Outlook's reply header (`divRplyFwdMsg`) to the end.
  */
+import { decodeHTML } from 'entities';
 import { compile, type DomNode, type FormatCallback } from 'html-to-text';
 
 /**
@@ -90,6 +91,19 @@ const quotedRest: FormatCallback = (elem, walk, builder) => {
   builder.closeBlock({ trailingLineBreaks: 2 });
 };
 
+/**
+ * A textarea shows its content as text, character references decoded (RCDATA); htmlparser2 leaves them
+ * encoded there, and a kit that never closes its `<textarea>` shows the rest of the mail in it, links as
+ * text (`…?a=1&amp;b=2` must read `…?a=1&b=2`).
+ */
+const textarea: FormatCallback = (elem, _walk, builder) => {
+  const parts: string[] = [];
+  textOf(elem.children, parts);
+  builder.openBlock({ leadingLineBreaks: 1 });
+  builder.addInline(decodeHTML(parts.join('')));
+  builder.closeBlock({ trailingLineBreaks: 1 });
+};
+
 const cell: FormatCallback = (elem, walk, builder) => {
   builder.addInline(' ');
   walk(elem.children, builder);
@@ -103,12 +117,13 @@ const convert = compile({
   // whole document, footers after </html>, several HTML parts joined). A selector no element matches
   // makes it convert the whole document (returnDomByDefault); title, style and script are skipped below.
   baseElements: { selectors: ['air-whole-document'], returnDomByDefault: true },
-  formatters: { anchor, area, form, quoted, quotedRest, cell },
+  formatters: { anchor, area, form, quoted, quotedRest, cell, textarea },
   limits: { maxDepth: 200, ellipsis: '' },
   selectors: [
     { selector: 'a', format: 'anchor' },
     { selector: 'area', format: 'area' },
     { selector: 'form', format: 'form' },
+    { selector: 'textarea', format: 'textarea' },
     { selector: 'img', ...skip },
     { selector: 'style', ...skip },
     { selector: 'script', ...skip },

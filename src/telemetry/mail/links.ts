@@ -4,7 +4,9 @@
  * `[https://…]` and `text<https://…>` give the URLs alone, where a character-class regex glued them),
  * each unwrapped from known link wrappers (domain/unwrap.ts) with the wrapped form kept.
  */
+import { createRequire } from 'node:module';
 import { LinkifyIt } from 'linkify-it';
+import { followableUrl } from '../../domain/url.js';
 import { unwrapUrl } from '../../domain/unwrap.js';
 import type { HtmlLink } from './html.js';
 
@@ -24,7 +26,11 @@ const MAX_URL = 8192;
 
 // Only http(s) links, and bare `www.` names; other schemes (mailto:, ftp:, protocol-relative) are not
 // what a reader clicks in mail, and bare domain names in prose ("Microsoft.com") are not links.
-const linkify = new LinkifyIt({ fuzzyEmail: false, fuzzyIP: false, fuzzyLink: true, maxLength: MAX_URL });
+// A bare `www.` name is a link when it ends in a real top-level domain: linkify-it knows only the old
+// gTLDs and the two-letter ones by default, so `www.example.online` was missed while the text
+// `www.apple.combrsiri` (a URL with its slashes stripped) is rightly no link. The IANA list, as its README advises.
+const IANA_TLDS = createRequire(import.meta.url)('tlds') as string[];
+const linkify = new LinkifyIt({ fuzzyEmail: false, fuzzyIP: false, fuzzyLink: true, maxLength: MAX_URL }).tlds(IANA_TLDS, true);
 
 const MAY_HOLD_LINK = /https?:|www\./i;
 
@@ -47,8 +53,9 @@ export function urlsInText(text: string): string[] {
 }
 
 function linkOf(raw: string, text: string | undefined): MessageLink | undefined {
-  const written = raw.trim();
-  if (!written || written.length > MAX_URL) return undefined;
+  if (raw.length > MAX_URL) return undefined;
+  const written = followableUrl(raw);
+  if (!written) return undefined;
   const { url, wrapped } = unwrapUrl(written);
   const link: MessageLink = { url };
   if (text && text !== written && text !== url) link.text = text;
