@@ -261,6 +261,16 @@ class Html(HTMLParser):
             self.text.append(data)
 
 
+# A character reference to a control character (`&#16;`) is the character itself in HTML (a parse error,
+# not a deletion); html.unescape deletes it. Put in as the character, a URL then percent-encodes it.
+CONTROL_CHARREF = re.compile(r'&#(?:0*(\d{1,2})|[xX]0*([0-9a-fA-F]{1,2}));')
+
+
+def control_char(m):
+    n = int(m.group(1)) if m.group(1) else int(m.group(2), 16)
+    return chr(n) if 0 < n < 0x20 and n not in (9, 10, 12, 13) else m.group(0)
+
+
 def decoded_text(part):
     payload = part.get_payload(decode=True) or b''
     charset = part.get_content_charset() or 'us-ascii'
@@ -291,7 +301,11 @@ def followable(url):
         url = url[:p.start()].rstrip('?&#')
     if not HOST.match(m.group(2)) or '..' in m.group(2) or m.group(2).startswith('.'):
         return None
-    return url.replace(' ', '%20')
+    host = m.group(2).rsplit('@', 1)[-1].split(':')[0].rstrip('.')
+    last = host.rsplit('.', 1)[-1]
+    if re.fullmatch(r'\d+|0x[0-9a-f]*', last, re.I) and not re.fullmatch(r'\d{1,3}(?:\.\d{1,3}){3}', host):
+        return None  # a host ending in a number is an IPv4 address to a browser, or nothing (`site.example.3`)
+    return re.sub(r'[\x00-\x20\x7f]', lambda c: '%%%02X' % ord(c.group(0)), url)
 
 
 def load_tlds():
@@ -365,7 +379,7 @@ def body_and_parts(msg):
         elif kind == 'text/html':
             html = Html()
             try:
-                html.feed(decoded_text(part))
+                html.feed(CONTROL_CHARREF.sub(control_char, decoded_text(part)))
                 html.close()
             except Exception:
                 pass

@@ -279,10 +279,12 @@ describe('links', () => {
           '<a href="http://track.example/name=Jane Doe">profile</a>',
           '<a href="http://mail\r\n box.example/a">broken host</a>',
           '<a href="http:///5AuEck231013/x">no host</a>',
+          '<a href="https://prefs.example/p?id&#16;42">preferences</a>',
+          '<a href="https://bank.example.3">a host ending in a number that is no IPv4 address</a>',
         ].join(' '),
       ),
     );
-    expect(m.urls).toEqual(['https://pay.example/a?x=1&y=2', 'http://track.example/name=Jane%20Doe']);
+    expect(m.urls).toEqual(['https://pay.example/a?x=1&y=2', 'http://track.example/name=Jane%20Doe', 'https://prefs.example/p?id%1042']);
   });
 
   it("reads a textarea's text with its character references decoded, as a browser shows it", async () => {
