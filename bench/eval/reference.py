@@ -303,9 +303,30 @@ def followable(url):
         return None
     host = m.group(2).rsplit('@', 1)[-1].split(':')[0].rstrip('.')
     last = host.rsplit('.', 1)[-1]
-    if re.fullmatch(r'\d+|0x[0-9a-f]*', last, re.I) and not re.fullmatch(r'\d{1,3}(?:\.\d{1,3}){3}', host):
+    if re.fullmatch(r'\d+|0x[0-9a-f]*', last, re.I) and not whatwg_ipv4(host):
         return None  # a host ending in a number is an IPv4 address to a browser, or nothing (`site.example.3`)
     return re.sub(r'[\x00-\x20\x7f]', lambda c: '%%%02X' % ord(c.group(0)), url)
+
+
+def whatwg_ipv4(host):
+    """Whether a browser reads the host as an IPv4 address: 1 to 4 parts, each decimal, 0-octal or 0x-hex
+    (`2997024026`, `0137.0323.0053.0062` and `1.2.3` are addresses; obfuscated IPs are a phishing classic)."""
+    parts = host.split('.')
+    if not 1 <= len(parts) <= 4:
+        return False
+    numbers = []
+    for p in parts:
+        if re.fullmatch(r'0x[0-9a-f]*', p, re.I):
+            numbers.append(int(p[2:] or '0', 16))
+        elif re.fullmatch(r'0[0-7]+', p):
+            numbers.append(int(p, 8))
+        elif re.fullmatch(r'0|[1-9]\d*', p):
+            numbers.append(int(p))
+        else:
+            return False
+    if any(n > 255 for n in numbers[:-1]):
+        return False
+    return numbers[-1] < 256 ** (5 - len(numbers))
 
 
 def load_tlds():

@@ -281,10 +281,19 @@ describe('links', () => {
           '<a href="http:///5AuEck231013/x">no host</a>',
           '<a href="https://prefs.example/p?id&#16;42">preferences</a>',
           '<a href="https://bank.example.3">a host ending in a number that is no IPv4 address</a>',
+          '<a href="http://2997024026/x">an IPv4 address written as one number</a>',
+          '<a href="http://0137.0323.0053.0062/y">in octal</a>',
         ].join(' '),
       ),
     );
-    expect(m.urls).toEqual(['https://pay.example/a?x=1&y=2', 'http://track.example/name=Jane%20Doe', 'https://prefs.example/p?id%1042']);
+    // Obfuscated IPv4 hosts are addresses to a browser, and a phishing classic: kept.
+    expect(m.urls).toEqual([
+      'https://pay.example/a?x=1&y=2',
+      'http://track.example/name=Jane%20Doe',
+      'https://prefs.example/p?id%1042',
+      'http://2997024026/x',
+      'http://0137.0323.0053.0062/y',
+    ]);
   });
 
   it("reads a textarea's text with its character references decoded, as a browser shows it", async () => {
