@@ -50,7 +50,7 @@ export interface FieldResult {
 export const wordCount = (text: string) => text.split(/\s+/).filter((w) => /[\p{L}\p{N}_]/u.test(w)).length;
 export const VISIBLE_WORDS = 30;
 
- /** URLs written in text, as reference.py finds them. */
+/** URLs written in text, as reference.py finds them. */
 const URL_IN_TEXT = /(?:https?:\/\/|www\.)[^\s<>"'`[\]]+/gi;
 const TRAILING = /[.,;:!?)\]}'">*]+$/;
 /** Light normalisation, the reference's: lower-case scheme and host, no trailing punctuation. */

@@ -132,7 +132,7 @@ describe('rspamd', () => {
     );
   });
 
-  it("reads the action a module set before the scan (X-Rspamd-Pre-Result)", async () => {
+  it('reads the action a module set before the scan (X-Rspamd-Pre-Result)', async () => {
     expect(await upstreamOf('X-Rspamd-Pre-Result: action=add header; module=dmarc; Action set by DMARC')).toEqual([
       { source: UpstreamSource.RSPAMD, verdict: UpstreamVerdict.SPAM, category: 'add header', raw: { action: 'add header' } },
     ]);
