@@ -5,10 +5,11 @@ Reads every .eml file named on stdin (one path a line), parses its bytes with Py
 `email` package only, and prints one JSON object a line with the fields AIR extracts, following the
 *intended* rules of the issue "Real mail, read right", written here without looking at AIR's parser:
 
-  senderIp     the address the receiving organisation saw: `sender IP is X` of the topmost non-ARC
-               Authentication-Results, else `client-ip=X` of the topmost Received-SPF, else the first
-               Received hop (top down) whose `from` part carries a public IP ([ip], (host ip), (ip));
-               an internal address only when every hop is internal
+  senderIp     the address the receiving organisation saw: `sender IP is X` or `smtp.remote-ip=X` of the
+               receiver's Authentication-Results, else `client-ip=X` of the topmost Received-SPF, else the
+               first Received hop (top down, below the receiver's results when any stands there) whose
+               `from` part carries a public IP ([ip], (host ip), (ip)); an internal address only when the
+               receiver saw one (its results, its SPF check, the hop the message entered by)
   words        visible words of the text/plain and (converted) text/html parts
   urls         http(s) links of the text parts and the HTML's hrefs (and URLs written in its visible text),
                as a browser follows them: tabs and line breaks dropped, spaces percent-encoded, no link
@@ -103,7 +104,8 @@ def internal(ip):
 
 HOP_BRACKET = re.compile(r'\[(?:ipv6:)?([0-9a-f:.]+)\]', re.I)
 HOP_PAREN = re.compile(r'\(([^()]*)\)')
-IP_TOKEN = re.compile(r'(?:ipv6:)?([0-9a-f]*:[0-9a-f:.]+|\d{1,3}(?:\.\d{1,3}){3})', re.I)
+# An address standing alone, not digits inside a host name (`static.26.28.90.157.clients.example`).
+IP_TOKEN = re.compile(r'(?<![\w.:-])(?:ipv6:)?([0-9a-f]*:[0-9a-f:.]+|\d{1,3}(?:\.\d{1,3}){3})(?![\w.-])', re.I)
 
 
 def hop_ips(received):
@@ -128,21 +130,39 @@ def hop_ips(received):
 
 
 def sender_ip(msg):
+    seen = []  # what the receiver itself saw, internal or not
     for text in receiver_results(msg):
-        m = re.search(r'sender\s+ip\s+is\s+([0-9a-f:.]+)', text, re.I)
+        # Exchange Online: `sender IP is X`; Proton Mail and others: `smtp.remote-ip=X`.
+        m = re.search(r'sender\s+ip\s+is\s+([0-9a-f:.]+)', text, re.I) or re.search(r'smtp\.remote-ip\s*=\s*([0-9a-f:.]+)', text, re.I)
         if m and usable_ip(m.group(1)):
-            return str(usable_ip(m.group(1)))
+            if not internal(usable_ip(m.group(1))):
+                return str(usable_ip(m.group(1)))
+            seen.append(usable_ip(m.group(1)))
     spf = headers(msg, 'received-spf')
     if spf:
         m = re.search(r'client-ip\s*=\s*([0-9a-f:.]+)', spf[0], re.I)
         if m and usable_ip(m.group(1)):
-            return str(usable_ip(m.group(1)))
-    fallback = None
-    for received in headers(msg, 'received'):
-        for ip in hop_ips(received):
+            if not internal(usable_ip(m.group(1))):
+                return str(usable_ip(m.group(1)))
+            seen.append(usable_ip(m.group(1)))
+    # Received headers above the receiver's results are its own relays (read only when none stands below).
+    names = [k.lower() for k in msg.keys()]
+    values = [header_text(v) for v in msg.values()]
+    first_result = min((i for i, n in enumerate(names) if n in ('authentication-results', 'received-spf')), default=None)
+    hops = [v for n, v in zip(names, values) if n == 'received']
+    if first_result is not None:
+        below = [v for i, (n, v) in enumerate(zip(names, values)) if n == 'received' and i > first_result]
+        hops = below or hops
+    entry = None
+    for received in hops:
+        ips = hop_ips(received)
+        if entry is None and re.match(r'\s*from\s', received, re.I):
+            entry = ips[0] if ips else False
+        for ip in ips:
             if not internal(ip):
                 return str(ip)
-            fallback = fallback or ip
+    # Internal only when the receiver saw it: its results, its SPF check, or the hop the message entered by.
+    fallback = seen[0] if seen else (entry or None)
     return str(fallback) if fallback else None
 
 
