@@ -53,7 +53,7 @@ describe('message bodies', () => {
     }
   });
 
-  it('keeps no empty part as an attachment (every empty file has the same SHA-256)', async () => {
+  it('keeps no empty part as an attachment, nor one holding a line break only (every one has the same SHA-256)', async () => {
     const m = await parseRawMessage(
       eml(
         'Content-Type: multipart/mixed; boundary="b"',
@@ -66,6 +66,12 @@ describe('message bodies', () => {
           'Content-Type: application/pdf; name="invoice.pdf"',
           'Content-Disposition: attachment; filename="invoice.pdf"',
           'Content-Transfer-Encoding: base64',
+          '',
+          '',
+          '--b',
+          // No transfer encoding and a blank line for a body: mailparser keeps that line break as content.
+          'Content-Type: image/png; name="image001.png"',
+          'Content-Disposition: inline; filename="image001.png"',
           '',
           '',
           '--b',
