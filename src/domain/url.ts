@@ -32,8 +32,8 @@ const PLACEHOLDER =
 /**
  * A link as a browser follows it, or undefined when it is no link at all. Browsers drop tabs and line
  * breaks anywhere in a URL (quoted-printable soft breaks leave some inside `href`s) and percent-encode
- * the spaces and control characters left in its path and query (`&#16;` in an `href` is `%10`); a host they cannot parse (a space in it, a line break gluing
- * two words) is nowhere to go. An unfilled template placeholder (see {@link PLACEHOLDER}) is no part of
+ * the spaces and control characters left in its path and query (`&#16;` in an `href` is `%10`); a host
+ * they cannot parse (a space in it, a line break gluing two words) is nowhere to go. An unfilled template placeholder (see {@link PLACEHOLDER}) is no part of
  * an address: in the host (or before it) the link leads nowhere and is dropped; after the host, the URL
  * is kept up to it, which is what the sender really filled in (`https://site.example/page.html#[sunsb]`
  * is the page; `http://host.example/[optout]` is that host's link, and the host is the evidence).
@@ -52,7 +52,7 @@ export function followableUrl(raw: string): string | undefined {
   // No host (`http:///path`: WHATWG would take the path's first segment as one) or a space in it.
   if (hostEnd === scheme[0].length || /\s/.test(url.slice(0, hostEnd))) return undefined;
   // eslint-disable-next-line no-control-regex -- control characters are what is being encoded
-  url = url.replace(/[\s\u0000-\u001f\u007f]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+  url = url.replace(/[\u0000-\u0020\u007f]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
   try {
     new URL(url);
   } catch {
