@@ -349,4 +349,18 @@ describe('message records', () => {
     ]);
     expect(column(values, 'domains')).toBe('{"x1.bad.example","bad.example"}');
   });
+
+  it('keep the URLs a connector gives as they came: mailto: and relative links are evidence too', () => {
+    const urls = ['mailto:payroll@corp-update.example', '/account/verify', 'https://pay.example/{{id}}'];
+    const values = messageRow({
+      recipient: 'user@corp.example',
+      sender: 'it@helpdesk.example',
+      subject: 'Payroll',
+      body: 'Update your details.',
+      urls,
+      receivedAt: '2025-03-03T09:00:00.000Z',
+      location: 'INBOX',
+    });
+    expect(JSON.parse(column(values, 'links') as string)).toEqual(urls.map((url) => ({ url })));
+  });
 });

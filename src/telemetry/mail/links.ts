@@ -52,9 +52,14 @@ export function urlsInText(text: string): string[] {
   return out;
 }
 
-function linkOf(raw: string, text: string | undefined): MessageLink | undefined {
+/**
+ * One link: read from a message's body, as a browser follows it (domain/url.ts `followableUrl`: junk and
+ * unfilled placeholders out); given by a connector (`asGiven`), kept as it came, any scheme included
+ * (ingestion takes `mailto:` and relative links of a `message` record as evidence).
+ */
+function linkOf(raw: string, text: string | undefined, asGiven = false): MessageLink | undefined {
   if (raw.length > MAX_URL) return undefined;
-  const written = followableUrl(raw);
+  const written = asGiven ? raw.trim() : followableUrl(raw);
   if (!written) return undefined;
   const { url, wrapped } = unwrapUrl(written);
   const link: MessageLink = { url };
@@ -69,7 +74,7 @@ function linkOf(raw: string, text: string | undefined): MessageLink | undefined 
  * https://bank.example</a>` the bank's URL is shown, not linked, and is kept as that link's text only.
  * One entry per (target, text), in order of appearance.
  */
-export function linksOf(htmlLinks: HtmlLink[], texts: string[]): MessageLink[] {
+export function linksOf(htmlLinks: HtmlLink[], texts: string[], asGiven = false): MessageLink[] {
   const out: MessageLink[] = [];
   const seen = new Set<string>();
   const add = (link: MessageLink | undefined) => {
@@ -83,7 +88,7 @@ export function linksOf(htmlLinks: HtmlLink[], texts: string[]): MessageLink[] {
   };
   const shown = new Set<string>();
   for (const l of htmlLinks) {
-    add(linkOf(l.url, l.text));
+    add(linkOf(l.url, l.text, asGiven));
     if (l.text) for (const url of urlsInText(l.text)) shown.add(url);
   }
   for (const text of texts) {
@@ -105,5 +110,6 @@ export function linksOfUrls(urls: string[]): MessageLink[] {
   return linksOf(
     urls.map((url) => ({ url })),
     [],
+    true,
   );
 }
