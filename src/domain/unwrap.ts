@@ -1,12 +1,13 @@
 /**
  * Wrapped and redirected links, unwrapped to the URL they lead to. Mail security gateways rewrite every
- * link (Microsoft Safe Links, Proofpoint URL Defense) and well-known services redirect through a URL
- * of their own (Google's `/url?q=`); hunting, indicators and clusters must see the real target, or
- * two copies of one campaign received through different gateways share no URL. WORKER-SAFE.
+ * link (Microsoft Safe Links, Proofpoint URL Defense, Symantec click-time protection) and well-known
+ * services redirect through a URL of their own (Google's `/url?q=`, Gmail's image proxy); hunting,
+ * indicators and clusters must see the real target, or two copies of one campaign received through
+ * different gateways share no URL. WORKER-SAFE.
  *
- * Only the redirectors below are unwrapped, and only when the parameter holds an absolute http(s) URL:
- * an arbitrary tracking link whose parameter happens to be a URL is the sender's own infrastructure,
- * itself evidence, and stays what it is.
+ * Only the redirectors below are unwrapped, and only when the parameter (the proxy's fragment) holds an
+ * absolute http(s) URL: an arbitrary tracking link whose parameter happens to be a URL is the sender's
+ * own infrastructure, itself evidence, and stays what it is.
  */
 
 /** How many wrappers deep a link is followed (Safe Links around Proofpoint around Google is three). */
