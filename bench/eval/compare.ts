@@ -50,6 +50,8 @@ export interface FieldResult {
 export const wordCount = (text: string) => text.split(/\s+/).filter((w) => /[\p{L}\p{N}_]/u.test(w)).length;
 export const VISIBLE_WORDS = 30;
 
+/** URLs written in text, as reference.py finds them. */
+const URL_IN_TEXT = /(?:https?:\/\/|www\.)[^\s<>"'`[\]]+/gi;
 const TRAILING = /[.,;:!?)\]}'">*]+$/;
 /** Light normalisation, the reference's: lower-case scheme and host, no trailing punctuation. */
 export function normaliseUrl(url: string): string | null {
@@ -114,14 +116,15 @@ export function compare(refs: Reference[], air: Map<string, Stored | undefined>,
       const words = wordCount(`${m.body}\n${m.quoted ?? ''}`);
       tally(body, words >= Math.min(VISIBLE_WORDS, Math.ceil(ref.words / 2)), file, `${ref.words} words`, `${words} words`);
     }
-    // AIR keeps each link's real target in `urls`, its wrapped form (Safe Links, …) and a URL shown as
-    // its text in `links`: a reference URL agrees when AIR has it in any of these forms, and every target
+    // AIR keeps each link's real target in `urls`, its wrapped form (Safe Links, …) and the URLs shown in
+    // its text in `links` (a URL written inside a link's text is what the link displays, not a link of its
+    // own: clicking it goes to the href): a reference URL agrees when AIR has it in any of these forms, and every target
     // AIR keeps must be one the reference found, or the target of a wrapped link the reference found.
     const known = (u: string | undefined) => (u ? normaliseUrl(/^www\./i.test(u) ? `http://${u}` : u) : null);
     const airUrls = m.urls.map(normaliseUrl).filter((u): u is string => u !== null);
     const airForms = new Set([
       ...airUrls,
-      ...(m.links ?? []).flatMap((l) => [known(l.wrapped), l.text && /^(https?:\/\/|www\.)/i.test(l.text) ? known(l.text) : null]),
+      ...(m.links ?? []).flatMap((l) => [known(l.wrapped), ...(l.text?.match(URL_IN_TEXT) ?? []).map(known)]),
     ]);
     const refSet = new Set(ref.urls);
     const unwrappedFromRef = new Set(

@@ -1,12 +1,13 @@
 /**
  * Wrapped and redirected links, unwrapped to the URL they lead to. Mail security gateways rewrite every
- * link (Microsoft Safe Links, Proofpoint URL Defense) and well-known services redirect through a URL
- * of their own (Google's `/url?q=`); hunting, indicators and clusters must see the real target, or
- * two copies of one campaign received through different gateways share no URL. WORKER-SAFE.
+ * link (Microsoft Safe Links, Proofpoint URL Defense, Symantec click-time protection) and well-known
+ * services redirect through a URL of their own (Google's `/url?q=`, Gmail's image proxy); hunting,
+ * indicators and clusters must see the real target, or two copies of one campaign received through
+ * different gateways share no URL. WORKER-SAFE.
  *
- * Only the redirectors below are unwrapped, and only when the parameter holds an absolute http(s) URL:
- * an arbitrary tracking link whose parameter happens to be a URL is the sender's own infrastructure,
- * itself evidence, and stays what it is.
+ * Only the redirectors below are unwrapped, and only when the parameter (the proxy's fragment) holds an
+ * absolute http(s) URL: an arbitrary tracking link whose parameter happens to be a URL is the sender's
+ * own infrastructure, itself evidence, and stays what it is.
  */
 
 /** How many wrappers deep a link is followed (Safe Links around Proofpoint around Google is three). */
@@ -40,6 +41,8 @@ const REDIRECTORS: Redirector[] = [
   { host: /^steamcommunity\.com$/, path: /^\/linkfilter\/?$/, params: ['url', 'u'] },
   { host: /^linkprotect\.cudasvc\.com$/, path: /^\/url$/, params: ['a'] },
   { host: /\.trendmicro\.com$/, path: /\/clicktime\/v1\/query$/, params: ['url'] },
+  // Symantec (Broadcom) Email Security.cloud click-time URL protection: https://clicktime.symantec.com/…?u=…
+  { host: /^clicktime\.symantec\.com$/, params: ['u'] },
   // Bing's click redirect: `u` is `a1` and the target in base64url.
   { host: /^(?:www\.)?bing\.com$/, path: /^\/ck\/a$/, params: ['u'], decode: decodeBing },
 ];
@@ -85,12 +88,21 @@ function decodeProofpointV3(url: string): string | undefined {
 
 const ABSOLUTE_HTTP = /^https?:\/\/[^\s/?#]+/i;
 
+/**
+ * Gmail's image proxy: `https://ci3.googleusercontent.com/meips/<token>=s0-d-e1-ft#<original URL>` (`/proxy/`
+ * before 2023). Gmail rewrites every image of a message it shows; a forwarded or saved copy carries the
+ * proxy address with the original URL as its fragment.
+ */
+const GOOGLE_IMAGE_PROXY = /^https?:\/\/ci\d*\.googleusercontent\.com\/(?:meips|proxy)\/[^#]*#(https?:\/\/.+)$/i;
+
 /** The target of one wrapper, or undefined when `url` is not a known wrapper around an http(s) URL. */
 function unwrapOnce(url: string): string | undefined {
   if (/^https?:\/\/urldefense\.com\/v3\//i.test(url)) {
     const target = decodeProofpointV3(url);
     return target && ABSOLUTE_HTTP.test(target) ? target : undefined;
   }
+  const proxied = GOOGLE_IMAGE_PROXY.exec(url);
+  if (proxied) return ABSOLUTE_HTTP.test(proxied[1]!) ? proxied[1] : undefined;
   let u: URL;
   try {
     u = new URL(url);
@@ -112,7 +124,7 @@ function unwrapOnce(url: string): string | undefined {
 
 /** Cheap pre-check: every wrapper above has one of these in its host, so most links cost one regex test. */
 const MAYBE_WRAPPED =
-  /safelinks|urldefense|google\.|facebook\.com|instagram\.com|youtube\.com|linkedin\.com|slack-redir|steamcommunity|cudasvc|trendmicro|bing\.com/i;
+  /safelinks|urldefense|google\.|googleusercontent|symantec|facebook\.com|instagram\.com|youtube\.com|linkedin\.com|slack-redir|steamcommunity|cudasvc|trendmicro|bing\.com/i;
 
 /**
  * The URL a link leads to, through known wrappers and redirectors, to the end (at most {@link MAX_DEPTH}

@@ -20,6 +20,47 @@ function looksLikeId(value: string): boolean {
   return value.length >= 12 && /^[A-Za-z0-9_\-+/=.%]+$/.test(value) && /\d/.test(value) && /[A-Za-z]/.test(value);
 }
 
+/**
+ * Unfilled template placeholders: a kit or a mass mailer that failed to substitute its variables sends
+ * `{{url}}`, `{email}`, `[LINK]`, `[[unsubscribe]]`, `%URL%`, `*|UNSUB|*` or `##LINK##` as written. Bracket
+ * names never hold a colon (an IPv6 literal host does) and never follow a word (`?filter[status]=x` is a
+ * PHP-style parameter); `%NAME%` starts with something other than two hex digits (a percent-escape does).
+ */
+const PLACEHOLDER =
+  /\{\{?[\w.-]{1,40}\}\}?|(?<![\w\]])\[\[?[\w.-]{1,40}\]\]?|%(?![0-9a-f]{2})[a-z_][\w]{1,39}%|\*\|[\w:-]{1,40}\|\*|##[\w-]{1,40}##/i;
+
+/**
+ * A link as a browser follows it, or undefined when it is no link at all. Browsers drop tabs and line
+ * breaks anywhere in a URL (quoted-printable soft breaks leave some inside `href`s) and percent-encode
+ * the spaces and control characters left in its path and query (`&#16;` in an `href` is `%10`); a host
+ * they cannot parse (a space in it, a line break gluing two words) is nowhere to go. An unfilled template placeholder (see {@link PLACEHOLDER}) is no part of
+ * an address: in the host (or before it) the link leads nowhere and is dropped; after the host, the URL
+ * is kept up to it, which is what the sender really filled in (`https://site.example/page.html#[sunsb]`
+ * is the page; `http://host.example/[optout]` is that host's link, and the host is the evidence).
+ */
+export function followableUrl(raw: string): string | undefined {
+  let url = raw.replace(/[\t\r\n]/g, '').trim();
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url);
+  if (!scheme) return undefined;
+  const authorityEnd = url.slice(scheme[0].length).search(/[/?#]/);
+  const hostEnd = authorityEnd < 0 ? url.length : scheme[0].length + authorityEnd;
+  const placeholder = PLACEHOLDER.exec(url);
+  if (placeholder) {
+    if (placeholder.index < hostEnd) return undefined;
+    url = url.slice(0, placeholder.index).replace(/[?&#]+$/, '');
+  }
+  // No host (`http:///path`: WHATWG would take the path's first segment as one) or a space in it.
+  if (hostEnd === scheme[0].length || /\s/.test(url.slice(0, hostEnd))) return undefined;
+  // eslint-disable-next-line no-control-regex -- control characters are what is being encoded
+  url = url.replace(/[\u0000-\u0020\u007f]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+  try {
+    new URL(url);
+  } catch {
+    return undefined;
+  }
+  return url;
+}
+
 function parseLooseUrl(raw: string): URL | undefined {
   const s = raw.trim();
   try {

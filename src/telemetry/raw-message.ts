@@ -91,13 +91,14 @@ export async function parseRawMessage(eml: string | Buffer): Promise<ParsedRawMe
  * kits write broken part headers (`Content-Type: text; charset=…`, `text/html charset=…` without the `;`)
  * that make a message's only body an "attachment": a text-typed part without a file name that is not
  * marked `attachment` is the body. An empty part is no file at all (every empty part has the same SHA-256,
- * which would join unrelated mail on "same attachment"), so it is dropped.
+ * which would join unrelated mail on "same attachment"), so it is dropped; so is one holding nothing but a
+ * line break, which mailparser keeps of an empty part although RFC 2046 gives that CRLF to the boundary.
  */
 function partitionParts(parts: Attachment[]): [{ text: string; html: boolean }[], Attachment[]] {
   const body: { text: string; html: boolean }[] = [];
   const files: Attachment[] = [];
   for (const part of parts) {
-    if (part.content.length === 0) continue;
+    if (isEmptyPart(part.content)) continue;
     if (!part.filename && part.contentDisposition !== 'attachment' && /^text(\/|\s|;|$)/i.test(part.contentType)) {
       const header = part.headers.get('content-type') as { params?: { charset?: string } } | undefined;
       const charset = header?.params?.charset ?? /charset\s*=\s*["']?([\w.:-]+)/i.exec(part.contentType)?.[1];
@@ -106,6 +107,12 @@ function partitionParts(parts: Attachment[]): [{ text: string; html: boolean }[]
     } else files.push(part);
   }
   return [body, files];
+}
+
+/** No bytes, or line breaks only (CR, LF). */
+function isEmptyPart(content: Buffer): boolean {
+  for (const byte of content) if (byte !== 0x0d && byte !== 0x0a) return false;
+  return true;
 }
 
 /** Bytes in a named charset (WHATWG names: utf-8, windows-1252, iso-8859-x, …); UTF-8 when the name is unknown. */

@@ -39,6 +39,15 @@ describe('unwrapUrl', () => {
     expect(unwrapUrl(`https://www.google.co.uk/url?url=${encodeURIComponent(TARGET)}`).url).toBe(TARGET);
   });
 
+  it("unwraps Symantec click-time protection (u=) and Gmail's image proxy (the original URL is the fragment)", () => {
+    const symantec = `https://clicktime.symantec.com/15t5ZVGGCKZ8bXVu9Cf6X?h=Q6wN&u=${encodeURIComponent(TARGET)}`;
+    expect(unwrapUrl(symantec)).toEqual({ url: TARGET, wrapped: symantec });
+    const proxy = 'https://ci3.googleusercontent.com/meips/ADKq_NYflQ=s0-d-e1-ft#https://cdn.example/logo.png';
+    expect(unwrapUrl(proxy)).toEqual({ url: 'https://cdn.example/logo.png', wrapped: proxy });
+    expect(unwrapUrl('https://clicktime.symantec.com/a/1/x?u=not-a-url').wrapped).toBeUndefined();
+    expect(unwrapUrl('https://ci3.googleusercontent.com/meips/ADKq#section').wrapped).toBeUndefined();
+  });
+
   it('unwraps nested wrappers to the end', () => {
     const google = `https://www.google.com/url?q=${encodeURIComponent(TARGET)}&sa=D`;
     const safe = `https://nam12.safelinks.protection.outlook.com/?url=${encodeURIComponent(google)}&data=1`;

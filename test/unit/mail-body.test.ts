@@ -53,7 +53,7 @@ describe('message bodies', () => {
     }
   });
 
-  it('keeps no empty part as an attachment (every empty file has the same SHA-256)', async () => {
+  it('keeps no empty part as an attachment, nor one holding a line break only (every one has the same SHA-256)', async () => {
     const m = await parseRawMessage(
       eml(
         'Content-Type: multipart/mixed; boundary="b"',
@@ -66,6 +66,12 @@ describe('message bodies', () => {
           'Content-Type: application/pdf; name="invoice.pdf"',
           'Content-Disposition: attachment; filename="invoice.pdf"',
           'Content-Transfer-Encoding: base64',
+          '',
+          '',
+          '--b',
+          // No transfer encoding and a blank line for a body: mailparser keeps that line break as content.
+          'Content-Type: image/png; name="image001.png"',
+          'Content-Disposition: inline; filename="image001.png"',
           '',
           '',
           '--b',
@@ -235,6 +241,86 @@ describe('links', () => {
     expect(urlsInText('see www.example.com/help, mailto:x@y.example or ftp://f.example')).toEqual(['http://www.example.com/help']);
   });
 
+  it('finds bare www. names under every IANA top-level domain, and none under a made-up one', () => {
+    expect(urlsInText('go to www.prize-claim.online/now or www.bank.example.xyz today')).toEqual([
+      'http://www.prize-claim.online/now',
+      'http://www.bank.example.xyz',
+    ]);
+    // A URL whose slashes a kit stripped is no link: `combrsiri` is no top-level domain.
+    expect(urlsInText('Disponível em httpswww.apple.combrsiri Acesso em 2018')).toEqual([]);
+  });
+
+  it('drops links whose host is a template placeholder, and cuts a placeholder after the host', async () => {
+    const m = await parseRawMessage(
+      eml(
+        'Content-Type: text/html',
+        [
+          '<a href="https://site.example/offer.html#[unsub]">offer</a>',
+          '<a href="http://mailer.example/[optout]">opt out</a>',
+          '<a href="http://click.example/t/{{url}}">track</a>',
+          '<a href="https://[name_1]@X7gHq#cl/1/2">broken</a>',
+          '<a href="https://{{domain}}/login">login</a>',
+          '<a href="https://lists.example/u?e=%EMAIL%&amp;id=7">unsubscribe</a>',
+          '<a href="https://shop.example/list?filter[status]=new">shop</a>',
+          '<a href="http://[2001:db8::1]/admin">v6</a>',
+        ].join(' '),
+      ),
+    );
+    expect(m.urls).toEqual([
+      'https://site.example/offer.html',
+      'http://mailer.example/',
+      'http://click.example/t/',
+      'https://lists.example/u?e=',
+      'https://shop.example/list?filter[status]=new',
+      'http://[2001:db8::1]/admin',
+    ]);
+  });
+
+  it('follows a link as a browser does: line breaks dropped, spaces encoded, no link without a usable host', async () => {
+    const m = await parseRawMessage(
+      eml(
+        'Content-Type: text/html',
+        [
+          '<a href="https://pay.example/a?x=1\r\n&amp;y=2">pay</a>',
+          '<a href="http://track.example/name=Jane Doe">profile</a>',
+          '<a href="http://mail\r\n box.example/a">broken host</a>',
+          '<a href="http:///5AuEck231013/x">no host</a>',
+          '<a href="https://prefs.example/p?id&#16;42">preferences</a>',
+          '<a href="https://bank.example.3">a host ending in a number that is no IPv4 address</a>',
+          '<a href="http://2997024026/x">an IPv4 address written as one number</a>',
+          '<a href="http://0137.0323.0053.0062/y">in octal</a>',
+        ].join(' '),
+      ),
+    );
+    // Obfuscated IPv4 hosts are addresses to a browser, and a phishing classic: kept.
+    expect(m.urls).toEqual([
+      'https://pay.example/a?x=1&y=2',
+      'http://track.example/name=Jane%20Doe',
+      'https://prefs.example/p?id%1042',
+      'http://2997024026/x',
+      'http://0137.0323.0053.0062/y',
+    ]);
+  });
+
+  it("reads a textarea's text with its character references decoded, as a browser shows it", async () => {
+    const m = await parseRawMessage(
+      eml('Content-Type: text/html', `<p>${ANNOUNCEMENT}</p><textarea><a href="https://reset.example/r?u=1&amp;m=reset">Reset</a>`),
+    );
+    expect(m.urls).toEqual(['https://reset.example/r?u=1&m=reset']);
+  });
+
+  it('reads links outside <body>: a link around the whole document, text before <body>, an unclosed <head>', async () => {
+    const m = await parseRawMessage(
+      eml(
+        'Content-Type: text/html',
+        '<a href="https://casino.example/join"><html><head><style>a{}</style><thead><a href="https://casino.example/bonus">Bonus</a>' +
+          `<body><p>${ANNOUNCEMENT}</p></body></html></a><center><a href="https://casino.example/unsub">Abmelden</a></center>`,
+      ),
+    );
+    expect(m.urls).toEqual(['https://casino.example/join', 'https://casino.example/bonus', 'https://casino.example/unsub']);
+    expect(m.body).toContain('All staff are asked');
+  });
+
   it('unwraps Safe Links in a text part and keeps the wrapped form', async () => {
     const wrapped = `https://nam02.safelinks.protection.outlook.com/?url=${encodeURIComponent('https://evil.example/a?b=1')}&data=05%7C01&reserved=0`;
     const m = await parseRawMessage(eml('Content-Type: text/plain', `Open ${wrapped} now`));
@@ -262,5 +348,19 @@ describe('message records', () => {
       { url: 'https://x1.bad.example/p', wrapped: `https://www.google.com/url?q=${encodeURIComponent('https://x1.bad.example/p')}&sa=D` },
     ]);
     expect(column(values, 'domains')).toBe('{"x1.bad.example","bad.example"}');
+  });
+
+  it('keep the URLs a connector gives as they came: mailto: and relative links are evidence too', () => {
+    const urls = ['mailto:payroll@corp-update.example', '/account/verify', 'https://pay.example/{{id}}'];
+    const values = messageRow({
+      recipient: 'user@corp.example',
+      sender: 'it@helpdesk.example',
+      subject: 'Payroll',
+      body: 'Update your details.',
+      urls,
+      receivedAt: '2025-03-03T09:00:00.000Z',
+      location: 'INBOX',
+    });
+    expect(JSON.parse(column(values, 'links') as string)).toEqual(urls.map((url) => ({ url })));
   });
 });

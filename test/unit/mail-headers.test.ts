@@ -99,6 +99,18 @@ describe('sender IP', () => {
     expect(internal.senderIp).toBe('10.20.0.5');
   });
 
+  it('stores no address when the one the receiver saw is unreadable, not the sender’s own loopback further down', async () => {
+    const m = await parseRawMessage(
+      eml(
+        'Authentication-Results: spf=pass (sender IP is 198.51.100.x) smtp.mailfrom=vendor.example; dkim=none',
+        'Received: from mail.vendor.example (198.51.100.x) by FRONT01.mail.protection.outlook.example (10.167.8.42)',
+        'Received: from mail.vendor.example (127.0.0.1) by mail.vendor.example id 1; Sat, 1 Nov 2025 08:39:12 -0400',
+        FROM,
+      ),
+    );
+    expect(m.senderIp).toBeUndefined();
+  });
+
   it('prefers the IP the relay saw to the name the client claimed', () => {
     expect(receivedFromIp('from [10.0.0.1] (unknown [203.0.113.5]) by mx.corp.example')).toBe('203.0.113.5');
     expect(receivedFromIp('from unknown (HELO mail.vendor.example) (user@203.0.113.6) by mx.corp.example')).toBe('203.0.113.6');

@@ -67,6 +67,13 @@ describe('Microsoft 365 / EOP', () => {
     expect(allowed).toMatchObject({ verdict: UpstreamVerdict.SKIPPED, scl: -1, category: 'NONE' });
   });
 
+  it('reads a BCL alone as bulk from 7 (the default threshold), else clean', async () => {
+    expect(await upstreamOf('X-Microsoft-Antispam: BCL:0;')).toEqual([
+      { source: UpstreamSource.MICROSOFT, verdict: UpstreamVerdict.CLEAN, bcl: 0, raw: { BCL: '0' } },
+    ]);
+    expect((await upstreamOf('X-Microsoft-Antispam: BCL:8;'))[0]?.verdict).toBe(UpstreamVerdict.BULK);
+  });
+
   it('ignores the -Untrusted headers another tenant stamped on its outbound mail', async () => {
     expect(
       await upstreamOf('X-Forefront-Antispam-Report-Untrusted: SCL:1;SFV:NSPM;CAT:NONE;', 'X-Microsoft-Antispam-Untrusted: BCL:0;'),
@@ -123,6 +130,13 @@ describe('rspamd', () => {
     expect((await upstreamOf('X-Spamd-Result: default: False [1.04 / 15.00];', 'X-Rspamd-Action: no action'))[0]?.verdict).toBe(
       UpstreamVerdict.CLEAN,
     );
+  });
+
+  it('reads the action a module set before the scan (X-Rspamd-Pre-Result)', async () => {
+    expect(await upstreamOf('X-Rspamd-Pre-Result: action=add header; module=dmarc; Action set by DMARC')).toEqual([
+      { source: UpstreamSource.RSPAMD, verdict: UpstreamVerdict.SPAM, category: 'add header', raw: { action: 'add header' } },
+    ]);
+    expect((await upstreamOf('X-Rspamd-Pre-Result: action=no action; module=multimap'))[0]?.verdict).toBe(UpstreamVerdict.CLEAN);
   });
 
   it('reads True as spam when no action is given, and ignores a score alone', async () => {

@@ -359,16 +359,18 @@ export function senderIpOf(fields: readonly HeaderField[], receiver = receiverAu
   const spfIp = spfIndex >= 0 ? checkedIpOf(decodeWords(fields[spfIndex]!.value)) : undefined;
   if (spfIp) candidates.push(spfIp);
   const entry = Math.min(receiver?.index ?? Infinity, spfIndex >= 0 ? spfIndex : Infinity);
-  const hops = (from: number) =>
-    fields
-      .slice(from)
-      .filter((f) => f.name === 'received')
-      .map((f) => receivedFromIp(f.value))
-      .filter((ip): ip is string => ip !== undefined);
   // Hops above the receiver's results are the organisation's own relays (Exchange Online's carry public
   // IPv6 addresses of Microsoft's): not read while any Received stands below the results. A receiver that
   // appends its results under every Received (some milters do) leaves none below: then all hops are read.
   const below = Number.isFinite(entry) && fields.slice(entry).some((f) => f.name === 'received');
-  candidates.push(...hops(below ? entry : 0));
-  return candidates.find((ip) => !isInternalIp(ip)) ?? candidates[0];
+  const received = fields.slice(below ? entry : 0).filter((f) => f.name === 'received');
+  const hopIps = received.map((f) => receivedFromIp(f.value));
+  candidates.push(...hopIps.filter((ip): ip is string => ip !== undefined));
+  const external = candidates.find((ip) => !isInternalIp(ip));
+  if (external) return external;
+  // An internal address only when the receiver itself saw one (internal mail): in its own results, its SPF
+  // check, or the hop where the message entered. One further down is the sender's own relay (`from
+  // localhost (127.0.0.1)` on the sender's server) while the address the receiver saw was unreadable.
+  const entryHop = received.findIndex((f) => /^\s*from\s/i.test(f.value));
+  return receiver?.ip ?? spfIp ?? (entryHop >= 0 ? hopIps[entryHop] : undefined);
 }

@@ -12,6 +12,7 @@
  *   Thunderbird's `type=cite`, Apple Mail), Gmail's `gmail_quote` container with its "On … wrote:" line,
  *   and everything from Outlook's reply header (`divRplyFwdMsg`) to the end.
  */
+import { decodeHTML } from 'entities';
 import { compile, type DomNode, type FormatCallback } from 'html-to-text';
 
 /**
@@ -90,6 +91,19 @@ const quotedRest: FormatCallback = (elem, walk, builder) => {
   builder.closeBlock({ trailingLineBreaks: 2 });
 };
 
+/**
+ * A textarea shows its content as text, character references decoded (RCDATA); htmlparser2 leaves them
+ * encoded there, and a kit that never closes its `<textarea>` shows the rest of the mail in it, links as
+ * text (`…?a=1&amp;b=2` must read `…?a=1&b=2`).
+ */
+const textarea: FormatCallback = (elem, _walk, builder) => {
+  const parts: string[] = [];
+  textOf(elem.children, parts);
+  builder.openBlock({ leadingLineBreaks: 1 });
+  builder.addInline(decodeHTML(parts.join('')));
+  builder.closeBlock({ trailingLineBreaks: 1 });
+};
+
 const cell: FormatCallback = (elem, walk, builder) => {
   builder.addInline(' ');
   walk(elem.children, builder);
@@ -99,16 +113,20 @@ const cell: FormatCallback = (elem, walk, builder) => {
 const skip = { format: 'skip' } as const;
 const convert = compile({
   wordwrap: false,
-  formatters: { anchor, area, form, quoted, quotedRest, cell },
+  // html-to-text converts only <body> by default; mail puts links and text outside it (a link around the
+  // whole document, footers after </html>, several HTML parts joined). A selector no element matches
+  // makes it convert the whole document (returnDomByDefault); title, style and script are skipped below.
+  baseElements: { selectors: ['air-whole-document'], returnDomByDefault: true },
+  formatters: { anchor, area, form, quoted, quotedRest, cell, textarea },
   limits: { maxDepth: 200, ellipsis: '' },
   selectors: [
     { selector: 'a', format: 'anchor' },
     { selector: 'area', format: 'area' },
     { selector: 'form', format: 'form' },
+    { selector: 'textarea', format: 'textarea' },
     { selector: 'img', ...skip },
     { selector: 'style', ...skip },
     { selector: 'script', ...skip },
-    { selector: 'head', ...skip },
     { selector: 'title', ...skip },
     { selector: 'blockquote', format: 'quoted' },
     { selector: 'div.gmail_quote', format: 'quoted' },
@@ -128,13 +146,11 @@ export function readHtml(html: string): { text: string; links: HtmlLink[]; hasFo
   formSeen = false;
   let source = html.length > MAX_HTML ? html.slice(0, MAX_HTML) : html;
   if (source.includes(QUOTE_OPEN) || source.includes(QUOTE_CLOSE) || source.includes(QUOTE_REST)) source = source.replace(MARKERS, '');
-  // Mailers append footers (unsubscribe links, tracking) after `</html>`; browsers still show them, the
-  // converter would not: the closing tags go, so what follows them is read as part of the body.
-  source = source.replace(/<\/(?:body|html)\s*>/gi, ' ');
-  // A kit that never closes <head> puts its whole body there; browsers end the head at the first body
-  // element, the converter skips it all. Without its head tags a document's head elements (style,
-  // script, meta) are still skipped, and the rest is read.
-  if (!/<body\b/i.test(source)) source = source.replace(/<\/?head\b[^>]*>/gi, ' ');
+  // A kit that never closes <head> puts its body there; browsers end the head at the first element that
+  // does not belong in one, the converter would skip the rest of the document (and a `<body>` further on
+  // does not help when a `<thead>` or `<a>` came first). Without its head tags a document's head elements
+  // (style, script, title, meta) are still skipped by the selectors, and the rest is read.
+  source = source.replace(/<\/?head\b[^>]*>/gi, ' ');
   try {
     const text = convert(source);
     return { text, links: collected, hasForm: formSeen };

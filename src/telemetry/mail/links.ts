@@ -4,7 +4,9 @@
  * `[https://…]` and `text<https://…>` give the URLs alone, where a character-class regex glued them),
  * each unwrapped from known link wrappers (domain/unwrap.ts) with the wrapped form kept.
  */
+import { createRequire } from 'node:module';
 import { LinkifyIt } from 'linkify-it';
+import { followableUrl } from '../../domain/url.js';
 import { unwrapUrl } from '../../domain/unwrap.js';
 import type { HtmlLink } from './html.js';
 
@@ -24,7 +26,11 @@ const MAX_URL = 8192;
 
 // Only http(s) links, and bare `www.` names; other schemes (mailto:, ftp:, protocol-relative) are not
 // what a reader clicks in mail, and bare domain names in prose ("Microsoft.com") are not links.
-const linkify = new LinkifyIt({ fuzzyEmail: false, fuzzyIP: false, fuzzyLink: true, maxLength: MAX_URL });
+// A bare `www.` name is a link when it ends in a real top-level domain: linkify-it knows only the old
+// gTLDs and the two-letter ones by default, so `www.example.online` was missed while the text
+// `www.apple.combrsiri` (a URL with its slashes stripped) is rightly no link. The IANA list, as its README advises.
+const IANA_TLDS = createRequire(import.meta.url)('tlds') as string[];
+const linkify = new LinkifyIt({ fuzzyEmail: false, fuzzyIP: false, fuzzyLink: true, maxLength: MAX_URL }).tlds(IANA_TLDS, true);
 
 const MAY_HOLD_LINK = /https?:|www\./i;
 
@@ -46,9 +52,15 @@ export function urlsInText(text: string): string[] {
   return out;
 }
 
-function linkOf(raw: string, text: string | undefined): MessageLink | undefined {
-  const written = raw.trim();
-  if (!written || written.length > MAX_URL) return undefined;
+/**
+ * One link: read from a message's body, as a browser follows it (domain/url.ts `followableUrl`: junk and
+ * unfilled placeholders out); given by a connector (`asGiven`), kept as it came, any scheme included
+ * (ingestion takes `mailto:` and relative links of a `message` record as evidence).
+ */
+function linkOf(raw: string, text: string | undefined, asGiven = false): MessageLink | undefined {
+  if (raw.length > MAX_URL) return undefined;
+  const written = asGiven ? raw.trim() : followableUrl(raw);
+  if (!written) return undefined;
   const { url, wrapped } = unwrapUrl(written);
   const link: MessageLink = { url };
   if (text && text !== written && text !== url) link.text = text;
@@ -62,7 +74,7 @@ function linkOf(raw: string, text: string | undefined): MessageLink | undefined 
  * https://bank.example</a>` the bank's URL is shown, not linked, and is kept as that link's text only.
  * One entry per (target, text), in order of appearance.
  */
-export function linksOf(htmlLinks: HtmlLink[], texts: string[]): MessageLink[] {
+export function linksOf(htmlLinks: HtmlLink[], texts: string[], asGiven = false): MessageLink[] {
   const out: MessageLink[] = [];
   const seen = new Set<string>();
   const add = (link: MessageLink | undefined) => {
@@ -76,7 +88,7 @@ export function linksOf(htmlLinks: HtmlLink[], texts: string[]): MessageLink[] {
   };
   const shown = new Set<string>();
   for (const l of htmlLinks) {
-    add(linkOf(l.url, l.text));
+    add(linkOf(l.url, l.text, asGiven));
     if (l.text) for (const url of urlsInText(l.text)) shown.add(url);
   }
   for (const text of texts) {
@@ -98,5 +110,6 @@ export function linksOfUrls(urls: string[]): MessageLink[] {
   return linksOf(
     urls.map((url) => ({ url })),
     [],
+    true,
   );
 }

@@ -60,6 +60,8 @@ const MICROSOFT_CATEGORY: Record<string, UpstreamVerdict> = {
 const SKIPPED_SFV = new Set(['SKA', 'SKI', 'SKN', 'SFE']);
 /** …and those that mean the message was marked spam without the filter: block lists, mail flow rules. */
 const BLOCKED_SFV = new Set(['SKS', 'SKB', 'BLK']);
+/** Microsoft's default bulk threshold (anti-spam policy "bulk email threshold"). */
+const BULK_THRESHOLD = 7;
 /** What the raw map keeps of X-Forefront-Antispam-Report (the rest is rule ids and the sender's host names). */
 const FOREFRONT_KEYS = ['CIP', 'CTRY', 'SCL', 'SFV', 'CAT', 'SFTY', 'SRV', 'IPV', 'DIR'];
 
@@ -67,7 +69,8 @@ const FOREFRONT_KEYS = ['CIP', 'CTRY', 'SCL', 'SFV', 'CAT', 'SFTY', 'SRV', 'IPV'
  * Microsoft 365 / EOP: `X-Forefront-Antispam-Report` (SCL, SFV, CAT, SFTY), else
  * `X-MS-Exchange-Organization-SCL`; BCL from `X-Microsoft-Antispam`, PCL, and the mailbox delivery's
  * destination (`dest:I` inbox, `dest:J` junk). The category decides when there is one; then a skipped or
- * blocked filter; then the SCL: 5–6 spam, 7–9 high-confidence spam, -1 skipped, below 5 clean.
+ * blocked filter; then the SCL: 5–6 spam, 7–9 high-confidence spam, -1 skipped, below 5 clean; with a BCL
+ * and nothing else, bulk from 7.
  */
 function microsoftOf(fields: readonly HeaderField[]): UpstreamVerdictFacts | undefined {
   const report = pairs(topmost(fields, 'x-forefront-antispam-report'));
@@ -79,8 +82,8 @@ function microsoftOf(fields: readonly HeaderField[]): UpstreamVerdictFacts | und
   const scl = integer(report.get('SCL') ?? orgScl, -1, 9);
   const sfv = report.get('SFV')?.toUpperCase();
   const cat = report.get('CAT')?.toUpperCase();
-  if (scl === undefined && !sfv && !cat) return undefined;
   const bcl = integer(antispam.get('BCL') ?? report.get('BCL'), 0, 9);
+  if (scl === undefined && !sfv && !cat && bcl === undefined) return undefined;
   const pcl = integer(orgPcl ?? antispam.get('PCL'), 0, 9);
   let verdict: UpstreamVerdict;
   if (cat && MICROSOFT_CATEGORY[cat]) verdict = MICROSOFT_CATEGORY[cat];
@@ -88,6 +91,9 @@ function microsoftOf(fields: readonly HeaderField[]): UpstreamVerdictFacts | und
   else if (sfv && BLOCKED_SFV.has(sfv)) verdict = UpstreamVerdict.SPAM;
   else if (scl !== undefined && scl >= 7) verdict = UpstreamVerdict.HIGH_CONFIDENCE_SPAM;
   else if ((scl !== undefined && scl >= 5) || sfv === 'SPM') verdict = UpstreamVerdict.SPAM;
+  // A bulk complaint level alone (`X-Microsoft-Antispam: BCL:0;` with no spam verdict stamped, as on mail
+  // Exchange Online relayed for a hosted sender): bulk at Microsoft's default threshold of 7, else clean.
+  else if (scl === undefined && bcl !== undefined && bcl >= BULK_THRESHOLD) verdict = UpstreamVerdict.BULK;
   else verdict = UpstreamVerdict.CLEAN;
   const raw: Record<string, string> = {};
   for (const key of FOREFRONT_KEYS) {
@@ -137,12 +143,16 @@ const RSPAMD_SPAM_ACTIONS = new Set(['add header', 'rewrite subject', 'soft reje
 
 /**
  * rspamd: `X-Spamd-Result: default: False [4.54 / 25.00]; SYMBOL(…)…` (score / reject threshold; True
- * means the reject action), `X-Rspamd-Action` (what it decided), `X-Rspamd-Score`. The action decides
+ * means the reject action), `X-Rspamd-Action` (what it decided) or the action of `X-Rspamd-Pre-Result`,
+ * `X-Rspamd-Score`. The action decides
  * when there is one; otherwise True, or a score at the threshold, is spam.
  */
 function rspamdOf(fields: readonly HeaderField[]): UpstreamVerdictFacts | undefined {
   const result = topmost(fields, 'x-spamd-result');
-  const action = topmost(fields, 'x-rspamd-action')?.trim().toLowerCase();
+  // `X-Rspamd-Pre-Result: action=add header; module=dmarc; …`: a module set the action before the scan
+  // (a DMARC policy, a multimap or rate limit); rspamd then stops and applies it, writing no X-Spamd-Result.
+  const preAction = /(?:^|;)\s*action\s*=\s*([a-z ]+?)\s*(?:;|$)/i.exec(topmost(fields, 'x-rspamd-pre-result') ?? '')?.[1];
+  const action = (topmost(fields, 'x-rspamd-action') ?? preAction)?.trim().toLowerCase();
   const head = result ? /^\s*[\w-]+\s*:\s*(true|false)\s*\[\s*(-?[\d.]+)\s*\/\s*(-?[\d.]+)\s*\]/i.exec(result) : null;
   const score = decimal(head?.[2]) ?? decimal(topmost(fields, 'x-rspamd-score'));
   // A score alone says nothing without the thresholds the installation set.
