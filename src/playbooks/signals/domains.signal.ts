@@ -35,9 +35,9 @@ export function lookalikeEvidence(m: SignalMessage, org: SignalOrg): Evidence[] 
     const imitation = brandImitationOf(d);
     if (imitation) {
       const detail =
-        imitation.how === 'confusable'
-          ? `The ${role} domain ${shown(d)} imitates ${imitation.brand.name}'s ${imitation.brand.domains[0]}`
-          : `The ${role} domain ${shown(d)} carries ${imitation.brand.name}'s name but is not ${imitation.brand.name}'s`;
+        imitation.how === 'contains'
+          ? `The ${role} domain ${shown(d)} carries ${imitation.brand.name}'s name but is not ${imitation.brand.name}'s`
+          : `The ${role} domain ${shown(d)} ${imitation.how === 'misspelt' ? 'is two letters off' : 'imitates'} ${imitation.brand.name}'s ${imitation.brand.domains[0]}`;
       out.push(evidence(Signal.LOOKALIKE_BRAND_DOMAIN, detail, imitation.how === 'confusable' ? GRADES.BRAND_CONFUSABLE : undefined));
     }
   }

@@ -21,15 +21,24 @@ export function nameOf(domain: string): string {
 /** The usual ASCII homoglyphs a registrar accepts, undone: digits for letters and letter pairs that read as one. */
 const foldAscii = (s: string) => s.replace(/0/g, 'o').replace(/1/g, 'l').replace(/rn/g, 'm').replace(/vv/g, 'w');
 
-/** Levenshtein distance, two rows; `limit` ends early once every cell of a row exceeds it. */
+/**
+ * Edit distance with adjacent transpositions counted as one edit (optimal string alignment): a swapped
+ * pair (`micorsoft`) is the commonest typo a squatter registers, and plain Levenshtein counted it as two.
+ * Three rows; `limit` ends early once every cell of a row exceeds it.
+ */
 export function editDistance(a: string, b: string, limit = Infinity): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  // prev has b.length + 1 entries and cur gains one per j, so every index below is in range.
+  // Rows have b.length + 1 entries and cur gains one per j, so every index below is in range.
+  let before: number[] = [];
   let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) cur[j] = Math.min(cur[j]!, before[j - 2]! + 1);
+    }
     if (Math.min(...cur) > limit) return limit + 1;
+    before = prev;
     prev = cur;
   }
   return prev[b.length]!;
@@ -92,8 +101,12 @@ for (const brand of BRANDS) {
 
 export interface BrandImitation {
   brand: Brand;
-  /** `confusable`: the brand's name spelt with look-alike or swapped letters; `contains`: the brand's name inside another name. */
-  how: 'confusable' | 'contains';
+  /**
+   * `confusable`: the brand's name spelt with look-alike letters, or one letter off; `misspelt`: two letters
+   * off, which a long name's innocent neighbours also are (a parody site, `microshaft`); `contains`: the
+   * brand's name inside another name.
+   */
+  how: 'confusable' | 'misspelt' | 'contains';
 }
 
 /**
@@ -129,7 +142,10 @@ function compareWithBrands(registrable: string): BrandImitation | undefined {
     if (skeleton === b.skeleton || folded === b.name) return { brand: b.brand, how: 'confusable' };
     // Misspellings only of a main name of six letters or more: shorter ones have innocent neighbours.
     const allowed = b.main && b.name.length >= 6 ? editsAllowed(b.name.length) : 0;
-    if (allowed > 0 && !b.brand.ambiguous && editDistance(folded, b.name, allowed) <= allowed) return { brand: b.brand, how: 'confusable' };
+    if (allowed > 0 && !b.brand.ambiguous) {
+      const distance = editDistance(folded, b.name, allowed);
+      if (distance <= allowed) return { brand: b.brand, how: distance === 1 ? 'confusable' : 'misspelt' };
+    }
   }
   const parts = folded.split(/[^a-z]+/).filter(Boolean);
   for (const brand of BRANDS) {

@@ -1,5 +1,5 @@
 import { Signal } from '../../../src/domain/evidence.js';
-import { brandImitationOf, isLookalike } from '../../../src/playbooks/signals/lookalike.js';
+import { brandImitationOf, editDistance, isLookalike } from '../../../src/playbooks/signals/lookalike.js';
 import { GRADES } from '../../../src/playbooks/signals/weights.js';
 import { fired } from './support.js';
 
@@ -24,12 +24,22 @@ describe('isLookalike (the organisation’s domains)', () => {
   });
 });
 
+test('editDistance counts an adjacent swap as one edit', () => {
+  expect(editDistance('micorsoft', 'microsoft')).toBe(1);
+  expect(editDistance('microshaft', 'microsoft')).toBe(2);
+  expect(editDistance('paypal', 'paypal')).toBe(0);
+  expect(editDistance('abcdef', 'uvwxyz', 2)).toBe(3);
+});
+
 describe('brandImitationOf', () => {
   test('confusables and misspellings of a brand’s main domain', () => {
     expect(brandImitationOf('paypa1.com')).toMatchObject({ brand: { name: 'PayPal' }, how: 'confusable' });
     expect(brandImitationOf('rnicrosoft.com')).toMatchObject({ brand: { name: 'Microsoft' }, how: 'confusable' });
     expect(brandImitationOf('xn--pypal-4ve.com')).toMatchObject({ brand: { name: 'PayPal' }, how: 'confusable' });
     expect(brandImitationOf('netfliix.com')).toMatchObject({ brand: { name: 'Netflix' }, how: 'confusable' });
+    // A swapped pair is one edit, the commonest squat; two letters off is only `misspelt` (a parody's name).
+    expect(brandImitationOf('micorsoft.com')).toMatchObject({ brand: { name: 'Microsoft' }, how: 'confusable' });
+    expect(brandImitationOf('microshaft.org')).toMatchObject({ brand: { name: 'Microsoft' }, how: 'misspelt' });
   });
 
   test('a brand token inside a foreign name; short tokens only as a whole part', () => {
@@ -56,6 +66,7 @@ describe('brandImitationOf', () => {
   test('LOOKALIKE_BRAND_DOMAIN from the sender or a link, graded by how', () => {
     expect(fired({ sender: 'service@paypa1.com' })[Signal.LOOKALIKE_BRAND_DOMAIN]).toBe(GRADES.BRAND_CONFUSABLE);
     expect(fired({ links: [{ url: 'https://paypal-secure-login.com/x' }] })[Signal.LOOKALIKE_BRAND_DOMAIN]).toBe(0.6);
+    expect(fired({ links: [{ url: 'http://www.microshaft.org/' }] })[Signal.LOOKALIKE_BRAND_DOMAIN]).toBe(0.6);
     expect(fired({ links: [{ url: 'https://www.paypal.com/signin' }] })).toEqual({});
   });
 });
