@@ -92,7 +92,9 @@ export async function bootstrap(
         await server.stop().catch((e: unknown) => logger.error({ err: coerceError(e) }, 'stopping the HTTP server failed'));
         // Running investigations get a moment to reach a step boundary; what is cut off resumes elsewhere.
         await handles.queue.stop().catch((e: unknown) => logger.error({ err: coerceError(e) }, 'stopping the job queue failed'));
-        await handles.collector.close().catch((e: unknown) => logger.error({ err: coerceError(e) }, 'closing the metrics connection failed'));
+        await handles.collector
+          .close()
+          .catch((e: unknown) => logger.error({ err: coerceError(e) }, 'closing the metrics connection failed'));
         await handles.orm.close().catch((e: unknown) => logger.error({ err: coerceError(e) }, 'closing the database pool failed'));
         await handles.embedded?.stop();
       },

@@ -210,7 +210,12 @@ export function createMetrics({ maxOperationNames = 200 }: MetricsOptions = {}) 
       return undefined;
     }
   }
-  const databaseGauge = <L extends string>(name: string, help: string, labelNames: L[], fill: (gauge: Gauge<L>, s: DatabaseSnapshot) => void) =>
+  const databaseGauge = <L extends string>(
+    name: string,
+    help: string,
+    labelNames: L[],
+    fill: (gauge: Gauge<L>, s: DatabaseSnapshot) => void,
+  ) =>
     new Gauge<L>({
       name,
       help,
@@ -223,16 +228,26 @@ export function createMetrics({ maxOperationNames = 200 }: MetricsOptions = {}) 
         if (s) fill(this, s);
       },
     });
-  databaseGauge('air_job_queue_jobs', 'pg-boss jobs by queue and state: ready (waiting for a worker), deferred (retry backoff, later start), active', ['queue', 'state'], (g, s) => {
-    for (const q of s.queues) {
-      g.set({ queue: q.queue, state: 'ready' }, q.ready);
-      g.set({ queue: q.queue, state: 'deferred' }, q.deferred);
-      g.set({ queue: q.queue, state: 'active' }, q.active);
-    }
-  });
-  databaseGauge('air_job_queue_oldest_ready_seconds', 'How long the oldest job ready to run has waited, by queue (0: none waiting)', ['queue'], (g, s) => {
-    for (const q of s.queues) g.set({ queue: q.queue }, q.oldestReadySeconds);
-  });
+  databaseGauge(
+    'air_job_queue_jobs',
+    'pg-boss jobs by queue and state: ready (waiting for a worker), deferred (retry backoff, later start), active',
+    ['queue', 'state'],
+    (g, s) => {
+      for (const q of s.queues) {
+        g.set({ queue: q.queue, state: 'ready' }, q.ready);
+        g.set({ queue: q.queue, state: 'deferred' }, q.deferred);
+        g.set({ queue: q.queue, state: 'active' }, q.active);
+      }
+    },
+  );
+  databaseGauge(
+    'air_job_queue_oldest_ready_seconds',
+    'How long the oldest job ready to run has waited, by queue (0: none waiting)',
+    ['queue'],
+    (g, s) => {
+      for (const q of s.queues) g.set({ queue: q.queue }, q.oldestReadySeconds);
+    },
+  );
   databaseGauge('air_investigations', 'Investigations by state, all tenants', ['state'], (g, s) => {
     // Every state, zeros included: a dashboard's series do not come and go with the traffic.
     for (const state of Object.values(InvestigationState)) g.set({ state }, 0);

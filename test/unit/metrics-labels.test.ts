@@ -16,7 +16,15 @@ describe('routeLabel: one series per route, never one per path a client invents'
   });
 
   test('every other path is "other": scanners, typos, near misses', () => {
-    for (const path of ['/', '/wp-login.php', '/graphql/', '/GRAPHQL', '/export/investigations/a/b/log.csv', '/export/other.csv', '/metricsx']) {
+    for (const path of [
+      '/',
+      '/wp-login.php',
+      '/graphql/',
+      '/GRAPHQL',
+      '/export/investigations/a/b/log.csv',
+      '/export/other.csv',
+      '/metricsx',
+    ]) {
       expect(routeLabel(path, FIXED)).toBe(OTHER_ROUTE);
     }
   });
