@@ -27,11 +27,13 @@ const QUEUES = `select q.name as queue, c.ready, c.deferred, c.active, coalesce(
     from pgboss.job j where j.name = q.name and j.state in ('created', 'retry', 'active', 'failed')) c
   cross join lateral (select extract(epoch from now() - min(greatest(j.created_on, j.start_after)))::float8 as seconds
     from pgboss.job j where j.name = q.name and j.state < 'active' and not j.blocked and j.start_after <= now()) o
+  where q.name not like '\\_\\_pgboss\\_\\_%'
   order by q.name`;
 /**
  * Across tenants on purpose: an operator's view of the whole server, with no tenant label (tenants are
- * unbounded, and their names are not the scraper's business). Index-only scans of
- * (tenant_id, state, created_at) and (tenant_id, status, created_at).
+ * unbounded, and their names are not the scraper's business). Parallel index-only scans of
+ * (tenant_id, state, created_at) and (tenant_id, status, created_at): O(rows), measured at 0.32 s for
+ * 1M investigations and 0.69 s for the whole read with 2M actions besides (docs/operations.md, Metrics).
  */
 const INVESTIGATIONS = `select state, count(*)::int as count from investigations group by state order by state`;
 const ACTIONS = `select status, count(*)::int as count from actions group by status order by status`;
