@@ -315,7 +315,8 @@ async function main() {
     console.log(row('AIR graphql-ws', air));
     console.log(row('bare ws broadcast', bare));
     console.log(
-      `\np99 ratio AIR / bare: ${(air.p99 / bare.p99).toFixed(2)} (target ≤ 1.5); AIR RSS ${air.rssMb.toFixed(0)} MB (target < 1024)`,
+      `\np99 ratio AIR / bare: ${(air.p99 / bare.p99).toFixed(2)} (target ≤ 1.2); RSS ratio ${(air.rssMb / bare.rssMb).toFixed(2)} (target ≤ 2); ` +
+        `set-up ${air.setupPerSec.toFixed(0)}/s, ${(air.setupPerSec / bare.setupPerSec).toFixed(2)} of bare (target ≥ 3,000/s on a quiet machine)`,
     );
     console.log(`payload (${Buffer.byteLength(air.sample)} bytes): ${air.sample}`);
   } finally {

@@ -14,6 +14,7 @@ import type { ExecutorRegistry } from './actions/executor.js';
 import type { ExecutionDeps } from './actions/execution.service.js';
 import { BUILTIN_EXECUTORS } from './actions/builtin.executor.js';
 import { createServer, type AirServer } from './server.js';
+import { assertPortFree } from './http/port.js';
 import { seedDemoTenant } from './demo/demo.seed.js';
 import { coerceError } from './errors.js';
 import { createLogger, investigationLogger, type Logger } from './logger.js';
@@ -61,6 +62,9 @@ export async function bootstrap(
   let collector: DatabaseCollector | undefined;
   // One registry for the process: the server's requests and the workers' steps show on the same /metrics.
   const metrics = createMetrics();
+  // Before the data directory is touched: a port another process holds must not cost the running server its database.
+  await assertPortFree(config.port, config.host, 'PORT');
+  if (config.metrics.port !== undefined) await assertPortFree(config.metrics.port, config.metrics.host, 'AIR_METRICS_PORT');
   try {
     let url = config.databaseUrl;
     if (!url) {

@@ -39,8 +39,48 @@ export function tenantEntityManager(orm: Orm, tenantId: string): EntityManager {
   return em;
 }
 
-/** Build the request context in one place; HTTP and WebSocket call the same function. */
-export function createContext(services: Services, viewer: Viewer, log: Logger): Context {
-  const em = tenantEntityManager(services.orm, viewer.tenantId);
-  return { viewer, em, loaders: createLoaders(em), services, log, deadline: new Deadline() };
+/**
+ * The request context, built in one place for HTTP and WebSocket alike. Its parts are made on first
+ * use: a live subscription keeps its context for the socket's life but, once subscribed, never
+ * touches the database, and an EntityManager fork with its DataLoaders, a logger child and an
+ * AbortController held by each of 10,000 open subscriptions was most of the node's memory
+ * (docs/benchmarks.md, Subscriptions: 687 MB against 169 MB for a bare `ws` server).
+ */
+class RequestContext implements Context {
+  // Plain properties, not #private ones: Apollo Server copies the context object per operation
+  // (Object.assign onto the same prototype), which carries own properties only.
+  private lazyEm: EntityManager | undefined;
+  private lazyLoaders: Loaders | undefined;
+  private lazyLog: Logger | undefined;
+  private lazyDeadline: Deadline | undefined;
+
+  constructor(
+    readonly services: Services,
+    readonly viewer: Viewer,
+    private readonly makeLog: Logger | (() => Logger),
+  ) {}
+
+  get em(): EntityManager {
+    return (this.lazyEm ??= tenantEntityManager(this.services.orm, this.viewer.tenantId));
+  }
+
+  get loaders(): Loaders {
+    return (this.lazyLoaders ??= createLoaders(this.em));
+  }
+
+  get log(): Logger {
+    return (this.lazyLog ??= typeof this.makeLog === 'function' ? this.makeLog() : this.makeLog);
+  }
+
+  get deadline(): Deadline {
+    return (this.lazyDeadline ??= new Deadline());
+  }
+}
+
+/**
+ * Build the request context in one place; HTTP and WebSocket call the same function. `log` may be
+ * a function that makes the logger, called only when something logs.
+ */
+export function createContext(services: Services, viewer: Viewer, log: Logger | (() => Logger)): Context {
+  return new RequestContext(services, viewer, log);
 }

@@ -3,6 +3,7 @@ import { bootstrap } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { coerceError } from './errors.js';
 import { createLogger } from './logger.js';
+import { PortInUseError } from './http/port.js';
 import { Role } from './domain/role.js';
 
 const DEMO_TOKEN_TTL_SECONDS = 12 * 3600;
@@ -22,7 +23,9 @@ try {
 const logger = createLogger({ level: config.logLevel, pretty: config.env === 'development' });
 
 const starting = bootstrap(config, logger).catch((e: unknown) => {
-  logger.fatal({ err: coerceError(e) }, 'AIR server failed to start');
+  // A taken port is the operator's to fix, and the message says how: no stack trace.
+  if (e instanceof PortInUseError) logger.fatal(`AIR server cannot start: ${e.message}`);
+  else logger.fatal({ err: coerceError(e) }, 'AIR server failed to start');
   process.exit(1);
 });
 

@@ -18,7 +18,7 @@ import { eventually } from './support/eventually.js';
  *  - SIGINT to the server's process group (a terminal's Ctrl-C): an ordered stop, PostgreSQL last, exit 0.
  */
 const QUERY = `{ investigations(first: 1) { totalCount } }`;
-const PG_PORT = 58000 + (process.pid % 1000);
+const PG_PORT = 12000 + (process.pid % 1000);
 let dataDir: string;
 const children: ChildProcess[] = [];
 

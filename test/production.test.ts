@@ -48,6 +48,22 @@ describe('production defaults', () => {
     expect((await gql(t.url, reader, `{ __typename }`)).data).toEqual({ __typename: 'Query' });
   });
 
+  test('no explorer and no CORS origin: a browser opening /graphql gets the API (401), its files are not served', async () => {
+    const page = await fetch(t.url, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(401);
+    expect(page.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await page.text()).not.toMatch(/<html|graphiql/i);
+    const asset = await fetch(t.url.replace(/\/graphql$/, '/graphql/explorer/graphiql.min.js'));
+    expect(asset.status).toBe(404);
+    await asset.arrayBuffer();
+    const preflight = await fetch(t.url, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+    await preflight.arrayBuffer();
+  });
+
   test('errors name no field, type or enum value the client did not send', async () => {
     const typo = await gql(t.url, reader, TYPO);
     expect(typo.errors![0]!.message).toBe('Cannot query field "investigationz" on type "Query".');
@@ -72,6 +88,8 @@ describe('production with introspection, suggestions and a metrics port of its o
         AIR_METRICS_HOST: '127.0.0.1',
         AIR_METRICS_PORT: '0',
         AIR_METRICS_TOKEN: METRICS_TOKEN,
+        AIR_EXPLORER: '1',
+        AIR_CORS_ORIGINS: 'https://soc.example.com',
       },
     });
     reader = await t.token('acme', Role.SECURITY_READER);
@@ -81,6 +99,18 @@ describe('production with introspection, suggestions and a metrics port of its o
   test('AIR_INTROSPECTION and AIR_FIELD_SUGGESTIONS turn them back on', async () => {
     expect((await gql(t.url, reader, INTROSPECTION)).data).toEqual({ __schema: { queryType: { name: 'Query' } } });
     expect((await gql(t.url, reader, TYPO)).errors![0]!.message).toMatch(/Did you mean "investigation" or "investigations"\?$/);
+  });
+
+  test('AIR_EXPLORER and AIR_CORS_ORIGINS turn the explorer and a listed origin on', async () => {
+    const page = await fetch(t.url, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/GraphQL explorer/);
+    const preflight = await fetch(t.url, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://soc.example.com', 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('https://soc.example.com');
+    await preflight.arrayBuffer();
   });
 
   test('/metrics moves to its own port and answers only its bearer token', async () => {

@@ -21,7 +21,7 @@ test('start → stop → start on the embedded PostgreSQL keeps data and tokens'
     HOST: '127.0.0.1',
     AIR_DATA_DIR: dataDir,
     AIR_DEMO: '1',
-    AIR_PG_PORT: String(56000 + (process.pid % 1000)),
+    AIR_PG_PORT: String(13000 + (process.pid % 1000)),
   };
   const { logger } = recordingLogger();
   try {

@@ -19,7 +19,7 @@ import { Role } from '../src/domain/role.js';
 let dir: string;
 let pg: EmbeddedDatabase | undefined;
 let app: App | undefined;
-const port = 57000 + (process.pid % 1000);
+const port = 14000 + (process.pid % 1000);
 
 afterAll(async () => {
   await disposeAll();

@@ -64,6 +64,23 @@ describe('authentication at connection_init', () => {
     expect(await closed).toMatchObject({ code: 4401, reason: 'Not authenticated: token expired' });
     await sub.ended;
   });
+
+  test('sockets sharing one token all close at its expiry, and the token is refused afterwards though it verified before', async () => {
+    const token = await t.token('acme', Role.SECURITY_READER, { ttlSeconds: 2 });
+    // The first use verifies the token and the authenticator remembers it; both sockets share one expiry timer.
+    expect((await gql(t.url, token, '{ me { tenant } }')).data).toEqual({ me: { tenant: 'acme' } });
+    const first = wsClient(t.url, token);
+    const second = wsClient(t.url, token);
+    const subs = [new Collector(first.client, TenantEventsDocument, {}), new Collector(second.client, TenantEventsDocument, {})];
+    for (const closed of [first.closed, second.closed]) {
+      expect(await closed).toMatchObject({ code: 4401, reason: 'Not authenticated: token expired' });
+    }
+    await Promise.all(subs.map((s) => s.ended));
+    // Remembered or not, an expired token opens nothing: not a socket, not an HTTP request.
+    expect(await wsClient(t.url, token).closed).toMatchObject({ code: 4401, reason: 'Not authenticated: token expired' });
+    const http = await gql(t.url, token, '{ me { tenant } }');
+    expect(http.errors?.map((e) => [e.extensions?.code, e.message])).toEqual([['UNAUTHENTICATED', 'Not authenticated: token expired']]);
+  });
 });
 
 describe('authorization, exactly as queries have it', () => {
@@ -355,6 +372,13 @@ describe('every operation a socket sends passes the HTTP rules', () => {
     ]);
     expect((await runOnce(client, 'subscription { nope }')).errors).toEqual([
       expect.objectContaining({ message: 'Cannot query field "nope" on type "Subscription".', extensions: { code: 'BAD_USER_INPUT' } }),
+    ]);
+    // A document refused once is refused the same way again, on another socket (documents are cached by text).
+    const again = wsClient(t.url, await t.token('acme', Role.SECURITY_READER)).client;
+    for (const query of [aliases, 'subscription { nope }'])
+      expect((await runOnce(again, query)).errors).toEqual((await runOnce(client, query)).errors);
+    expect((await runOnce(again, 'subscription {')).errors).toEqual([
+      expect.objectContaining({ message: 'Syntax Error: Expected Name, found <EOF>.', extensions: { code: 'BAD_USER_INPUT' } }),
     ]);
     // HTTP refuses the same document with the same message.
     const http = await gql(

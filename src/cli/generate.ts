@@ -3,13 +3,17 @@
  *
  * Writes a synthetic organisation's telemetry to stdout as NDJSON (the records `POST /ingest` takes)
  * and its ground truth — which messages belong to which campaign, who clicked, who was compromised,
- * which alert reports what — as pretty JSON to `--truth` (default `org.truth.json`). Deterministic:
+ * which alert reports what — as pretty JSON to `--truth` (default
+ * `AIR_DATA_DIR/generated/org-s<seed>-<mailboxes>x<messages>-c<campaigns>.truth.json`: never the working
+ * directory, where a stray JSON file in the repository failed `npm run lint`). Deterministic:
  * the same flags give byte-identical output. Streams: memory stays flat however many messages.
  * A one-line summary goes to stderr at the end.
  */
 import { once } from 'node:events';
 import fs, { type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { loadConfig } from '../config.js';
 import { MAX_CAMPAIGNS, OrgGenerator } from '../demo/generator/organisation.generator.js';
 
 const USAGE =
@@ -33,7 +37,7 @@ function parse() {
         messages: { type: 'string' },
         campaigns: { type: 'string' },
         seed: { type: 'string', default: '1' },
-        truth: { type: 'string', default: 'org.truth.json' },
+        truth: { type: 'string' },
         domain: { type: 'string' },
         start: { type: 'string' },
       },
@@ -71,9 +75,11 @@ try {
 }
 
 // Open the truth file before generating a gigabyte of NDJSON, so a bad path fails in a second, not at the end.
-const truthPath = values.truth;
+const truthPath =
+  values.truth ?? path.join(loadConfig().dataDir, 'generated', `org-s${seed}-${mailboxes}x${messages}-c${campaigns}.truth.json`);
 let truthFile: FileHandle;
 try {
+  if (values.truth === undefined) await fs.mkdir(path.dirname(truthPath), { recursive: true });
   truthFile = await fs.open(truthPath, 'w');
 } catch (e) {
   fail(`--truth cannot be written: ${(e as Error).message}`);

@@ -2,8 +2,8 @@
  * `npm run ingest -- FILE.ndjson [--url http://localhost:4000] [--token T]`
  *   streams the file to `POST /ingest` of a running server and prints the report;
  * `npm run ingest -- FILE.ndjson --tenant NAME`
- *   without --url/--token, ingests straight into the configured database (DATABASE_URL, or the
- *   embedded PostgreSQL in AIR_DATA_DIR) for that tenant.
+ *   without --url/--token, ingests straight into the configured database for that tenant: DATABASE_URL,
+ *   or the embedded PostgreSQL of AIR_DATA_DIR — joined while `npm start` runs, started for the run otherwise.
  * Exit status: 0 when every line was stored or already present, 1 when some lines failed, 2 on misuse.
  */
 import 'reflect-metadata';
@@ -13,8 +13,10 @@ import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { connectDatabase } from '../db/database.js';
-import { startEmbeddedPostgres } from '../db/embedded.js';
+import { runningEmbeddedPostgres, startEmbeddedPostgres } from '../db/embedded.js';
 import { TenantDirectory } from '../tenants/tenant.service.js';
+import { routeStoredAlerts } from '../investigations/intake.service.js';
+import { JobQueue } from '../jobs/queue.js';
 import { coerceError } from '../errors.js';
 import { createLogger } from '../logger.js';
 import { ingestNdjson, type IngestReport } from '../telemetry/ingest.service.js';
@@ -68,19 +70,30 @@ if (values.url || values.token) {
   const config = loadConfig();
   // Its log goes to stderr: stdout is the report.
   const logger = createLogger({ level: config.logLevel, pretty: config.env === 'development', fd: 2 });
-  const embedded = config.databaseUrl
-    ? undefined
-    : await startEmbeddedPostgres({ dir: path.join(config.dataDir, 'pg'), port: config.embeddedPgPort, logger });
-  const orm = await connectDatabase(config.databaseUrl ?? embedded!.url, { migrate: true, logger });
+  // DATABASE_URL; else the embedded PostgreSQL a running `npm start` serves from AIR_DATA_DIR; else one of our own for the run.
+  const dir = path.join(config.dataDir, 'pg');
+  const running = config.databaseUrl ? undefined : await runningEmbeddedPostgres(dir);
+  const embedded = config.databaseUrl || running ? undefined : await startEmbeddedPostgres({ dir, port: config.embeddedPgPort, logger });
+  const url = config.databaseUrl ?? running ?? embedded!.url;
+  const orm = await connectDatabase(url, { migrate: true, logger });
+  // The file's alerts start their playbooks as over HTTP: enqueued here, run by whichever process has workers.
+  // (The minute's sweep would not catch them: it looks only at alerts of the last merge window, and a
+  // generated organisation's alerts are older.)
+  const queue = await JobQueue.start(url, { logger });
   try {
     const tenantId = await new TenantDirectory(orm.em).idOf(values.tenant);
     const pool = config.ingestThreads > 0 ? createIngestPool(config.ingestThreads) : undefined;
     try {
-      report = await ingestNdjson(orm, tenantId, fs.createReadStream(file), { parser: pool?.parse, log: logger });
+      report = await ingestNdjson(orm, tenantId, fs.createReadStream(file), {
+        parser: pool?.parse,
+        log: logger,
+        onAlertsStored: (alertIds) => routeStoredAlerts(orm, queue, tenantId, alertIds, logger),
+      });
     } finally {
       await pool?.close();
     }
   } finally {
+    await queue.stop();
     await orm.close();
     await embedded?.stop();
   }

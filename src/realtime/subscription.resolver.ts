@@ -2,7 +2,7 @@ import { Arg, ID, Resolver, Root, Subscription } from 'type-graphql';
 import type { Context } from '../context.js';
 import { AppError, ErrorCode, forbidden, unauthenticated } from '../errors.js';
 import { hasAnyRole } from '../auth/viewer.js';
-import { getInvestigation } from '../investigations/investigation.service.js';
+import { watchableInvestigation } from '../investigations/investigation-watch.service.js';
 import { InvestigationEvent, TenantEvent, TenantEventType, TENANT_EVENT_TYPES, viewOf, type LiveEvent } from './event.types.js';
 import { type EventStream } from './event-stream.service.js';
 import type { EventType } from './outbox.js';
@@ -50,10 +50,11 @@ export class SubscriptionResolver {
       const ctx = context as Context;
       const stream = streamOf(ctx);
       const { investigationId, after } = args as { investigationId: string; after?: string | null };
-      const investigation = await getInvestigation(ctx, investigationId);
+      // Not the request's loader: nothing of the context's database side is made for a subscription.
+      const id = await watchableInvestigation(ctx.services.orm, ctx.viewer.tenantId, investigationId);
       return stream.subscribe({
         tenantId: ctx.viewer.tenantId,
-        investigationId: investigation.id,
+        investigationId: id,
         after: after == null ? undefined : await stream.positionOf(ctx.viewer.tenantId, after),
         expiresAt: ctx.viewer.expiresAt,
       });

@@ -16,6 +16,7 @@ import {
   type ValidationRule,
 } from 'graphql';
 import { CloseCode } from 'graphql-ws';
+import { LRUCache } from 'lru-cache';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Config } from '../config.js';
@@ -27,7 +28,8 @@ import { AppError, coerceError, forbidden, logUnexpected } from '../errors.js';
 import { responseSizeRefusal } from '../common/operation-limits.js';
 import { costRefusal } from '../common/query-cost.js';
 import { requestIdOf } from '../http/request.js';
-import { requestLogger, type Logger } from '../logger.js';
+import type { Logger } from '../logger.js';
+import { ExpiryWheel, keepAlive } from './ws.liveness.js';
 
 export interface GraphQLWsDeps {
   httpServer: http.Server;
@@ -50,32 +52,32 @@ export interface GraphQLWsServer {
 
 interface Extra extends Record<PropertyKey, unknown> {
   readonly socket: WebSocket;
+  /** The upgrade request: let go once the socket is authenticated (below). */
   readonly request: http.IncomingMessage;
   viewer?: Viewer;
-  expiry?: NodeJS.Timeout;
-  /** The socket's logger: the upgrade request's id, then the tenant once authenticated. */
+  /** The upgrade request's id, which every line of the socket carries. */
+  reqId?: string;
+  /** A logger for the socket, made only when an operation or a failure needs one. */
   log?: Logger;
 }
 
-/** The socket's logger, made on first use (graphql-ws gives no hook before onConnect). */
+/** What every line about a socket carries: the upgrade request's id, then the tenant once authenticated. */
+function socketBindings(extra: Extra) {
+  extra.reqId ??= requestIdOf(extra.request);
+  return { reqId: extra.reqId, transport: 'ws', ...(extra.viewer ? { tenant: extra.viewer.tenantId } : {}) };
+}
+
+/**
+ * The socket's logger, made on first use. The opening and closing lines are written through the root
+ * logger with the same bindings instead: a child logger per socket was kept for the socket's life.
+ */
 function socketLog(extra: Extra, root: Logger): Logger {
-  extra.log ??= requestLogger(root, requestIdOf(extra.request)).child({ transport: 'ws' });
+  extra.log ??= root.child(socketBindings(extra));
   return extra.log;
 }
 
 /** A close reason is at most 123 bytes (RFC 6455 §5.5). */
 const closeReason = (text: string) => (Buffer.byteLength(text) <= 123 ? text : Buffer.from(text).subarray(0, 120).toString('utf8') + '…');
-/** setTimeout's longest delay (about 24.8 days); a later expiry is re-armed. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
-function armExpiry(extra: Extra, viewer: Viewer) {
-  const ms = viewer.expiresAt * 1000 - Date.now();
-  extra.expiry = setTimeout(
-    () => (ms > MAX_TIMER_MS ? armExpiry(extra, viewer) : extra.socket.close(CloseCode.Unauthorized, 'Not authenticated: token expired')),
-    Math.max(0, Math.min(ms, MAX_TIMER_MS)),
-  );
-  extra.expiry.unref();
-}
 
 /** The client's input was wrong (syntax, validation, a query limit): the formatter reports BAD_USER_INPUT. */
 const requestError = (e: GraphQLError) =>
@@ -85,6 +87,50 @@ const requestError = (e: GraphQLError) =>
     positions: e.positions,
     extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
   });
+
+/** What subscribeShared needs of a prepared document: its text and whether variables shape its result. */
+const shapes = new WeakMap<DocumentNode, { shapeKey: string; variablesShape: boolean; keys?: Map<string, string> }>();
+
+/** A subscribe message's document, parsed and validated; or why it cannot run. */
+type Prepared =
+  | {
+      readonly document: DocumentNode;
+      readonly errors?: undefined;
+      readonly shapeKey: string;
+      readonly variablesShape: boolean;
+      keys?: Map<string, string>;
+    }
+  | { readonly errors: readonly GraphQLError[] };
+
+/**
+ * Documents already parsed and validated, by their text, as Apollo caches them over HTTP. Dashboards
+ * send a handful of documents over thousands of sockets: parsing and validating each one again was
+ * most of a subscription's set-up CPU, and each socket held its own copy of the same syntax tree.
+ * Validation depends only on the document, the schema and the rules, all fixed for the server's life.
+ */
+function documentCache(schema: GraphQLSchema, rules: readonly ValidationRule[], maxTokens: number) {
+  const cache = new LRUCache<string, Prepared>({ max: 1000, maxSize: 16 * 2 ** 20, sizeCalculation: (_v, query) => query.length + 1 });
+  return (query: string): Prepared => {
+    let prepared = cache.get(query);
+    if (prepared) return prepared;
+    let document: DocumentNode | undefined;
+    try {
+      document = parse(query, { maxTokens });
+    } catch (e) {
+      prepared = { errors: [requestError(e instanceof GraphQLError ? e : new GraphQLError(coerceError(e).message))] };
+    }
+    if (document) {
+      const errors = validate(schema, document, rules);
+      if (errors.length) prepared = { errors: errors.map(requestError) };
+      else {
+        prepared = { document, shapeKey: query, variablesShape: variablesReachBelowRoot(document) };
+        shapes.set(document, prepared);
+      }
+    }
+    cache.set(query, prepared!);
+    return prepared!;
+  };
+}
 
 /**
  * Whether an operation's result can depend on its variables below its root fields (a nested field
@@ -158,11 +204,13 @@ function mapStream<T, R>(source: AsyncIterator<T>, fn: (value: T) => R | Promise
 async function subscribeShared(args: ExecutionArgs) {
   const source = await createSourceEventStream(args);
   if (!(Symbol.asyncIterator in source)) return source;
-  const operation = getOperationAST(args.document, args.operationName);
-  const body = args.document.loc?.source.body ?? '';
-  const key =
-    `${args.operationName ?? ''}\u0000${operation?.name?.value ?? ''}\u0000${body}` +
-    (variablesReachBelowRoot(args.document) ? `\u0000${JSON.stringify(args.variableValues ?? {})}` : '');
+  const shape = shapes.get(args.document);
+  const body = shape?.shapeKey ?? args.document.loc?.source.body ?? '';
+  const variablesShape = shape?.variablesShape ?? variablesReachBelowRoot(args.document);
+  // Without variables in it, the key is the same string for every socket of the document: kept once.
+  let key = `${args.operationName ?? ''}\u0000${body}`;
+  if (variablesShape) key += `\u0000${JSON.stringify(args.variableValues ?? {})}`;
+  else if (shape) key = (shape.keys ??= new Map()).get(key) ?? (shape.keys.set(key, key), key);
   return mapStream(source[Symbol.asyncIterator](), (payload) => executeShared(args, payload, key));
 }
 
@@ -187,7 +235,29 @@ function serialisedSize(result: ExecutionResult): number {
 export function attachGraphQLWs(deps: GraphQLWsDeps): GraphQLWsServer {
   const { config, schema, services, authenticate, logger, formatError } = deps;
   const { limits } = config;
-  const rules = [...specifiedRules, ...deps.validationRules];
+  const prepare = documentCache(schema, [...specifiedRules, ...deps.validationRules], limits.maxTokens);
+  /**
+   * The cost refusal of an operation, remembered by document, operation name and variables (all it
+   * depends on): thousands of sockets watching one investigation send the same three, and the cost
+   * walk was the largest share of a subscription's set-up left once documents were cached.
+   */
+  const costs = new LRUCache<string, { refusal: AppError | undefined }>({
+    max: 1000,
+    maxSize: 16 * 2 ** 20,
+    sizeCalculation: (_v, key) => key.length + 1,
+  });
+  const costOf = (
+    query: string,
+    document: DocumentNode,
+    operationName: string | null | undefined,
+    variables: Record<string, unknown> | null | undefined,
+  ) => {
+    const key = `${operationName ?? ''}\u0000${JSON.stringify(variables ?? {})}\u0000${query}`;
+    let cost = costs.get(key);
+    if (!cost) costs.set(key, (cost = { refusal: costRefusal({ schema, document, operationName, variables }, limits.maxCost) }));
+    return cost.refusal;
+  };
+  const expiries = new ExpiryWheel((socket) => socket.close(CloseCode.Unauthorized, 'Not authenticated: token expired'));
   const wss = new WebSocketServer({ server: deps.httpServer, path: '/graphql', maxPayload: config.limits.maxBodyBytes });
 
   useServer<Record<string, unknown>, Extra>(
@@ -196,15 +266,18 @@ export function attachGraphQLWs(deps: GraphQLWsDeps): GraphQLWsServer {
       async onConnect(ctx) {
         const params = ctx.connectionParams ?? {};
         const header = params.authorization ?? params.Authorization;
-        const log = socketLog(ctx.extra, logger);
         try {
           const viewer = await authenticate(typeof header === 'string' ? header : undefined);
           ctx.extra.viewer = viewer;
-          log.setBindings({ tenant: viewer.tenantId });
-          log.info('socket opened');
-          armExpiry(ctx.extra, viewer);
+          logger.info(socketBindings(ctx.extra), 'socket opened');
+          expiries.add(ctx.extra.socket, viewer.expiresAt);
+          // Nothing reads the upgrade request or the connection parameters again: held for the
+          // socket's life they were about 1.5 KB of each socket (its headers, the bearer token).
+          (ctx.extra as { request?: unknown }).request = undefined;
+          (ctx as { connectionParams?: unknown }).connectionParams = undefined;
           return true;
         } catch (e) {
+          const log = socketLog(ctx.extra, logger);
           if (e instanceof AppError) log.info({ reason: e.message }, 'socket refused');
           else log.error({ err: coerceError(e) }, 'WebSocket authentication failed');
           const reason = e instanceof AppError ? e.message : 'Not authenticated';
@@ -214,42 +287,32 @@ export function attachGraphQLWs(deps: GraphQLWsDeps): GraphQLWsServer {
         }
       },
       onClose(ctx, code, reason) {
-        clearTimeout(ctx.extra.expiry);
+        if (ctx.extra.viewer) expiries.remove(ctx.extra.socket, ctx.extra.viewer.expiresAt);
         // Closing is how a WebSocket conversation ends, whoever ends it: no error, and no stack.
-        socketLog(ctx.extra, logger).info({ code, reason: reason || undefined }, 'socket closed');
+        logger.info({ ...socketBindings(ctx.extra), code, reason: reason || undefined }, 'socket closed');
       },
       onSubscribe(ctx, id, payload) {
         const viewer = ctx.extra.viewer!;
-        let document: DocumentNode;
-        try {
-          document = parse(payload.query, { maxTokens: limits.maxTokens });
-        } catch (e) {
-          const error = e instanceof GraphQLError ? e : new GraphQLError(coerceError(e).message);
-          return [requestError(error)];
-        }
-        const errors = validate(schema, document, rules);
-        if (errors.length) return errors.map(requestError);
+        const prepared = prepare(payload.query);
+        if (prepared.errors) return [...prepared.errors];
+        const { document } = prepared;
         const operation = getOperationAST(document, payload.operationName);
         if (!operation) return [requestError(new GraphQLError('Unable to identify the operation: name one with operationName'))];
-        const tooCostly = costRefusal(
-          { schema, document, operationName: payload.operationName, variables: payload.variables },
-          limits.maxCost,
-        );
+        const tooCostly = costOf(payload.query, document, payload.operationName, payload.variables);
         if (tooCostly) return [tooCostly];
         if (operation.operation === 'subscription' && !hasAnyRole(viewer, READ_ROLES)) {
           return [forbidden('Watching investigations needs a security role')];
         }
-        const log = socketLog(ctx.extra, logger).child({
-          operation: operation.name?.value ?? `(anonymous ${operation.operation})`,
-          opId: id,
-        });
-        log.debug('operation started');
+        // The operation's logger is made when something logs: most subscriptions never do.
+        const operationLog = () =>
+          socketLog(ctx.extra, logger).child({ operation: operation.name?.value ?? `(anonymous ${operation.operation})`, opId: id });
+        if (logger.isLevelEnabled('debug')) operationLog().debug('operation started');
         return {
           schema,
           document,
           operationName: payload.operationName,
           variableValues: payload.variables,
-          contextValue: createContext(services, viewer, log),
+          contextValue: createContext(services, viewer, operationLog),
         };
       },
       // Queries and mutations run under the operation's deadline; a subscription's stream has none.
@@ -279,8 +342,10 @@ export function attachGraphQLWs(deps: GraphQLWsDeps): GraphQLWsServer {
       },
     },
     wss,
-    config.realtime.keepAliveMs,
+    // Keep-alive is ours (ws.liveness.ts): one timer for every socket instead of two per socket.
+    0,
   );
+  const stopKeepAlive = keepAlive(wss, config.realtime.keepAliveMs);
   wss.on('error', (err) => logger.error({ err }, 'WebSocket server error'));
 
   return {
@@ -288,6 +353,8 @@ export function attachGraphQLWs(deps: GraphQLWsDeps): GraphQLWsServer {
       return wss.clients.size;
     },
     async close() {
+      stopKeepAlive();
+      expiries.stop();
       for (const socket of wss.clients) socket.close(1001, 'Going away');
       // A client that does not finish the closing handshake promptly is cut off.
       const deadline = setTimeout(() => {

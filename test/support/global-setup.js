@@ -26,7 +26,9 @@ export default async function globalSetup() {
   if (!serverUrl) {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'air-test-'));
     await fs.chmod(dir, 0o755);
-    const port = 55000 + (process.pid % 1000);
+    // Below the kernel's ephemeral range (32768–60999): a port there can be taken by any outgoing
+    // connection, and was while another process held thousands of them ("address already in use").
+    const port = 11000 + (process.pid % 1000);
     const quiet = { info() {}, warn: console.warn, error: console.error };
     // Not detached: Ctrl-C on `npm test` stops the suite's PostgreSQL along with Jest, as before.
     const db = await startEmbeddedPostgres({ dir: path.join(dir, 'pg'), port, logger: quiet, detached: false });

@@ -1,5 +1,5 @@
 import { ClusterQuery, EntityKind, Playbook } from '../../src/domain/investigation.js';
-import { DeliveryLocation, SignInResult, SignInRisk, Verdict } from '../../src/domain/telemetry.js';
+import { DeliveryLocation, SignInResult, SignInRisk, Verdict, ZapReason } from '../../src/domain/telemetry.js';
 import { clusterStep } from '../../src/playbooks/steps/similar-messages.step.js';
 import { devicesStep } from '../../src/playbooks/steps/device-files.step.js';
 import { compromiseStep } from '../../src/playbooks/steps/user-compromise.step.js';
@@ -170,6 +170,32 @@ describe('similar_messages', () => {
       [ClusterQuery.SAME_SENDER, Verdict.CLEAN],
       [ClusterQuery.SAME_SENDER_IP_AND_SUBJECT, Verdict.CLEAN],
     ]);
+    expect(outcome.findings).toMatchObject({ messageExternalIds: [], urls: [], recipients: [], attachmentHashes: [] });
+  });
+
+  test('a clean root beside a zapped look-alike: the look-alike is judged MALICIOUS, but later steps follow nothing', async () => {
+    // The real service's notification was reported; a phish copying its template was zapped on arrival.
+    const lookalike = message({
+      externalId: 'm9',
+      recipient: 'dan@contoso.example',
+      sender: 'dse@sign-contoso.example',
+      senderIp: '198.51.100.7',
+      minhash: [1, 2, 3, 4],
+      lshBands: ['b00:1'],
+      urls: ['https://sign-farm.example/review?t=1'],
+      urlKeys: ['https://sign-farm.example/review'],
+    });
+    const outcome = await runStep(
+      clusterStep,
+      fakePorts({
+        messages: [campaign[0]!, lookalike],
+        zaps: [{ messageExternalId: 'm9', reason: ZapReason.PHISH }],
+      }),
+      { root: root(), ...upstream(Verdict.CLEAN) },
+      investigation,
+    );
+    const similar = outcome.clusters!.find((c) => c.query === ClusterQuery.SIMILAR_CONTENT)!;
+    expect(Object.values(similar.members!).map((m) => m.verdict)).toContain(Verdict.MALICIOUS);
     expect(outcome.findings).toMatchObject({ messageExternalIds: [], urls: [], recipients: [], attachmentHashes: [] });
   });
 

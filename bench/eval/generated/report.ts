@@ -48,7 +48,8 @@ export function printScore(s: TenantScore, say: (line: string) => void): void {
   );
   for (const b of s.benign)
     say(
-      `benign ${b.kind} ${b.messageId ?? ''}: ${b.state}${b.merged ? ' (merged into another investigation)' : ''}, ${b.actions} actions — ${verdict(b.pass)}`,
+      `benign ${b.kind} ${b.messageId ?? ''}: ${b.state}${b.merged ? ' (merged into another investigation)' : ''}, ${b.actions} actions — ${verdict(b.pass)}` +
+        b.flagged.map((line) => `\n  flagged ${line}`).join(''),
     );
   say(`overall ${s.level}: ${verdict(s.pass)}`);
 }

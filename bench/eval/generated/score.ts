@@ -45,6 +45,8 @@ export interface BenignScore {
   merged: boolean;
   actions: number;
   pass: boolean;
+  /** What the investigation flagged (entities judged SUSPICIOUS or MALICIOUS, with their signals), when it failed. */
+  flagged: string[];
 }
 
 export interface TenantScore {
@@ -203,6 +205,19 @@ export async function scoreTenant(
       ? await sql(`select count(*)::int as n from actions where tenant_id = ? and investigation_id = ?`, [tenant.id, r.investigationId])
       : [];
     const actions = Number(row?.n ?? 0);
+    const pass = r.state === 'NO_THREATS_FOUND' && actions === 0 && !r.merged;
+    const flagged =
+      pass || !r.investigationId
+        ? []
+        : (
+            await sql(
+              `select kind::text || ' ' || value || ' ' || verdict::text || ': ' ||
+                      coalesce((select string_agg(e->>'signal', ', ') from jsonb_array_elements(evidence) e), '') as line
+                 from investigation_entities
+                where tenant_id = ? and investigation_id = ? and verdict in ('SUSPICIOUS', 'MALICIOUS')`,
+              [tenant.id, r.investigationId],
+            )
+          ).map((x) => String(x.line));
     benign.push({
       alert: r.alert.id,
       kind: r.alert.kind,
@@ -210,7 +225,8 @@ export async function scoreTenant(
       state: r.state,
       merged: r.merged,
       actions,
-      pass: r.state === 'NO_THREATS_FOUND' && actions === 0 && !r.merged,
+      pass,
+      flagged,
     });
   }
 
@@ -241,7 +257,8 @@ export async function scoreTenant(
       legitimateRemediated === 0 &&
       legitimateSendersBlocked.length === 0 &&
       compromised.missed.length === 0 &&
-      compromised.falselyFlagged.length === 0,
+      compromised.falselyFlagged.length === 0 &&
+      benign.every((b) => b.pass),
   };
 }
 

@@ -17,7 +17,7 @@ export function* directory(org: Organisation): Generator<IngestRecord, void, und
   for (const [u, p] of org.people.entries()) {
     yield {
       type: 'mailbox',
-      id: `mbx-${pad(u + 1, 6)}`,
+      id: org.id('mbx', u + 1, 6),
       address: p.address,
       displayName: p.displayName,
       department: itemAt(DEPARTMENTS, p.department),
@@ -35,7 +35,7 @@ export function* directory(org: Organisation): Generator<IngestRecord, void, und
       const ios = unit(hash(seed, u, 5)) < 0.6;
       yield {
         type: 'device',
-        id: `dev-${pad(device, 6)}`,
+        id: org.id('dev', device, 6),
         name: `${ios ? 'iPhone' : 'Android'}-${tag}`,
         user: p.address,
         os: ios ? 'iOS 18' : 'Android 15',

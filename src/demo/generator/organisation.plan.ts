@@ -12,7 +12,7 @@ import { Organisation } from './organisation.state.js';
 import { HOME_COUNTRIES, HOME_COUNTRY_WEIGHTS, OCTETS } from './places.data.js';
 import { itemAt } from './list.js';
 import { hash, ipFromHash, pickWeighted, Random, unit } from './random.js';
-import { capitalise, pad } from './text.js';
+import { capitalise } from './text.js';
 
 export function planOrganisation(options: Readonly<Required<OrganisationOptions>>): Organisation {
   const org = new Organisation(options);
@@ -54,7 +54,7 @@ function planPeople(org: Organisation): number {
     const department = pickWeighted(DEPARTMENTS.length, DEPARTMENT_WEIGHTS, unit(h));
     const country = itemAt(HOME_COUNTRIES, pickWeighted(HOME_COUNTRIES.length, HOME_COUNTRY_WEIGHTS, unit(hash(seed, u, 2))));
     devices++;
-    const laptop = `dev-${pad(devices, 6)}`;
+    const laptop = org.id('dev', devices, 6);
     if (unit(hash(seed, u, 3)) < 0.4) devices++; // a phone
     org.people.push({
       address: `${local}@${domain}`,

@@ -175,17 +175,18 @@ export class Organisation {
     return itemAt(this.people, index);
   }
 
-  /** `msg-0000001`, `alert-000001`, …: each kind numbered from 1 as its records are built (an alert's when it is scheduled). */
+  /**
+   * `msg-s7-0000001` for seed 7: the kind, the seed, a number. The seed is in every id so that a second
+   * organisation ingested into the same tenant (another seed) is new records, not duplicates of the first
+   * (ingestion is idempotent by id).
+   */
+  id(kind: string, n: number, width: number): string {
+    return `${kind}-s${this.seed}-${pad(n, width)}`;
+  }
+
+  /** `msg-s7-0000001`, `alert-s7-000001`, …: each kind numbered from 1 as its records are built (an alert's when it is scheduled). */
   nextId(kind: IdKind): string {
-    const n = ++this.ids[kind];
-    switch (kind) {
-      case 'msg':
-        return `msg-${pad(n, 7)}`;
-      case 'alert':
-        return `alert-${pad(n, 6)}`;
-      default:
-        return `${kind}-${pad(n, 7)}`;
-    }
+    return this.id(kind, ++this.ids[kind], kind === 'alert' ? 6 : 7);
   }
 
   /** Schedules an alert and records in the truth what it is about; returns its id. */

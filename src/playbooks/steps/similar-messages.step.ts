@@ -165,8 +165,12 @@ export const clusterStep = defineStep({
         protected: targets.filter((m) => isProtected(m)).length,
       });
     }
-    // Later steps follow the malicious mail: who clicked its links, where its attachments landed.
-    const malicious = [...seen.values()].filter((m) => judged.get(m.id)?.verdict === Verdict.MALICIOUS);
+    // Later steps follow the malicious mail: who clicked its links, where its attachments landed. Only when
+    // the reported message is itself a threat: a clean root's look-alikes (a phish copying the real service's
+    // notification the user reported) are another campaign, shown in the clusters and investigated from
+    // their own detection — following them here flagged the reporter of a real notification's colleagues
+    // (eval:generated, the e-signature shape: a benign report ended PARTIALLY_INVESTIGATED).
+    const malicious = threatening ? [...seen.values()].filter((m) => judged.get(m.id)?.verdict === Verdict.MALICIOUS) : [];
     summary.messageExternalIds = malicious.map((m) => m.externalId);
     summary.urls = [...new Set(malicious.flatMap((m) => m.urls))];
     summary.recipients = [...new Set(malicious.map((m) => m.recipient))];
