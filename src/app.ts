@@ -24,6 +24,9 @@ import { definitionOf } from './playbooks/playbooks.js';
 import { portsFor } from './playbooks/ports.orm.js';
 import { reconcile } from './investigations/lifecycle.service.js';
 import { routeWaitingAlerts } from './investigations/intake.service.js';
+import type { PostgreSqlConnection } from '@mikro-orm/postgresql';
+import { createMetrics, type Metrics } from './metrics.js';
+import { createDatabaseCollector, type DatabaseCollector } from './metrics.database.js';
 
 export interface App {
   url: string;
@@ -56,6 +59,9 @@ export async function bootstrap(
   let embedded: EmbeddedDatabase | undefined;
   let orm: Orm | undefined;
   let queue: JobQueue | undefined;
+  let collector: DatabaseCollector | undefined;
+  // One registry for the process: the server's requests and the workers' steps show on the same /metrics.
+  const metrics = createMetrics();
   // Before the data directory is touched: a port another process holds must not cost the running server its database.
   await assertPortFree(config.port, config.host, 'PORT');
   if (config.metrics.port !== undefined) await assertPortFree(config.metrics.port, config.metrics.host, 'AIR_METRICS_PORT');
@@ -68,16 +74,18 @@ export async function bootstrap(
     const { poolMax: max, ...timeouts } = config.database;
     orm = await connectDatabase(url, { migrate: true, onQuery: opts.onQuery, logger, pool: { max, ...timeouts } });
     queue = await JobQueue.start(url, { logger, session: timeouts });
-    if (config.workers > 0) await startWorkers({ orm, queue, executors, logger }, config.workers);
+    collector = createDatabaseCollector({ databaseUrl: url });
+    metrics.observe({ pool: await ormPool(orm), database: collector });
+    if (config.workers > 0) await startWorkers({ orm, queue, executors, logger }, config.workers, { metrics });
     const verifier = await createTokenVerifier(config);
     const authenticate = createAuthenticator(verifier, new TenantDirectory(orm.em));
     if (config.demo) await seedDemoTenant(orm, new TenantDirectory(orm.em), queue, logger);
     const server = await createServer(
-      { config, orm, queue, executors, schema: await buildAirSchema(), authenticate, logger },
+      { config, orm, queue, executors, schema: await buildAirSchema(), authenticate, logger, metrics },
       { port: config.port, host: config.host },
     );
     const signer = config.auth.oidcIssuer ? undefined : createHmacSigner(await loadSigningSecret(config));
-    const handles = { orm, embedded, queue };
+    const handles = { orm, embedded, queue, collector };
     return {
       url: server.url,
       orm,
@@ -88,12 +96,16 @@ export async function bootstrap(
         await server.stop().catch((e: unknown) => logger.error({ err: coerceError(e) }, 'stopping the HTTP server failed'));
         // Running investigations get a moment to reach a step boundary; what is cut off resumes elsewhere.
         await handles.queue.stop().catch((e: unknown) => logger.error({ err: coerceError(e) }, 'stopping the job queue failed'));
+        await handles.collector
+          .close()
+          .catch((e: unknown) => logger.error({ err: coerceError(e) }, 'closing the metrics connection failed'));
         await handles.orm.close().catch((e: unknown) => logger.error({ err: coerceError(e) }, 'closing the database pool failed'));
         await handles.embedded?.stop();
       },
     };
   } catch (e) {
     await queue?.stop(1000).catch(() => undefined);
+    await collector?.close().catch(() => undefined);
     await orm?.close().catch(() => undefined);
     await embedded?.stop().catch(() => undefined);
     throw e;
@@ -105,14 +117,16 @@ export async function bootstrap(
  * reconciles first: whatever a stopped cluster left (queued investigations with room, investigations
  * whose actions all closed) moves on without waiting for the schedule.
  */
-export async function startWorkers(deps: ExecutionDeps, concurrency: number): Promise<void> {
+export async function startWorkers(deps: ExecutionDeps, concurrency: number, opts: { metrics?: Metrics } = {}): Promise<void> {
   const { orm, queue, logger } = deps;
+  const { metrics } = opts;
   const engine = {
     orm,
     queue,
     definitionOf,
     portsFor,
     logger,
+    onStepFinished: metrics && ((step: string, status: string, seconds: number) => metrics.stepFinished(step, status, seconds)),
     approveByPolicy: (tx: EntityManager, tenantId: string, ids: string[]) => approveByPolicy(tx, queue, tenantId, ids),
   };
   await queue.workActions(concurrency, (job, lastAttempt) =>
@@ -134,4 +148,9 @@ export async function startWorkers(deps: ExecutionDeps, concurrency: number): Pr
     }
   });
   await reconcile(orm, queue);
+}
+
+/** The ORM's pg pool, for the pool gauges: taken once, as asking a closed ORM for it would open a new one. */
+export async function ormPool(orm: Orm) {
+  return (orm.em.getConnection() as unknown as PostgreSqlConnection).getNativeClient();
 }

@@ -6,7 +6,8 @@ import type { Orm } from './db/database.js';
 import type { Authenticate } from './auth/authenticate.js';
 import { createErrorFormatter } from './errors.js';
 import type { Logger } from './logger.js';
-import { createMetrics, metricsRoute, startMetricsServer, type MetricsServer } from './metrics.js';
+import { createMetrics, metricsRoute, startMetricsServer, type Metrics, type MetricsServer } from './metrics.js';
+import { routeLabel } from './metrics.labels.js';
 import { createArmor, graphqlRoute, startApollo } from './http/graphql.route.js';
 import { createHealthRoutes, HEALTH_PATHS } from './http/health.js';
 import { withDatabaseUnavailable } from './http/unavailable.js';
@@ -31,6 +32,8 @@ export interface ServerDeps {
   schema: GraphQLSchema;
   authenticate: Authenticate;
   logger: Logger;
+  /** The process's metrics (app.ts shares them with the workers); a registry of the server's own when absent. */
+  metrics?: Metrics;
 }
 
 export interface AirServer {
@@ -47,7 +50,7 @@ export interface AirServer {
 export async function createServer(deps: ServerDeps, listen: { port: number; host: string }): Promise<AirServer> {
   const { config, orm, queue, executors, schema, authenticate, logger } = deps;
   const armor = createArmor(config.limits);
-  const metrics = createMetrics();
+  const metrics = deps.metrics ?? createMetrics();
   const formatError = withDatabaseUnavailable(
     createErrorFormatter({ exposeDetails: config.env === 'development', hideSuggestions: !config.graphql.suggestions }),
   );
@@ -84,8 +87,9 @@ export async function createServer(deps: ServerDeps, listen: { port: number; hos
       handleIngest(req, res, scope, {
         orm,
         authenticate,
-        ingest: { parser: ingestParser() },
+        ingest: { parser: ingestParser(), onRead: (bytes) => metrics.ingestRead(bytes) },
         routeAlerts: (tenantId, alertIds) => routeStoredAlerts(orm, queue, tenantId, alertIds, scope.log),
+        onIngested: (report) => metrics.ingested(report),
       }),
     ),
     ...createHealthRoutes({ orm, readyTimeoutMs: config.database.readyTimeoutMs }),
@@ -93,6 +97,8 @@ export async function createServer(deps: ServerDeps, listen: { port: number; hos
   };
   const exportRoute: Route = withCors(origins, ['GET'], (req, res, scope) => handleExport(req, res, scope, { orm, authenticate }));
   const noRoute: Route = (_req, res, { url }) => sendNoRoute(res, url.pathname, 'the API is at /graphql');
+  // The fixed paths label their own requests; exports and unknown paths are mapped in metrics.labels.ts.
+  const routeLabels = new Set([...Object.keys(routes), '/metrics']);
 
   const httpServer = http.createServer(
     createRequestListener({
@@ -105,6 +111,7 @@ export async function createServer(deps: ServerDeps, listen: { port: number; hos
             ? explorer.assets
             : noRoute),
       quietPaths: HEALTH_PATHS,
+      onEnd: ({ path, method, status, seconds }) => metrics.httpResponse(routeLabel(path, routeLabels), method, status, seconds),
     }),
   );
   // Slow-loris protection: 30 s to send the headers, and a connection idle for 2 min is closed. No
@@ -115,7 +122,12 @@ export async function createServer(deps: ServerDeps, listen: { port: number; hos
   httpServer.timeout = 120_000;
 
   // graphql-ws on the same port and path; its operations pass the same limits and the same shield.
-  const events = new EventStream({ databaseUrl: orm.config.get('clientUrl')!, logger, ...config.realtime });
+  const events = new EventStream({
+    databaseUrl: orm.config.get('clientUrl')!,
+    logger,
+    ...config.realtime,
+    onDelivered: (event, source) => metrics.eventDelivered(event.type, event.at, source),
+  });
   await events.start();
   const ws = attachGraphQLWs({
     httpServer,
@@ -131,6 +143,7 @@ export async function createServer(deps: ServerDeps, listen: { port: number; hos
     formatError,
     logger,
   });
+  metrics.observe({ realtime: { connections: () => ws.connections, subscriptions: () => events.subscriptionCount } });
 
   let metricsServer: MetricsServer | undefined;
   try {

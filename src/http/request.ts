@@ -33,6 +33,8 @@ export interface RequestListenerOptions {
   route: (url: URL) => Route;
   /** Paths whose closing line is debug, not info: probes that poll every few seconds. */
   quietPaths?: ReadonlySet<string>;
+  /** Every request once it ends, answered or abandoned (`status` undefined: no response head went out): the metrics. */
+  onEnd?: (ended: { path: string; method: string | undefined; status: number | undefined; seconds: number }) => void;
 }
 
 /**
@@ -40,7 +42,7 @@ export interface RequestListenerOptions {
  * tenant and operation when the route bound them), and one answer to whatever a route throws: a client
  * that went away is logged as such (info), anything else is masked as a 500 and logged with its stack.
  */
-export function createRequestListener({ logger, route, quietPaths = new Set() }: RequestListenerOptions): RequestListener {
+export function createRequestListener({ logger, route, quietPaths = new Set(), onEnd }: RequestListenerOptions): RequestListener {
   return (req, res) => {
     const started = performance.now();
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -50,7 +52,9 @@ export function createRequestListener({ logger, route, quietPaths = new Set() }:
     res.once('close', () => {
       // No status for a response whose head never went out: 200 is only the default of an unsent one.
       const status = res.headersSent ? res.statusCode : undefined;
-      const line = { method: req.method, path: url.pathname, status, ms: Math.round(performance.now() - started) };
+      const elapsed = performance.now() - started;
+      onEnd?.({ path: url.pathname, method: req.method, status, seconds: elapsed / 1000 });
+      const line = { method: req.method, path: url.pathname, status, ms: Math.round(elapsed) };
       if (res.writableFinished) {
         // 503 is the database away for a moment or a deadline passed: degraded and self-healing, so a warning.
         if (res.statusCode === 503) log.warn(line, 'request refused: service unavailable');

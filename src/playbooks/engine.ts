@@ -30,6 +30,8 @@ export interface EngineDeps<L> {
    * covers (actions/decision.service.ts approveByPolicy). Absent: every action waits for approval.
    */
   approveByPolicy?: ApproveByPolicy;
+  /** A step reached its final status (COMPLETED, SKIPPED or FAILED) after `seconds`: the metrics. */
+  onStepFinished?: (step: string, status: StepStatus, seconds: number) => void;
 }
 
 const DONE = new Set<StepStatus>([StepStatus.COMPLETED, StepStatus.SKIPPED]);
@@ -213,8 +215,9 @@ async function runStep<L>(
     await em.fork().transactional((tx) => persistOutcome(tx, investigation, log, startedAt, outcome, deps.approveByPolicy));
   } catch (e) {
     // Writing the outcome failed, and rolled back whole: that is the step's failure (unless the database was away).
-    await failStep(deps, em, investigation, step, log, startedAt, e);
+    return failStep(deps, em, investigation, step, log, startedAt, e);
   }
+  deps.onStepFinished?.(step.key, outcome.skipped ? StepStatus.SKIPPED : StepStatus.COMPLETED, secondsSince(startedAt));
 }
 
 async function failStep<L>(
@@ -248,7 +251,10 @@ async function failStep<L>(
       },
     ]);
   });
+  deps.onStepFinished?.(step.key, StepStatus.FAILED, secondsSince(startedAt));
 }
+
+const secondsSince = (t: Date) => (Date.now() - t.getTime()) / 1000;
 
 async function finish(em: EntityManager, queue: JobQueue, investigation: Investigation, state: FinalRunState, reason?: string) {
   await em.fork().transactional((tx) => finishRun(tx, queue, investigation, state, reason));

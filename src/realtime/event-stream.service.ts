@@ -15,6 +15,8 @@ export interface EventStreamOptions {
   batchSize?: number;
   /** @default 1000 */
   queueLimit?: number;
+  /** Each event a subscription hands over for sending (the metrics). */
+  onDelivered?: (event: StreamEvent, source: 'live' | 'replay') => void;
 }
 
 interface Row {
@@ -90,7 +92,10 @@ export class EventStream implements SubscriptionSource {
   private blockedDelay = 0;
   private readWaiters: (() => void)[] = [];
 
-  constructor({ databaseUrl, logger, pollIntervalMs = 500, batchSize = 500, queueLimit = 1000 }: EventStreamOptions) {
+  readonly delivered: EventStreamOptions['onDelivered'];
+
+  constructor({ databaseUrl, logger, pollIntervalMs = 500, batchSize = 500, queueLimit = 1000, onDelivered }: EventStreamOptions) {
+    this.delivered = onDelivered;
     this.databaseUrl = databaseUrl;
     this.logger = logger;
     this.pollIntervalMs = pollIntervalMs;

@@ -14,6 +14,8 @@ export interface SubscriptionSource {
   readFor(filter: StreamFilter, after: Position, max: number): Promise<{ events: StreamEvent[]; passed: Position; hubPosition: Position }>;
   readonly retryDelayMs: number;
   index(sub: Subscription, add: boolean): void;
+  /** Told of each event as it leaves the queue for sending: the metrics' deliveries and lag. */
+  delivered?(event: StreamEvent, source: 'live' | 'replay'): void;
 }
 
 /**
@@ -29,6 +31,8 @@ export class Subscription implements AsyncIterableIterator<Delivery> {
   private done = false;
   private lastCursor: string | null = null;
   private readonly types: ReadonlySet<EventType> | undefined;
+  /** Events read by this subscription's replay (its own objects; live ones are the reader's, shared). */
+  private readonly replayed = new WeakSet<StreamEvent>();
 
   constructor(
     private readonly stream: SubscriptionSource,
@@ -68,7 +72,7 @@ export class Subscription implements AsyncIterableIterator<Delivery> {
     }
     const w = this.waiting;
     this.waiting = undefined;
-    if (!isStreamEnd(d)) this.lastCursor = d.cursor;
+    if (!isStreamEnd(d)) this.handOver(d);
     w({ value: d, done: false });
   }
 
@@ -92,7 +96,11 @@ export class Subscription implements AsyncIterableIterator<Delivery> {
           continue;
         }
         if (this.done) return;
-        for (const e of batch.events) if (!this.types || this.types.has(e.type)) this.accept(e);
+        for (const e of batch.events) {
+          if (this.types && !this.types.has(e.type)) continue;
+          this.replayed.add(e);
+          this.accept(e);
+        }
         if (this.done) return;
         if (compare(batch.passed, this.last) > 0) this.last = batch.passed;
         // Caught up with the node's reader: every later event reaches us live (held meanwhile).
@@ -124,11 +132,17 @@ export class Subscription implements AsyncIterableIterator<Delivery> {
     w?.({ value: undefined, done: true });
   }
 
+  /** An event leaves the queue for sending. */
+  private handOver(event: StreamEvent) {
+    this.lastCursor = event.cursor;
+    this.stream.delivered?.(event, this.replayed.has(event) ? 'replay' : 'live');
+  }
+
   async next(): Promise<IteratorResult<Delivery>> {
     if (!this.done && this.filter.expiresAt * 1000 <= Date.now()) this.end(StreamEndReason.TOKEN_EXPIRED);
     const d = this.queue.shift();
     if (d) {
-      if (!isStreamEnd(d)) this.lastCursor = d.cursor;
+      if (!isStreamEnd(d)) this.handOver(d);
       if (this.drained && this.queue.length <= this.limit / 2) {
         const r = this.drained;
         this.drained = undefined;

@@ -4,7 +4,7 @@ import type { Authenticate } from '../auth/authenticate.js';
 import { AppError, ErrorCode, forbidden } from '../errors.js';
 import type { RequestScope } from '../http/request.js';
 import { sendError, sendJson, sendMethodNotAllowed } from '../http/respond.js';
-import { ingestNdjson, type IngestOptions } from './ingest.service.js';
+import { ingestNdjson, type IngestOptions, type IngestReport } from './ingest.service.js';
 import { Role } from '../domain/role.js';
 
 const ACCEPTED_TYPES = ['application/x-ndjson', 'application/json', 'text/plain'];
@@ -15,6 +15,8 @@ export interface IngestHttpDeps {
   ingest?: Omit<IngestOptions, 'maxErrors' | 'onAlertsStored' | 'log'>;
   /** Start or join investigations for the alerts a batch stored (the intake's routeStoredAlerts). */
   routeAlerts?: (tenantId: string, alertIds: string[]) => Promise<void>;
+  /** Every upload's report, once it is answered (the metrics). */
+  onIngested?: (report: IngestReport) => void;
 }
 
 /**
@@ -52,6 +54,7 @@ export async function handleIngest(req: IncomingMessage, res: ServerResponse, { 
     log,
     onAlertsStored: deps.routeAlerts && ((alertIds) => deps.routeAlerts!(tenantId, alertIds)),
   });
+  deps.onIngested?.(report);
   const usable = report.stored + report.duplicates;
   log.info({ received: report.received, stored: report.stored, duplicates: report.duplicates, failed: report.failed }, 'ingested');
   if (report.received === 0) report.errors.push({ line: 0, message: 'the body has no records (one JSON object a line)' });

@@ -67,6 +67,8 @@ export interface IngestOptions {
   parser?: LineParser;
   /** Chunks parsed ahead of the one being written. @default 1, or the pool's thread count + 1 */
   readAhead?: number;
+  /** Bytes of a byte stream as they are read (the metrics' `air_ingest_bytes_total`). */
+  onRead?: (bytes: number) => void;
 }
 
 /** Parses a chunk of lines into rows: `parseLines` itself, or the same function in a worker thread. */
@@ -115,6 +117,15 @@ export async function* splitLines(body: AsyncIterable<Buffer | string>, maxLineB
   if (partBytes > 0 || oversize) yield finish(Buffer.alloc(0));
 }
 
+/** The same chunks, each one's size told to `onRead` as it passes. */
+async function* counted(body: AsyncIterable<Buffer>, onRead: ((bytes: number) => void) | undefined): AsyncGenerator<Buffer> {
+  if (!onRead) return yield* body;
+  for await (const chunk of body) {
+    onRead(chunk.length);
+    yield chunk;
+  }
+}
+
 /**
  * Ingest NDJSON for one tenant. `lines` is either a byte stream (a request body, a file), split here
  * with a per-line size cap, or an iterable of lines already split. Bad lines are reported and skipped;
@@ -138,7 +149,7 @@ export async function ingestNdjson(
   };
 
   const source: AsyncIterable<string | OversizeLine> | Iterable<string> =
-    lines instanceof Readable ? splitLines(lines as AsyncIterable<Buffer>, maxLineBytes) : lines;
+    lines instanceof Readable ? splitLines(counted(lines as AsyncIterable<Buffer>, opts.onRead), maxLineBytes) : lines;
   const pool = await (orm.em.getConnection() as unknown as PostgreSqlConnection).getNativeClient();
   // One connection for the upload's writes, replaced after a batch fails for a reason that is not its rows
   // (the connection may be what broke): the next batch takes a fresh one.
