@@ -28,6 +28,7 @@ import { responseSizeRefusal } from '../common/operation-limits.js';
 import { costRefusal } from '../common/query-cost.js';
 import { requestIdOf } from '../http/request.js';
 import { requestLogger, type Logger } from '../logger.js';
+import { EventObjects } from './event-objects.service.js';
 
 export interface GraphQLWsDeps {
   httpServer: http.Server;
@@ -124,10 +125,19 @@ function executeShared(args: ExecutionArgs, payload: unknown, key: string) {
   if (!byShape) sharedResults.set(payload, (byShape = new Map()));
   let result = byShape.get(key);
   if (!result) {
-    result = execute({ ...args, rootValue: payload });
+    result = execute({ ...args, rootValue: payload, contextValue: contextPerEvent(args.contextValue as Context) });
     byShape.set(key, result);
   }
   return result;
+}
+
+/**
+ * A fresh EntityManager fork and loaders for each event a subscription executes: the operation's own
+ * would answer later events from what it cached for earlier ones (an investigation's log steps as
+ * they were at the first event), and a normalised client cache would be patched with stale objects.
+ */
+function contextPerEvent(ctx: Context): Context {
+  return createContext(ctx.services, ctx.viewer, ctx.log);
 }
 
 /** Map a source stream without an async generator: return() must reach the source at once, not after its next event. */
@@ -187,6 +197,8 @@ function serialisedSize(result: ExecutionResult): number {
 export function attachGraphQLWs(deps: GraphQLWsDeps): GraphQLWsServer {
   const { config, schema, services, authenticate, logger, formatError } = deps;
   const { limits } = config;
+  // Every event carries the object it changed, loaded once per batch on this node for all its subscribers.
+  services.events.attachObjects(new EventObjects(services.orm));
   const rules = [...specifiedRules, ...deps.validationRules];
   const wss = new WebSocketServer({ server: deps.httpServer, path: '/graphql', maxPayload: config.limits.maxBodyBytes });
 
