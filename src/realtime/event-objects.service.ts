@@ -7,6 +7,7 @@ import { LogStep } from '../investigations/log-step.entity.js';
 import { InvestigatedEntity } from '../investigations/investigated-entity.entity.js';
 import { EmailCluster } from '../investigations/email-cluster.entity.js';
 import { Action } from '../actions/action.entity.js';
+import { isUuid } from '../domain/input.js';
 import { EventType } from './outbox.js';
 import type { EventObjectSource, StreamEvent } from './stream.types.js';
 
@@ -55,7 +56,8 @@ export class EventObjects implements EventObjectSource {
       const of = OBJECT_OF[event.type];
       const id = of?.id(event);
       const object =
-        typeof id === 'string' ? this.loaderOf(of!.entity).load({ tenantId: event.tenantId, id }) : Promise.resolve(undefined);
+        // An id that is not a UUID (a hand-written row) would fail the whole batch's statement: it names nothing.
+        typeof id === 'string' && isUuid(id) ? this.loaderOf(of!.entity).load({ tenantId: event.tenantId, id }) : Promise.resolve(undefined);
       // A subscriber that does not select the object never awaits it: a failed load must not be unhandled.
       object.catch(() => undefined);
       event.object = object;
