@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { LogLevel } from './logger.js';
 import { POOL_DEFAULTS } from './db/pool.js';
+import { DEVELOPMENT_CORS_ORIGINS, parseOriginAllowList, type OriginAllowList } from './http/cors-origins.js';
 
 /** The only reader of `process.env`. Parsed once at start-up, fails fast on a bad value, frozen. */
 export interface Config {
@@ -93,6 +94,20 @@ export interface Config {
     /** When set, `/metrics` answers only `Authorization: Bearer <token>` (401 otherwise), on whichever port serves it. */
     readonly token: string | undefined;
   };
+  /** What a browser page on another origin may call (`/graphql`, `/ingest`, `/export/*`). */
+  readonly http: {
+    /**
+     * Origins allowed by CORS (AIR_CORS_ORIGINS, a comma list: exact origins, `scheme://host:*` for any
+     * port, `*` for any origin). An origin not listed gets no CORS headers, so the browser refuses it.
+     * @default any port on localhost, 127.0.0.1 and [::1]; none when NODE_ENV=production
+     */
+    readonly corsOrigins: OriginAllowList;
+    /**
+     * Serve the GraphQL explorer (GraphiQL, from this server's own files) to a browser opening `GET /graphql`.
+     * @default true, false when NODE_ENV=production
+     */
+    readonly explorer: boolean;
+  };
   /** Live updates: the outbox reader and the graphql-ws sockets. */
   readonly realtime: {
     /** How often a node reads the outbox without a NOTIFY: the backstop for a hint lost while its listener reconnects. @default 500 */
@@ -136,6 +151,16 @@ function oneOf<T extends string>(env: Env, key: string, allowed: Record<string, 
   const known = Object.values(allowed);
   if (!known.includes(raw as T)) throw new ConfigError(`${key} must be one of ${known.join(', ')}, but got '${env[key]}'`);
   return raw as T;
+}
+
+function origins(env: Env, key: string, fallback: string): OriginAllowList {
+  // Unset falls back; set but empty means what it says: no origin.
+  const raw = env[key];
+  try {
+    return parseOriginAllowList(raw ?? fallback);
+  } catch (e) {
+    throw new ConfigError(`${key}: ${(e as Error).message}`);
+  }
 }
 
 function str(env: Env, key: string): string | undefined {
@@ -214,6 +239,12 @@ export function loadConfig(env: Env = process.env): Config {
       port: str(env, 'AIR_METRICS_PORT') === undefined ? undefined : int(env, 'AIR_METRICS_PORT', 0, 0, 65535),
       host: str(env, 'AIR_METRICS_HOST') ?? '127.0.0.1',
       token: metricsToken,
+    }),
+    http: Object.freeze({
+      // Tokens travel in the Authorization header, never in cookies, so an allowed origin gains nothing a
+      // stolen token would not; still none by default in production, where the front end's origin is known.
+      corsOrigins: origins(env, 'AIR_CORS_ORIGINS', production ? '' : DEVELOPMENT_CORS_ORIGINS),
+      explorer: bool(env, 'AIR_EXPLORER', !production),
     }),
     realtime: Object.freeze({
       pollIntervalMs: int(env, 'AIR_EVENTS_POLL_MS', 500, 10, 60_000),

@@ -11,6 +11,8 @@ import { createArmor, graphqlRoute, startApollo } from './http/graphql.route.js'
 import { createHealthRoutes, HEALTH_PATHS } from './http/health.js';
 import { withDatabaseUnavailable } from './http/unavailable.js';
 import { createRequestListener, type Route } from './http/request.js';
+import { withCors } from './http/cors.js';
+import { createExplorer, EXPLORER_ASSET_PREFIX, wantsExplorer } from './explorer/explorer.http.js';
 import { sendNoRoute } from './http/respond.js';
 import { handleIngest } from './telemetry/ingest.http.js';
 import { createIngestPool, type IngestPool } from './telemetry/ingest.pool.js';
@@ -61,19 +63,29 @@ export async function createServer(deps: ServerDeps, listen: { port: number; hos
     return ingestPool.parse;
   };
 
+  // The routes a browser app calls answer CORS (AIR_CORS_ORIGINS); health and metrics are for probes, not pages.
+  const origins = config.http.corsOrigins;
+  const graphql = withCors(
+    origins,
+    ['GET', 'POST'],
+    graphqlRoute({ apollo, services: { orm, queue, executors }, authenticate, limits: config.limits }),
+  );
+  // A browser opening /graphql gets the explorer (when enabled); GraphQL clients, whose GETs ask for JSON, the API.
+  const explorer = config.http.explorer ? createExplorer() : undefined;
   const routes: Record<string, Route> = {
-    '/graphql': graphqlRoute({ apollo, services: { orm, queue, executors }, authenticate, limits: config.limits }),
-    '/ingest': (req, res, scope) =>
+    '/graphql': explorer ? (req, res, scope) => (wantsExplorer(req, scope.url) ? explorer.page : graphql)(req, res, scope) : graphql,
+    '/ingest': withCors(origins, ['POST'], (req, res, scope) =>
       handleIngest(req, res, scope, {
         orm,
         authenticate,
         ingest: { parser: ingestParser() },
         routeAlerts: (tenantId, alertIds) => routeStoredAlerts(orm, queue, tenantId, alertIds, scope.log),
       }),
+    ),
     ...createHealthRoutes({ orm, readyTimeoutMs: config.database.readyTimeoutMs }),
     ...(metricsPort === undefined ? { '/metrics': scrape } : {}),
   };
-  const exportRoute: Route = (req, res, scope) => handleExport(req, res, scope, { orm, authenticate });
+  const exportRoute: Route = withCors(origins, ['GET'], (req, res, scope) => handleExport(req, res, scope, { orm, authenticate }));
   const noRoute: Route = (_req, res, { url }) => sendNoRoute(res, url.pathname, 'the API is at /graphql');
 
   const httpServer = http.createServer(
@@ -81,7 +93,11 @@ export async function createServer(deps: ServerDeps, listen: { port: number; hos
       logger,
       route: (url) =>
         (Object.hasOwn(routes, url.pathname) ? routes[url.pathname] : undefined) ??
-        (url.pathname.startsWith('/export/') ? exportRoute : noRoute),
+        (url.pathname.startsWith('/export/')
+          ? exportRoute
+          : explorer && url.pathname.startsWith(EXPLORER_ASSET_PREFIX)
+            ? explorer.assets
+            : noRoute),
       quietPaths: HEALTH_PATHS,
     }),
   );

@@ -43,3 +43,17 @@ test('production changes the defaults that would expose or seed anything; each c
   ).toMatchObject({ demo: true, graphql: { introspection: true, suggestions: true } });
   expect(loadConfig({ AIR_METRICS_PORT: '9464', AIR_METRICS_HOST: '10.0.0.5' }).metrics).toMatchObject({ port: 9464, host: '10.0.0.5' });
 });
+
+test('AIR_CORS_ORIGINS: loopback pages on any port outside production, no origin in production unless listed', () => {
+  const secret = { AIR_JWT_SECRET: 'x'.repeat(32) };
+  expect(loadConfig({}).http.corsOrigins.allows('http://localhost:5173')).toBe(true);
+  expect(loadConfig({ NODE_ENV: 'production', ...secret }).http.corsOrigins.entries).toEqual([]);
+  const listed = loadConfig({ NODE_ENV: 'production', ...secret, AIR_CORS_ORIGINS: 'https://soc.example.com' }).http.corsOrigins;
+  expect(listed.allows('https://soc.example.com')).toBe(true);
+  expect(listed.allows('http://localhost:5173')).toBe(false);
+  // Set but empty: no origin, in development too.
+  expect(loadConfig({ AIR_CORS_ORIGINS: '' }).http.corsOrigins.entries).toEqual([]);
+  expect(() => loadConfig({ AIR_CORS_ORIGINS: 'https://soc.example.com/app' })).toThrow(
+    /^AIR_CORS_ORIGINS: 'https:\/\/soc.example.com\/app' is not an origin/,
+  );
+});

@@ -106,9 +106,27 @@ describe('query limits: one request cannot exhaust the server', () => {
     expect(res.status).toBe(400);
   });
 
-  test('a GET without a CSRF-safe header is refused', async () => {
-    const res = await fetch(`${t.url}?query=${encodeURIComponent('{ me { sub } }')}`, { headers: { authorization: `Bearer ${token}` } });
-    expect(res.status).toBe(400);
+  test("a GET carrying a bearer token is served (urql's default for short queries): no browser attaches one by itself", async () => {
+    const query = `${t.url}?query=${encodeURIComponent('{ me { sub } }')}`;
+    const res = await fetch(query, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ data: { me: { sub: 'user@acme' } } });
+    // A simple GET (no preflight) without the token, as a forged cross-site link would send: refused before anything runs.
+    const forged = await fetch(query);
+    expect(forged.status).toBe(401);
+    expect(((await forged.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('UNAUTHENTICATED');
+    // Basic credentials, which a browser may replay by itself, are no bearer token.
+    const basic = await fetch(query, { headers: { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` } });
+    expect(basic.status).toBe(401);
+    await basic.arrayBuffer();
+  });
+
+  test('a mutation over GET is refused, token or not: GET only reads', async () => {
+    const res = await fetch(`${t.url}?query=${encodeURIComponent('mutation { cancelInvestigation(id: "x") { id } }')}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(res.status).toBe(405);
+    await res.arrayBuffer();
   });
 });
 

@@ -99,6 +99,9 @@ const requestLogPlugin: ApolloServerPlugin<Context> = {
   },
 };
 
+/** Headers whose presence proves a request went through a CORS preflight (Apollo's recommended two, and the bearer token). */
+export const CSRF_PREFLIGHT_HEADERS = ['x-apollo-operation-name', 'apollo-require-preflight', 'authorization'] as const;
+
 export interface ApolloOptions {
   schema: GraphQLSchema;
   armor: ReturnType<typeof createArmor>;
@@ -127,7 +130,12 @@ export async function startApollo({
     // fields and types go with it (Apollo's hideSchemaDetailsFromClientErrors for validation, errors.ts for the rest).
     introspection: graphql.introspection,
     hideSchemaDetailsFromClientErrors: !graphql.suggestions,
-    csrfPrevention: true,
+    // Apollo's CSRF prevention refuses a GET (or a form-encoded POST) that would not have needed a CORS
+    // preflight. A request carrying `Authorization` always needs one, and no browser attaches a bearer token
+    // by itself (it can replay cached Basic credentials, but the route has already refused anything but a
+    // valid Bearer token before Apollo runs: authenticate() above), so such a request is no forgery: urql's
+    // default, short queries as GET, is then served. The recommended headers still count for the rest.
+    csrfPrevention: { requestHeaders: [...CSRF_PREFLIGHT_HEADERS] },
     // Shutdown is ours (main.ts: HTTP, then the pool, then PostgreSQL). Apollo's own SIGINT/SIGTERM
     // handler would stop it first and re-raise the signal, leaving our ordered stop waiting.
     stopOnTerminationSignals: false,
@@ -209,7 +217,11 @@ export function graphqlRoute({ apollo, services, authenticate, limits }: GraphQL
       const tooLarge = responseSizeRefusal(Buffer.byteLength(result.body.string), limits.maxResponseBytes);
       if (tooLarge) return sendError(res, tooLarge);
     }
-    for (const [key, value] of result.headers) res.setHeader(key, value);
+    for (const [key, value] of result.headers) {
+      // Apollo's `vary` joins the one CORS set (Origin) rather than replacing it.
+      const before = key === 'vary' ? res.getHeader('vary') : undefined;
+      res.setHeader(key, before === undefined ? value : `${String(before)}, ${value}`);
+    }
     res.statusCode = result.status ?? 200;
     if (result.body.kind === 'complete') {
       res.end(result.body.string);
