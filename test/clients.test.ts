@@ -58,7 +58,8 @@ async function urql(tenant: string) {
 
 async function seedPages(tenant: string) {
   const seeded = [];
-  for (let i = 0; i < 3; i++) seeded.push(await seedInvestigation(t.app.orm, tenant, { createdAt: new Date(Date.now() - (i + 1) * 60_000) }));
+  for (let i = 0; i < 3; i++)
+    seeded.push(await seedInvestigation(t.app.orm, tenant, { createdAt: new Date(Date.now() - (i + 1) * 60_000) }));
   // Newest first, as the page lists them.
   return seeded.map((s) => s.investigation.id);
 }
@@ -72,7 +73,11 @@ async function throttledInvestigation(tenant: string) {
   const sql = t.app.orm.em.getConnection();
   await sql.execute(`update tenants set max_pending_investigations = 0 where id = ?`, [tid]);
   const admin = await t.token(tenant, Role.SECURITY_ADMIN);
-  const started = await gql(t.url, admin, `mutation { startInvestigation(input: { user: "ann@${tenant}.example" }) { investigationId investigationState } }`);
+  const started = await gql(
+    t.url,
+    admin,
+    `mutation { startInvestigation(input: { user: "ann@${tenant}.example" }) { investigationId investigationState } }`,
+  );
   expect(started.errors).toBeUndefined();
   const receipt = (started.data as { startInvestigation: { investigationId: string; investigationState: string } }).startInvestigation;
   expect(receipt.investigationState).toBe(InvestigationState.QUEUED_BY_THROTTLING);
@@ -85,7 +90,9 @@ async function throttledInvestigation(tenant: string) {
 
 /** The state the server holds now, read over HTTP apart from either client. */
 async function stateOnServer(tenant: string, id: string) {
-  const res = await gql(t.url, await t.token(tenant, Role.SECURITY_READER), `query ($id: ID!) { investigation(id: $id) { state } }`, { id });
+  const res = await gql(t.url, await t.token(tenant, Role.SECURITY_READER), `query ($id: ID!) { investigation(id: $id) { state } }`, {
+    id,
+  });
   return (res.data as { investigation: { state: InvestigationState } }).investigation.state;
 }
 

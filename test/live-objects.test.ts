@@ -47,7 +47,13 @@ test('every event carries the object it changed, as it is after the change, with
   await commit(
     tenantId,
     (tx) => tx.nativeUpdate(LogStep, { id: step.id }, { status: StepStatus.RUNNING, progress: 40, progressMessage: 'reading mail' }),
-    [{ investigationId: investigation.id, type: EventType.STEP_PROGRESS, payload: { stepId: step.id, progress: 40, message: 'reading mail' } }],
+    [
+      {
+        investigationId: investigation.id,
+        type: EventType.STEP_PROGRESS,
+        payload: { stepId: step.id, progress: 40, message: 'reading mail' },
+      },
+    ],
   );
   await commit(tenantId, async () => undefined, [
     { investigationId: investigation.id, type: EventType.ENTITY_FOUND, payload: { id: entities[0]!.id } },
@@ -60,7 +66,11 @@ test('every event carries the object it changed, as it is after the change, with
     [{ investigationId: investigation.id, type: EventType.ACTION_DECIDED, payload: { id: actions[0]!.id, status: 'REJECTED' } }],
   );
   await commit(tenantId, (tx) => tx.nativeUpdate(Investigation, { id: investigation.id }, { state: InvestigationState.REMEDIATED }), [
-    { investigationId: investigation.id, type: EventType.INVESTIGATION_STATE_CHANGED, payload: { id: investigation.id, state: 'REMEDIATED' } },
+    {
+      investigationId: investigation.id,
+      type: EventType.INVESTIGATION_STATE_CHANGED,
+      payload: { id: investigation.id, state: 'REMEDIATED' },
+    },
   ]);
   await watcher.until((c) => c.data.length === 5);
 
@@ -87,8 +97,7 @@ test('a batch of events costs one statement for its objects, however many subscr
   const token = await t.token('initech', Role.SECURITY_READER);
   // Two documents, so the two subscribers do not share one execution: each resolves the objects itself.
   const documents = ['id state', 'id state title'].map(
-    (fields) =>
-      `subscription { tenantEvents { __typename ... on InvestigationStateChangedEvent { cursor investigation { ${fields} } } } }`,
+    (fields) => `subscription { tenantEvents { __typename ... on InvestigationStateChangedEvent { cursor investigation { ${fields} } } } }`,
   );
   const watchers = documents.map((query) => {
     const client = wsClient(t.url, token).client;
@@ -109,13 +118,17 @@ test('a batch of events costs one statement for its objects, however many subscr
 
   for (const results of watchers) {
     expect(results.every((r) => !r.errors)).toBe(true);
-    const states = results.map((r) => (r.data as { tenantEvents: { investigation: { id: string; state: string } } }).tenantEvents.investigation);
+    const states = results.map(
+      (r) => (r.data as { tenantEvents: { investigation: { id: string; state: string } } }).tenantEvents.investigation,
+    );
     expect(states.map((s) => s.id).sort()).toEqual([...ids].sort());
     expect(new Set(states.map((s) => s.state))).toEqual(new Set(['NO_THREATS_FOUND']));
   }
   // The statement log carries placeholders, not values: one select for all eight ids, none per event or subscriber.
   const loads = statements.slice(from).filter((sql) => /^select .* from "investigations"/.test(sql));
-  expect(loads).toEqual([`select "i0".* from "investigations" as "i0" where "i0"."tenant_id" = ? and "i0"."id" in (${ids.map(() => '?').join(', ')})`]);
+  expect(loads).toEqual([
+    `select "i0".* from "investigations" as "i0" where "i0"."tenant_id" = ? and "i0"."id" in (${ids.map(() => '?').join(', ')})`,
+  ]);
 });
 
 test("an event never carries another tenant's object, even when its row names one", async () => {

@@ -57,7 +57,9 @@ export class EventObjects implements EventObjectSource {
       const id = of?.id(event);
       const object =
         // An id that is not a UUID (a hand-written row) would fail the whole batch's statement: it names nothing.
-        typeof id === 'string' && isUuid(id) ? this.loaderOf(of!.entity).load({ tenantId: event.tenantId, id }) : Promise.resolve(undefined);
+        typeof id === 'string' && isUuid(id)
+          ? this.loaderOf(of!.entity).load({ tenantId: event.tenantId, id })
+          : Promise.resolve(undefined);
       // A subscriber that does not select the object never awaits it: a failed load must not be unhandled.
       object.catch(() => undefined);
       event.object = object;

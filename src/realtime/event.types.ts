@@ -44,7 +44,11 @@ export class InvestigationCreatedEvent extends LiveEvent {
 export class InvestigationStateChangedEvent extends LiveEvent {
   @Field(() => InvestigationState, { deprecationReason: 'Read investigation.state' })
   state!: InvestigationState;
-  @Field(() => String, { nullable: true, description: 'Why it ended FAILED, TERMINATED_…', deprecationReason: 'Read investigation.stateReason' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why it ended FAILED, TERMINATED_…',
+    deprecationReason: 'Read investigation.stateReason',
+  })
   stateReason?: string | null;
   @Field(() => Investigation, { description: 'The investigation as it is now: a normalised cache updates it in place.' })
   investigation!: Investigation;
@@ -86,7 +90,11 @@ export class StepCompletedEvent extends LiveEvent {
   stepStatus!: StepStatus;
   @Field(() => Date, { deprecationReason: 'Read step.endedAt' })
   endedAt!: Date;
-  @Field(() => Int, { nullable: true, description: 'Milliseconds from this run of the step starting to its end.', deprecationReason: 'Read step.durationSeconds' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Milliseconds from this run of the step starting to its end.',
+    deprecationReason: 'Read step.durationSeconds',
+  })
   durationMs?: number | null;
   @Field(() => LogStep, { description: 'The log step as it is now: a normalised cache updates it in place.' })
   step!: LogStep;
