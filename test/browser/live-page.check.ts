@@ -23,7 +23,8 @@ let pageOrigin: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!fs.existsSync(executablePath)) throw new Error(`no Chromium at ${executablePath}: install it (apt-get install chromium) or set AIR_CHROMIUM`);
+  if (!fs.existsSync(executablePath))
+    throw new Error(`no Chromium at ${executablePath}: install it (apt-get install chromium) or set AIR_CHROMIUM`);
   // The page's script, bundled now from test/browser/page.ts with the Apollo set-up of docs/clients.md.
   const bundle = await build({
     entryPoints: ['test/browser/page.ts'],
