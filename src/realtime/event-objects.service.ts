@@ -46,6 +46,7 @@ interface Key {
  */
 export class EventObjects implements EventObjectSource {
   private readonly loaders = new Map<EntityClass<Row>, DataLoader<Key, Row | undefined, string>>();
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(private readonly orm: Orm) {}
 
@@ -61,9 +62,14 @@ export class EventObjects implements EventObjectSource {
           ? this.loaderOf(of!.entity).load({ tenantId: event.tenantId, id })
           : Promise.resolve(undefined);
       // A subscriber that does not select the object never awaits it: a failed load must not be unhandled.
-      object.catch(() => undefined);
+      const done = object.catch(() => undefined).finally(() => this.inFlight.delete(done));
+      this.inFlight.add(done);
       event.object = object;
     }
+  }
+
+  async settled(): Promise<void> {
+    await Promise.all([...this.inFlight]);
   }
 
   private loaderOf(entity: EntityClass<Row>) {

@@ -120,6 +120,8 @@ export class EventStream implements SubscriptionSource {
     clearTimeout(this.reconnectTimer);
     for (const subs of [...this.byInvestigation.values(), ...this.byTenant.values()]) for (const s of subs) s.close();
     await this.reading;
+    // Loads of the objects of events already read run on the ORM's pool, which closes after the stream.
+    await this.objects?.settled();
     const listener = this.listener;
     this.listener = undefined;
     await listener?.end().catch(() => undefined);
@@ -219,7 +221,8 @@ export class EventStream implements SubscriptionSource {
       ? await this.query<Row>(READ_INVESTIGATION, [filter.tenantId, filter.investigationId, ...tail])
       : await this.query<Row>(READ_TENANT, [filter.tenantId, ...tail]);
     const events = rows.filter((r) => r.id !== null).map(toEvent);
-    this.objects?.prime(events);
+    // A replay read that finishes after stop() loads nothing: the ORM's pool is closing.
+    if (!this.stopped) this.objects?.prime(events);
     // The read always answers at least its horizon row (an outer join on the snapshot).
     const passed = events.length === limit ? events[events.length - 1]!.position : below(BigInt(rows[0]!.horizon));
     return { events, passed, hubPosition };

@@ -37,6 +37,8 @@ export interface StreamEvent {
 /** Loads the objects events are about, a batch of events at once (event-objects.service.ts). */
 export interface EventObjectSource {
   prime(events: readonly StreamEvent[]): void;
+  /** Resolves once no load is in flight: the reader waits for it on stop, before the ORM's pool closes. */
+  settled(): Promise<void>;
 }
 
 /** Why a stream ended without the client asking. */
