@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import './schema.enums.js';
-import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { isAbstractType, lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { permissions } from './auth/permissions.js';
 import { applyMiddleware } from './auth/shield.js';
@@ -61,3 +61,17 @@ export async function buildAirSchema(): Promise<GraphQLSchema> {
 
 /** SDL, sorted so that the checked-in file only changes when the schema does. */
 export const printSdl = (schema: GraphQLSchema) => printSchema(lexicographicSortSchema(schema)) + '\n';
+
+/**
+ * `schema/possible-types.json`: each interface and union with the object types that implement it, in
+ * the shape Apollo Client's `possibleTypes` and urql graphcache's `possibleTypes` take. Without it
+ * Apollo cannot tell which objects match a fragment on `LiveEvent` and silently drops its fields.
+ */
+export function printPossibleTypes(schema: GraphQLSchema): string {
+  const sorted = lexicographicSortSchema(schema);
+  const possibleTypes: Record<string, string[]> = {};
+  for (const type of Object.values(sorted.getTypeMap())) {
+    if (isAbstractType(type) && !type.name.startsWith('__')) possibleTypes[type.name] = sorted.getPossibleTypes(type).map((t) => t.name);
+  }
+  return JSON.stringify(possibleTypes, null, 2) + '\n';
+}

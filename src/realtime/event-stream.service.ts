@@ -2,7 +2,7 @@ import pg from 'pg';
 import { badInput, coerceError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { EVENTS_CHANNEL, EventType } from './outbox.js';
-import { below, type Delivery, type Position, type StreamEvent, type StreamFilter } from './stream.types.js';
+import { below, type Delivery, type EventObjectSource, type Position, type StreamEvent, type StreamFilter } from './stream.types.js';
 import { Subscription, type SubscriptionSource } from './subscription.queue.js';
 
 export interface EventStreamOptions {
@@ -91,6 +91,8 @@ export class EventStream implements SubscriptionSource {
   /** Back-off while committed rows wait behind an open transaction; reset by progress. */
   private blockedDelay = 0;
   private readWaiters: (() => void)[] = [];
+  /** Loads what each event is about before subscribers see it; the server attaches it (ws.server.ts). */
+  private objects: EventObjectSource | undefined;
 
   readonly delivered: EventStreamOptions['onDelivered'];
 
@@ -123,6 +125,8 @@ export class EventStream implements SubscriptionSource {
     clearTimeout(this.reconnectTimer);
     for (const subs of [...this.byInvestigation.values(), ...this.byTenant.values()]) for (const s of subs) s.close();
     await this.reading;
+    // Loads of the objects of events already read run on the ORM's pool, which closes after the stream.
+    await this.objects?.settled();
     const listener = this.listener;
     this.listener = undefined;
     await listener?.end().catch(() => undefined);
@@ -143,6 +147,14 @@ export class EventStream implements SubscriptionSource {
     this.readAgain = Boolean(this.reading);
     if (!this.reading) this.wake();
     return done;
+  }
+
+  /**
+   * Load the object each event is about once per batch on this node, before any subscriber resolves it
+   * (the stream itself stays a plain pg reader, free of the ORM).
+   */
+  attachObjects(objects: EventObjectSource): void {
+    this.objects = objects;
   }
 
   /** Subscriptions open on this node for one investigation, or for a whole tenant (tests wait on it). */
@@ -214,6 +226,8 @@ export class EventStream implements SubscriptionSource {
       ? await this.query<Row>(READ_INVESTIGATION, [filter.tenantId, filter.investigationId, ...tail])
       : await this.query<Row>(READ_TENANT, [filter.tenantId, ...tail]);
     const events = rows.filter((r) => r.id !== null).map(toEvent);
+    // A replay read that finishes after stop() loads nothing: the ORM's pool is closing.
+    if (!this.stopped) this.objects?.prime(events);
     // The read always answers at least its horizon row (an outer join on the snapshot).
     const passed = events.length === limit ? events[events.length - 1]!.position : below(BigInt(rows[0]!.horizon));
     return { events, passed, hubPosition };
@@ -295,6 +309,8 @@ export class EventStream implements SubscriptionSource {
         const rows = await this.query<Row>(READ_ALL, [String(from.tx), String(from.id), this.batchSize]);
         if (this.stopped) return;
         const events = rows.filter((r) => r.id !== null).map(toEvent);
+        // Only what a subscription of this node will receive costs a load.
+        this.objects?.prime(events.filter((e) => this.isWatched(e)));
         for (const event of events) this.dispatch(event);
         if (events.length < this.batchSize) {
           this.position = below(BigInt(rows[0]!.horizon));
@@ -331,6 +347,10 @@ export class EventStream implements SubscriptionSource {
     this.blockedDelay = Math.min(this.pollIntervalMs, Math.max(5, this.blockedDelay * 2));
     this.retryTimer = setTimeout(() => this.wake(), this.blockedDelay);
     this.retryTimer.unref();
+  }
+
+  private isWatched(event: StreamEvent): boolean {
+    return (event.investigationId !== null && this.byInvestigation.has(event.investigationId)) || this.byTenant.has(event.tenantId);
   }
 
   private dispatch(event: StreamEvent) {

@@ -3,12 +3,20 @@ import { GraphQLJSONObject } from 'graphql-scalars';
 import { InvestigationState, Playbook, StepStatus, EntityKind } from '../domain/investigation.js';
 import { Verdict } from '../domain/telemetry.js';
 import { ActionSource, ActionStatus, ActionType } from '../domain/action.js';
+import { Investigation } from '../investigations/investigation.entity.js';
+import { LogStep } from '../investigations/log-step.entity.js';
+import { InvestigatedEntity } from '../investigations/investigated-entity.entity.js';
+import { EmailCluster } from '../investigations/email-cluster.entity.js';
+import { Action } from '../actions/action.entity.js';
+import { AppError, ErrorCode } from '../errors.js';
 import { EventType } from './outbox.js';
 import { type StreamEvent } from './stream.types.js';
 
 /**
- * What every live event carries. Events are deltas: the changed object's id and the fields that
- * changed, so a client updates the row on screen in place.
+ * What every live event carries. Each event type also carries the changed object itself, as the
+ * schema's ordinary type with its `id` (`investigation`, `step`, `entity`, `cluster`, `action`), so a
+ * normalised client cache (Apollo Client, urql graphcache) updates what is on screen with no client
+ * code. The older delta fields (the changed object's id and the fields that changed) stay, deprecated.
  */
 @InterfaceType('LiveEvent', { description: 'One change a client may watch, in outbox order.' })
 export abstract class LiveEvent {
@@ -22,131 +30,161 @@ export abstract class LiveEvent {
 
 @ObjectType('InvestigationCreatedEvent', { implements: LiveEvent })
 export class InvestigationCreatedEvent extends LiveEvent {
-  @Field(() => Playbook)
+  @Field(() => Playbook, { deprecationReason: 'Read investigation.playbook' })
   playbook!: Playbook;
-  @Field(() => InvestigationState)
+  @Field(() => InvestigationState, { deprecationReason: 'Read investigation.state' })
   state!: InvestigationState;
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, deprecationReason: 'Read investigation.title' })
   title?: string | null;
+  @Field(() => Investigation, { description: 'The investigation as it is now: a normalised cache updates it in place.' })
+  investigation!: Investigation;
 }
 
 @ObjectType('InvestigationStateChangedEvent', { implements: LiveEvent })
 export class InvestigationStateChangedEvent extends LiveEvent {
-  @Field(() => InvestigationState)
+  @Field(() => InvestigationState, { deprecationReason: 'Read investigation.state' })
   state!: InvestigationState;
-  @Field(() => String, { nullable: true, description: 'Why it ended FAILED, TERMINATED_…' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why it ended FAILED, TERMINATED_…',
+    deprecationReason: 'Read investigation.stateReason',
+  })
   stateReason?: string | null;
+  @Field(() => Investigation, { description: 'The investigation as it is now: a normalised cache updates it in place.' })
+  investigation!: Investigation;
 }
 
 @ObjectType('StepStartedEvent', { implements: LiveEvent })
 export class StepStartedEvent extends LiveEvent {
-  @Field(() => ID, { description: 'The LogStep.' })
+  @Field(() => ID, { description: 'The LogStep.', deprecationReason: 'Read step.id' })
   stepId!: string;
-  @Field(() => String)
+  @Field(() => String, { deprecationReason: 'Read step.key' })
   key!: string;
-  @Field(() => Date)
+  @Field(() => Date, { deprecationReason: 'Read step.startedAt' })
   startedAt!: Date;
+  @Field(() => LogStep, { description: 'The log step as it is now: a normalised cache updates it in place.' })
+  step!: LogStep;
 }
 
 @ObjectType('StepProgressEvent', { implements: LiveEvent })
 export class StepProgressEvent extends LiveEvent {
-  @Field(() => ID)
+  @Field(() => ID, { deprecationReason: 'Read step.id' })
   stepId!: string;
-  @Field(() => Int, { description: 'Percent done, 0–99 (100 comes with StepCompletedEvent).' })
+  @Field(() => Int, { description: 'Percent done, 0–99 (100 comes with StepCompletedEvent).', deprecationReason: 'Read step.progress' })
   progress!: number;
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, deprecationReason: 'Read step.progressMessage' })
   message?: string | null;
+  @Field(() => LogStep, { description: 'The log step as it is now: a normalised cache updates it in place.' })
+  step!: LogStep;
 }
 
 @ObjectType('StepCompletedEvent', { implements: LiveEvent, description: 'A step finished: COMPLETED, or SKIPPED when it did not apply.' })
 export class StepCompletedEvent extends LiveEvent {
-  @Field(() => ID)
+  @Field(() => ID, { deprecationReason: 'Read step.id' })
   stepId!: string;
-  @Field(() => String)
+  @Field(() => String, { deprecationReason: 'Read step.key' })
   key!: string;
   // Not `status`: clients select every union member in one document, and ActionStatus's `status`
   // would conflict with it.
-  @Field(() => StepStatus)
+  @Field(() => StepStatus, { deprecationReason: 'Read step.status' })
   stepStatus!: StepStatus;
-  @Field(() => Date)
+  @Field(() => Date, { deprecationReason: 'Read step.endedAt' })
   endedAt!: Date;
-  @Field(() => Int, { nullable: true, description: 'Milliseconds from this run of the step starting to its end.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Milliseconds from this run of the step starting to its end.',
+    deprecationReason: 'Read step.durationSeconds',
+  })
   durationMs?: number | null;
+  @Field(() => LogStep, { description: 'The log step as it is now: a normalised cache updates it in place.' })
+  step!: LogStep;
 }
 
 @ObjectType('StepFailedEvent', { implements: LiveEvent })
 export class StepFailedEvent extends LiveEvent {
-  @Field(() => ID)
+  @Field(() => ID, { deprecationReason: 'Read step.id' })
   stepId!: string;
   // Nullable like ActionExecutedEvent.error, so both can be selected in one document.
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, deprecationReason: 'Read step.error' })
   error?: string | null;
-  @Field(() => Date)
+  @Field(() => Date, { deprecationReason: 'Read step.endedAt' })
   endedAt!: Date;
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { nullable: true, deprecationReason: 'Read step.durationSeconds' })
   durationMs?: number | null;
+  @Field(() => LogStep, { description: 'The log step as it is now: a normalised cache updates it in place.' })
+  step!: LogStep;
 }
 
 @ObjectType('EntityFoundEvent', { implements: LiveEvent })
 export class EntityFoundEvent extends LiveEvent {
-  @Field(() => ID, { description: 'The InvestigationEntity (also a graph node).' })
+  @Field(() => ID, { description: 'The InvestigationEntity (also a graph node).', deprecationReason: 'Read entity.id' })
   entityId!: string;
-  @Field(() => EntityKind)
+  @Field(() => EntityKind, { deprecationReason: 'Read entity.kind' })
   kind!: EntityKind;
-  @Field(() => String)
+  @Field(() => String, { deprecationReason: 'Read entity.value' })
   value!: string;
-  @Field(() => Verdict, { nullable: true })
+  @Field(() => Verdict, { nullable: true, deprecationReason: 'Read entity.verdict' })
   verdict?: Verdict | null;
+  @Field(() => InvestigatedEntity, { description: 'The entity found, as the investigation lists it.' })
+  entity!: InvestigatedEntity;
 }
 
 @ObjectType('ClusterFoundEvent', { implements: LiveEvent })
 export class ClusterFoundEvent extends LiveEvent {
-  @Field(() => ID, { description: 'The EmailCluster.' })
+  @Field(() => ID, { description: 'The EmailCluster.', deprecationReason: 'Read cluster.id' })
   clusterId!: string;
-  @Field(() => String)
+  @Field(() => String, { deprecationReason: 'Read cluster.name' })
   name!: string;
-  @Field(() => Verdict, { nullable: true })
+  @Field(() => Verdict, { nullable: true, deprecationReason: 'Read cluster.verdict' })
   verdict?: Verdict | null;
-  @Field(() => Int)
+  @Field(() => Int, { deprecationReason: 'Read cluster.messageCount' })
   messageCount!: number;
+  @Field(() => EmailCluster, { description: 'The email cluster found, as the investigation lists it.' })
+  cluster!: EmailCluster;
 }
 
 @ObjectType('ActionRecommendedEvent', { implements: LiveEvent })
 export class ActionRecommendedEvent extends LiveEvent {
-  @Field(() => ID, { description: 'The Action, now PENDING_APPROVAL (or about to run on its own).' })
+  @Field(() => ID, { description: 'The Action, now PENDING_APPROVAL (or about to run on its own).', deprecationReason: 'Read action.id' })
   actionId!: string;
-  @Field(() => ActionType)
+  @Field(() => ActionType, { deprecationReason: 'Read action.type' })
   type!: ActionType;
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, deprecationReason: 'Read action.rationale' })
   rationale?: string | null;
+  @Field(() => Action, { description: 'The action as it is now: a normalised cache updates it in place.' })
+  action!: Action;
 }
 
 @ObjectType('ActionDecidedEvent', { implements: LiveEvent, description: 'An action approved, rejected or expired.' })
 export class ActionDecidedEvent extends LiveEvent {
-  @Field(() => ID)
+  @Field(() => ID, { deprecationReason: 'Read action.id' })
   actionId!: string;
-  @Field(() => ActionStatus)
+  @Field(() => ActionStatus, { deprecationReason: 'Read action.status' })
   status!: ActionStatus;
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, deprecationReason: 'Read action.decidedBy' })
   decidedBy?: string | null;
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, deprecationReason: 'Read action.decidedAt' })
   decidedAt?: Date | null;
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, deprecationReason: 'Read action.decisionComment' })
   comment?: string | null;
-  @Field(() => ActionSource, { nullable: true })
+  @Field(() => ActionSource, { nullable: true, deprecationReason: 'Read action.source' })
   source?: ActionSource | null;
+  @Field(() => Action, { description: 'The action as it is now: a normalised cache updates it in place.' })
+  action!: Action;
 }
 
 @ObjectType('ActionExecutedEvent', { implements: LiveEvent, description: "An action's run moved: RUNNING, COMPLETED, FAILED or UNDONE." })
 export class ActionExecutedEvent extends LiveEvent {
-  @Field(() => ID)
+  @Field(() => ID, { deprecationReason: 'Read action.id' })
   actionId!: string;
-  @Field(() => ActionStatus)
+  @Field(() => ActionStatus, { deprecationReason: 'Read action.status' })
   status!: ActionStatus;
-  @Field(() => GraphQLJSONObject, { nullable: true })
+  @Field(() => GraphQLJSONObject, { nullable: true, deprecationReason: 'Read action.result' })
   result?: Record<string, unknown> | null;
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, deprecationReason: 'Read action.error' })
   error?: string | null;
+  @Field(() => Action, { description: 'The action as it is now: a normalised cache updates it in place.' })
+  action!: Action;
 }
 
 const INVESTIGATION_EVENT_TYPES = [
@@ -243,12 +281,37 @@ const VIEWS: Record<EventType, (p: Payload) => LiveEvent> = {
     }),
 };
 
+/** The field of each event type that carries the changed object. */
+const OBJECT_FIELD: Record<EventType, string> = {
+  [EventType.INVESTIGATION_CREATED]: 'investigation',
+  [EventType.INVESTIGATION_STATE_CHANGED]: 'investigation',
+  [EventType.STEP_STARTED]: 'step',
+  [EventType.STEP_PROGRESS]: 'step',
+  [EventType.STEP_COMPLETED]: 'step',
+  [EventType.STEP_FAILED]: 'step',
+  [EventType.ENTITY_FOUND]: 'entity',
+  [EventType.CLUSTER_FOUND]: 'cluster',
+  [EventType.ACTION_RECOMMENDED]: 'action',
+  [EventType.ACTION_DECIDED]: 'action',
+  [EventType.ACTION_EXECUTED]: 'action',
+};
+
+/** The changed object, as the node's reader loaded it for this event (realtime/event-objects.service.ts). */
+async function objectOf(event: StreamEvent): Promise<unknown> {
+  const object = await event.object;
+  // Only when the row was deleted since (a pruned investigation): the event itself still resumes by cursor.
+  if (!object) throw new AppError(ErrorCode.NOT_FOUND, `The object of event ${event.cursor} no longer exists`);
+  return object;
+}
+
 /** The typed view of an outbox row, built once per row per node and shared by its subscribers. */
 export function viewOf(event: StreamEvent): LiveEvent {
   if (event.view) return event.view as LiveEvent;
   const build = VIEWS[event.type];
   if (!build) throw new Error(`outbox event ${event.cursor} has unknown type '${event.type}'`);
   const view = Object.assign(build(event.payload), { cursor: event.cursor, at: event.at, investigationId: event.investigationId });
+  // A getter, so the object is awaited only by a subscriber that selects it.
+  Object.defineProperty(view, OBJECT_FIELD[event.type], { get: () => objectOf(event), enumerable: false });
   event.view = view;
   return view;
 }

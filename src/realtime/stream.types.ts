@@ -30,6 +30,15 @@ export interface StreamEvent {
   readonly at: Date;
   /** The GraphQL view of the event, built once per node by the resolver layer. */
   view?: unknown;
+  /** The object the event is about (investigation, log step, entity, cluster, action), loaded once per node. */
+  object?: Promise<unknown>;
+}
+
+/** Loads the objects events are about, a batch of events at once (event-objects.service.ts). */
+export interface EventObjectSource {
+  prime(events: readonly StreamEvent[]): void;
+  /** Resolves once no load is in flight: the reader waits for it on stop, before the ORM's pool closes. */
+  settled(): Promise<void>;
 }
 
 /** Why a stream ended without the client asking. */

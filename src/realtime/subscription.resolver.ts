@@ -1,4 +1,4 @@
-import { Arg, ID, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Ctx, ID, Resolver, Root, Subscription } from 'type-graphql';
 import type { Context } from '../context.js';
 import { AppError, ErrorCode, forbidden, unauthenticated } from '../errors.js';
 import { hasAnyRole } from '../auth/viewer.js';
@@ -22,8 +22,12 @@ function streamOf(ctx: Context): EventStream {
 }
 
 /** An event, or the error that ends a stream the server had to stop. */
-function resolveDelivery(delivery: Delivery): LiveEvent {
-  if (!isStreamEnd(delivery)) return viewOf(delivery);
+function resolveDelivery(delivery: Delivery, ctx: Context): LiveEvent {
+  if (!isStreamEnd(delivery)) {
+    // The stream filters by tenant already; this keeps another tenant's object out even if that ever broke.
+    if (delivery.tenantId !== ctx.viewer.tenantId) throw new Error(`event ${delivery.cursor} reached a subscriber of another tenant`);
+    return viewOf(delivery);
+  }
   const resume = delivery.resumeAfter ? `after: "${delivery.resumeAfter}"` : 'the after you last used';
   if (delivery.end === StreamEndReason.TOKEN_EXPIRED) {
     throw new AppError(
@@ -65,8 +69,9 @@ export class SubscriptionResolver {
     @Arg('after', () => String, { nullable: true, description: 'A cursor received earlier; "0" replays every event kept.' })
     _after: string | null,
     @Root() delivery: Delivery,
+    @Ctx() ctx: Context,
   ): LiveEvent {
-    return resolveDelivery(delivery);
+    return resolveDelivery(delivery, ctx);
   }
 
   @Subscription(() => TenantEvent, {
@@ -89,7 +94,8 @@ export class SubscriptionResolver {
     @Arg('types', () => [TenantEventType], { nullable: true, description: 'Only these; all four when absent or empty.' })
     _types: TenantEventType[] | null,
     @Root() delivery: Delivery,
+    @Ctx() ctx: Context,
   ): LiveEvent {
-    return resolveDelivery(delivery);
+    return resolveDelivery(delivery, ctx);
   }
 }

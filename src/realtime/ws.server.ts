@@ -30,6 +30,7 @@ import { costRefusal } from '../common/query-cost.js';
 import { requestIdOf } from '../http/request.js';
 import type { Logger } from '../logger.js';
 import { ExpiryWheel, keepAlive } from './ws.liveness.js';
+import { EventObjects } from './event-objects.service.js';
 
 export interface GraphQLWsDeps {
   httpServer: http.Server;
@@ -170,10 +171,19 @@ function executeShared(args: ExecutionArgs, payload: unknown, key: string) {
   if (!byShape) sharedResults.set(payload, (byShape = new Map()));
   let result = byShape.get(key);
   if (!result) {
-    result = execute({ ...args, rootValue: payload });
+    result = execute({ ...args, rootValue: payload, contextValue: contextPerEvent(args.contextValue as Context) });
     byShape.set(key, result);
   }
   return result;
+}
+
+/**
+ * A fresh EntityManager fork and loaders for each event a subscription executes: the operation's own
+ * would answer later events from what it cached for earlier ones (an investigation's log steps as
+ * they were at the first event), and a normalised client cache would be patched with stale objects.
+ */
+function contextPerEvent(ctx: Context): Context {
+  return createContext(ctx.services, ctx.viewer, ctx.log);
 }
 
 /** Map a source stream without an async generator: return() must reach the source at once, not after its next event. */
@@ -235,6 +245,8 @@ function serialisedSize(result: ExecutionResult): number {
 export function attachGraphQLWs(deps: GraphQLWsDeps): GraphQLWsServer {
   const { config, schema, services, authenticate, logger, formatError } = deps;
   const { limits } = config;
+  // Every event carries the object it changed, loaded once per batch on this node for all its subscribers.
+  services.events.attachObjects(new EventObjects(services.orm));
   const prepare = documentCache(schema, [...specifiedRules, ...deps.validationRules], limits.maxTokens);
   /**
    * The cost refusal of an operation, remembered by document, operation name and variables (all it
