@@ -25,3 +25,6 @@ export function selects(info: GraphQLResolveInfo, path: string[]): boolean {
   };
   return info.fieldNodes.some((node) => within(node.selectionSet, path));
 }
+
+/** Whether a connection's `totalCount` is selected: then it is counted in the page's own statement. */
+export const selectsTotal = (info: GraphQLResolveInfo) => selects(info, ['totalCount']);
