@@ -309,6 +309,8 @@ async function createRowLevelSecurity(databaseUrl: string) {
 
 async function startChild(flag: string, env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
   const child = fork(fileURLToPath(import.meta.url), [flag], {
+    // BENCH_CPU_PROF=<dir>: each server writes a V8 CPU profile there when it stops (where the time goes).
+    execArgv: process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [],
     env: { ...process.env, GRAPHILE_ENV: 'production', ...env },
     stdio: 'inherit',
   });

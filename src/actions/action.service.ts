@@ -26,9 +26,15 @@ export async function listPendingActions(ctx: Context, args: PageArgs & { filter
 }
 
 /** An investigation's actions as plain rows (common/rows.ts); `withTotal` when the client selects `totalCount`. */
-export function actionsOf(ctx: Context, investigationId: string, args: PageArgs & { statuses?: ActionStatus[] }, withTotal = true) {
+export function actionsOf(
+  ctx: Context,
+  investigationId: string,
+  args: PageArgs & { statuses?: ActionStatus[] },
+  withTotal = true,
+  fields?: ReadonlySet<string>,
+) {
   const filter: RowFilter = args.statuses?.length ? { status: { in: args.statuses } } : {};
-  return ctx.loaders.rowPageOf(Action, 'investigationId', OLDEST_FIRST, args, filter, withTotal).load(investigationId);
+  return ctx.loaders.rowPageOf(Action, 'investigationId', OLDEST_FIRST, args, filter, withTotal, fields).load(investigationId);
 }
 
 const DECIDED_NEWEST_FIRST: Order = { key: 'decidedAt', direction: 'desc', isDate: true };

@@ -92,10 +92,11 @@ export async function rowPageOfAll<T extends Row>(
   order: Order,
   args: PageArgs,
   withTotal: boolean,
+  fields?: ReadonlySet<string>,
 ): Promise<Connection<T>> {
   const size = pageSize(args.first);
   const cursor = validCursor(order, decodeCursor(args.after));
-  const { rows, total } = await pageRows<T>(em, entity, filter, order, cursor, size + 1, withTotal);
+  const { rows, total } = await pageRows<T>(em, entity, filter, order, cursor, size + 1, withTotal, fields);
   return toConnection(rows, size, cursorOf(order), () =>
     total === undefined
       ? (pageRows<T>(em, entity, filter, order, undefined, 0, true).then((r) => r.total!) as Promise<number>)
@@ -232,25 +233,25 @@ export function createLoaders(em: EntityManager) {
     },
 
     /** Plain rows by id (common/rows.ts); a foreign tenant's id loads as undefined, exactly like a missing one. */
-    rowById<T extends Row>(entity: EntityClass<T>): DataLoader<string, T | undefined> {
+    rowById<T extends Row>(entity: EntityClass<T>, fields?: ReadonlySet<string>): DataLoader<string, T | undefined> {
       return memo(
-        `rowById:${entity.name}`,
+        `rowById:${entity.name}:${fieldsKey(fields)}`,
         () =>
           new DataLoader<string, T | undefined>(async (ids) => {
-            const byId = new Map((await rowsById<T>(em, entity, ids)).map((r) => [r.id, r]));
+            const byId = new Map((await rowsById<T>(em, entity, ids, fields)).map((r) => [r.id, r]));
             return ids.map((id) => byId.get(id));
           }),
       );
     },
 
     /** Every child row of each parent, as plain rows, one statement per batch: short, bounded lists (log steps). */
-    rowsOf<T extends Row>(entity: EntityClass<T>, parentKey: string, order: Order): DataLoader<string, T[]> {
+    rowsOf<T extends Row>(entity: EntityClass<T>, parentKey: string, order: Order, fields?: ReadonlySet<string>): DataLoader<string, T[]> {
       return memo(
-        `rowsOf:${entity.name}:${parentKey}:${order.key}:${order.direction}`,
+        `rowsOf:${entity.name}:${parentKey}:${order.key}:${order.direction}:${fieldsKey(fields)}`,
         () =>
           new DataLoader<string, T[]>(async (parents) => {
             const grouped = new Map<string, T[]>(parents.map((p) => [p, []]));
-            for (const row of await rowsOfParents<T>(em, entity, parentKey, parents, order))
+            for (const row of await rowsOfParents<T>(em, entity, parentKey, parents, order, fields))
               grouped.get(prop(row, parentKey) as string)?.push(row);
             return parents.map((p) => grouped.get(p)!);
           }),
@@ -268,17 +269,18 @@ export function createLoaders(em: EntityManager) {
       args: PageArgs,
       filter: RowFilter,
       withTotal: boolean,
+      fields?: ReadonlySet<string>,
     ): DataLoader<string, Connection<T>> {
       const size = pageSize(args.first);
       const cursor = validCursor(order, decodeCursor(args.after));
       return memo(
-        `rowPageOf:${entity.name}:${parentKey}:${order.key}:${order.direction}:${size}:${args.after ?? ''}:${JSON.stringify(filter)}:${withTotal}`,
+        `rowPageOf:${entity.name}:${parentKey}:${order.key}:${order.direction}:${size}:${args.after ?? ''}:${JSON.stringify(filter)}:${withTotal}:${fieldsKey(fields)}`,
         () =>
           new DataLoader<string, Connection<T>>(async (parents) => {
             const pages =
               size === 0 && !withTotal
                 ? new Map<string, { rows: T[]; total?: number }>()
-                : await childPages<T>(em, entity, parentKey, parents, filter, order, cursor, size + 1, withTotal);
+                : await childPages<T>(em, entity, parentKey, parents, filter, order, cursor, size + 1, withTotal, fields);
             const count = this.countOf(entity, parentKey, ormFilter(filter));
             return parents.map((p) => {
               const page = pages.get(p);
@@ -322,6 +324,8 @@ export function createLoaders(em: EntityManager) {
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
+
+const fieldsKey = (fields: ReadonlySet<string> | undefined) => (fields ? [...fields].sort().join() : '*');
 
 /** The same conditions as an ORM filter, for the count a row page falls back on when it was not asked for. */
 function ormFilter(filter: RowFilter): Record<string, unknown> {

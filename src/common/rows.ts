@@ -10,7 +10,9 @@
  *
  * A row is a plain object with the entity's property names and values as the ORM gives them (uuid and
  * text as strings, timestamps as Date, jsonb parsed, arrays as arrays, `mapToPk` relations as their id):
- * what the GraphQL field resolvers read, whether they are handed a row or an entity instance.
+ * what the GraphQL field resolvers read, whether they are handed a row or an entity instance. Given the
+ * fields a client selects, a reader leaves out the jsonb columns none of them names (when every selected
+ * field is a column: any other field gets every column).
  * Every statement is scoped to the tenant: `tenant_id = $1`, always the first parameter.
  */
 import type { EntityClass } from '@mikro-orm/core';
@@ -31,6 +33,8 @@ interface Shape {
   table: string;
   /** `t."column" as "property", …` for every column the entity maps. */
   select: string;
+  /** The same without the jsonb columns the selection does not ask for (see `columnsFor`). */
+  selectFor(fields: ReadonlySet<string> | undefined): string;
   column(prop: string): string;
   /** The column's SQL type, for casting a parameter compared with it. */
   type(prop: string): string;
@@ -59,9 +63,22 @@ function shapeOf(em: EntityManager, entity: EntityClass<object>): Shape {
     if (!c) throw new Error(`${entity.name} has no column for '${prop}'`);
     return c;
   };
+  const list = (keep: (prop: string, type: string) => boolean) =>
+    [...columns]
+      .filter(([prop, c]) => keep(prop, c.type))
+      .map(([prop, c]) => `t."${c.column}" as "${prop}"`)
+      .join(', ');
+  const all = list(() => true);
   shape = {
     table: meta.tableName,
-    select: [...columns].map(([prop, c]) => `t."${c.column}" as "${prop}"`).join(', '),
+    select: all,
+    selectFor: (fields) => {
+      // Every column, unless the selection is only of the entity's own columns: a field resolver (a preview
+      // reads an action's targets, a duration its step's times) may read any of them.
+      if (!fields || [...fields].some((f) => f !== '__typename' && !columns.has(f))) return all;
+      // jsonb (evidence, details, findings…) is parsed for every row read: read only when it is selected.
+      return list((prop, type) => type !== 'jsonb' || fields.has(prop));
+    },
     column: (prop) => `t."${known(prop).column}"`,
     type: (prop) => known(prop).type,
   };
@@ -112,10 +129,15 @@ const orderBy = (shape: Shape, order: RowOrder, alias = 't') =>
       : `${alias}."${order.key}" ${order.direction}, ${alias}.id ${order.direction}`;
 
 /** Rows by id; another tenant's id is simply not found. */
-export function rowsById<T>(em: EntityManager, entity: EntityClass<T & object>, ids: readonly string[]): Promise<T[]> {
+export function rowsById<T>(
+  em: EntityManager,
+  entity: EntityClass<T & object>,
+  ids: readonly string[],
+  fields?: ReadonlySet<string>,
+): Promise<T[]> {
   const shape = shapeOf(em, entity);
   const q = new Statement();
-  const text = `select ${shape.select} from ${shape.table} t where t.tenant_id = ${q.param(tenantOf(em), 'uuid')} and t.id = any(${q.param(ids, 'uuid[]')})`;
+  const text = `select ${shape.selectFor(fields)} from ${shape.table} t where t.tenant_id = ${q.param(tenantOf(em), 'uuid')} and t.id = any(${q.param(ids, 'uuid[]')})`;
   return sqlPrepared<T>(em, text, q.params);
 }
 
@@ -126,11 +148,12 @@ export function rowsOfParents<T>(
   parentKey: string,
   parents: readonly string[],
   order: RowOrder,
+  fields?: ReadonlySet<string>,
 ): Promise<T[]> {
   const shape = shapeOf(em, entity);
   const q = new Statement();
   const text =
-    `select ${shape.select} from ${shape.table} t where t.tenant_id = ${q.param(tenantOf(em), 'uuid')}` +
+    `select ${shape.selectFor(fields)} from ${shape.table} t where t.tenant_id = ${q.param(tenantOf(em), 'uuid')}` +
     ` and ${shape.column(parentKey)} = any(${q.param(parents, 'uuid[]')}) order by ${orderBy(shape, order)}`;
   return sqlPrepared<T>(em, text, q.params);
 }
@@ -147,6 +170,7 @@ export async function pageRows<T>(
   cursor: { key: unknown; id: string } | undefined,
   limit: number,
   withTotal: boolean,
+  fields?: ReadonlySet<string>,
 ): Promise<{ rows: T[]; total?: number }> {
   const shape = shapeOf(em, entity);
   const q = new Statement();
@@ -154,7 +178,7 @@ export async function pageRows<T>(
   const where = `t.tenant_id = ${tenant}${conditions(shape, q, filter)}`;
   const total = withTotal ? `, (select count(*)::int from ${shape.table} t where ${where}) as "__total"` : '';
   const text =
-    `select ${shape.select}${total} from ${shape.table} t where ${where}${after(shape, q, order, cursor)}` +
+    `select ${shape.selectFor(fields)}${total} from ${shape.table} t where ${where}${after(shape, q, order, cursor)}` +
     ` order by ${orderBy(shape, order)} limit ${q.param(limit, 'int')}`;
   const raw = await sqlPrepared<T & { __total?: number }>(em, text, q.params);
   const rows = raw.map(({ __total: _, ...row }) => row as T);
@@ -182,6 +206,7 @@ export async function childPages<T>(
   cursor: { key: unknown; id: string } | undefined,
   limit: number,
   withTotal: boolean,
+  fields?: ReadonlySet<string>,
 ): Promise<Map<string, { rows: T[]; total?: number }>> {
   const shape = shapeOf(em, entity);
   const q = new Statement();
@@ -191,7 +216,7 @@ export async function childPages<T>(
   const total = withTotal ? `cross join lateral (select count(*)::int as total from ${shape.table} t where ${where}) n ` : '';
   const text =
     `select p.parent as "__parent"${withTotal ? ', n.total as "__total"' : ''}, r.* from unnest(${parentList}) as p(parent) ${total}` +
-    `left join lateral (select ${shape.select} from ${shape.table} t where ${where}${after(shape, q, order, cursor)}` +
+    `left join lateral (select ${shape.selectFor(fields)} from ${shape.table} t where ${where}${after(shape, q, order, cursor)}` +
     ` order by ${orderBy(shape, order)} limit ${q.param(limit, 'int')}) r on true` +
     ` order by p.parent, ${orderBy(shape, order, 'r')}`;
   const raw = await sqlPrepared<T & { __parent: string; __total?: number; id: string | null }>(em, text, q.params);

@@ -3,7 +3,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { cancelInvestigation } from './lifecycle.service.js';
 import type { Context } from '../context.js';
 import { PageArgs } from '../common/pagination.js';
-import { selects, selectsTotal } from '../common/selection.js';
+import { nodeFields, selects, selectsTotal } from '../common/selection.js';
 import { Alert } from '../alerts/alert.entity.js';
 import { alertsOf } from '../alerts/alert.service.js';
 import { actionsOf } from '../actions/action.service.js';
@@ -77,7 +77,7 @@ export class InvestigationResolver {
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,
   ) {
-    return entitiesOf(ctx, investigation.id, args, selectsTotal(info));
+    return entitiesOf(ctx, investigation.id, args, selectsTotal(info), nodeFields(info));
   }
 
   @FieldResolver(() => EmailClusterConnection)
@@ -87,12 +87,12 @@ export class InvestigationResolver {
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,
   ) {
-    return clustersOf(ctx, investigation.id, args, selectsTotal(info));
+    return clustersOf(ctx, investigation.id, args, selectsTotal(info), nodeFields(info));
   }
 
   @FieldResolver(() => InvestigationEntityConnection, { description: 'The users tab: entities of kind USER.' })
   users(@Root() investigation: Investigation, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
-    return entitiesOf(ctx, investigation.id, { ...args, kinds: [EntityKind.USER] }, selectsTotal(info));
+    return entitiesOf(ctx, investigation.id, { ...args, kinds: [EntityKind.USER] }, selectsTotal(info), nodeFields(info));
   }
 
   @FieldResolver(() => InvestigationEntityConnection, { description: 'The machines tab: entities of kind MACHINE.' })
@@ -102,10 +102,11 @@ export class InvestigationResolver {
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,
   ) {
-    return entitiesOf(ctx, investigation.id, { ...args, kinds: [EntityKind.MACHINE] }, selectsTotal(info));
+    return entitiesOf(ctx, investigation.id, { ...args, kinds: [EntityKind.MACHINE] }, selectsTotal(info), nodeFields(info));
   }
 
   @FieldResolver(() => [LogStep], { description: 'The log tab: every playbook step, in playbook order.' })
+  // Every column: the steps are few, and `timings` reads the same ones (one statement for both).
   logSteps(@Root() investigation: Investigation, @Ctx() ctx: Context) {
     return logStepsOf(ctx, investigation.id);
   }
@@ -117,7 +118,7 @@ export class InvestigationResolver {
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,
   ) {
-    return actionsOf(ctx, investigation.id, args, selectsTotal(info));
+    return actionsOf(ctx, investigation.id, args, selectsTotal(info), nodeFields(info));
   }
 
   @Mutation(() => Investigation, { description: 'Stop an investigation at its next step boundary; its pending actions are rejected.' })

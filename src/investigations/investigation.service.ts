@@ -78,15 +78,18 @@ export function entitiesOf(
   investigationId: string,
   args: EntitiesArgs,
   withTotal = true,
+  fields?: ReadonlySet<string>,
 ): Promise<Connection<InvestigatedEntity>> {
   const filter: RowFilter = {};
   if (args.kinds?.length) filter.kind = { in: args.kinds };
   if (args.verdicts?.length) filter.verdict = { in: args.verdicts };
-  return ctx.loaders.rowPageOf(InvestigatedEntity, 'investigationId', CREATION_ORDER, args, filter, withTotal).load(investigationId);
+  return ctx.loaders
+    .rowPageOf(InvestigatedEntity, 'investigationId', CREATION_ORDER, args, filter, withTotal, fields)
+    .load(investigationId);
 }
 
-export const clustersOf = (ctx: Context, investigationId: string, args: PageArgs, withTotal = true) =>
-  ctx.loaders.rowPageOf(EmailCluster, 'investigationId', CREATION_ORDER, args, {}, withTotal).load(investigationId);
+export const clustersOf = (ctx: Context, investigationId: string, args: PageArgs, withTotal = true, fields?: ReadonlySet<string>) =>
+  ctx.loaders.rowPageOf(EmailCluster, 'investigationId', CREATION_ORDER, args, {}, withTotal, fields).load(investigationId);
 
 export const logStepsOf = (ctx: Context, investigationId: string) =>
   ctx.loaders.rowsOf(LogStep, 'investigationId', STEP_ORDER).load(investigationId);
