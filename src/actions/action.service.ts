@@ -1,3 +1,4 @@
+import type { RowFilter } from '../common/rows.js';
 import type { Context } from '../context.js';
 import { pageOfAll, type Order } from '../common/loaders.js';
 import type { Connection, PageArgs } from '../common/pagination.js';
@@ -24,9 +25,16 @@ export async function listPendingActions(ctx: Context, args: PageArgs & { filter
   return pageOfAll(ctx.em, Action, where, NEWEST_FIRST, args);
 }
 
-export function actionsOf(ctx: Context, investigationId: string, args: PageArgs & { statuses?: ActionStatus[] }) {
-  const where = args.statuses?.length ? { status: { $in: args.statuses } } : {};
-  return ctx.loaders.pageOf(Action, 'investigationId', OLDEST_FIRST, args, where).load(investigationId);
+/** An investigation's actions as plain rows (common/rows.ts); `withTotal` when the client selects `totalCount`. */
+export function actionsOf(
+  ctx: Context,
+  investigationId: string,
+  args: PageArgs & { statuses?: ActionStatus[] },
+  withTotal = true,
+  fields?: ReadonlySet<string>,
+) {
+  const filter: RowFilter = args.statuses?.length ? { status: { in: args.statuses } } : {};
+  return ctx.loaders.rowPageOf(Action, 'investigationId', OLDEST_FIRST, args, filter, withTotal, fields).load(investigationId);
 }
 
 const DECIDED_NEWEST_FIRST: Order = { key: 'decidedAt', direction: 'desc', isDate: true };

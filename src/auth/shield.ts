@@ -16,7 +16,7 @@ const shieldModule = require('graphql-shield') as typeof import('graphql-shield'
 export const { shield, rule, and, or, not, allow, deny } = shieldModule;
 
 /**
- * applyMiddleware from the same CommonJS graphql-middleware that shield uses: the ESM build is a
+ * applyMiddleware (and `middleware`, its generator constructor) from the same CommonJS graphql-middleware that shield uses: the ESM build is a
  * second copy whose `instanceof MiddlewareGenerator` does not recognise shield's middleware.
  */
-export const { applyMiddleware } = require('graphql-middleware') as typeof import('graphql-middleware');
+export const { applyMiddleware, middleware } = require('graphql-middleware') as typeof import('graphql-middleware');

@@ -4,6 +4,7 @@ import type { EntityClass, FilterQuery } from '@mikro-orm/core';
 import { badInput } from '../errors.js';
 import { isUuid, parseInstant } from '../domain/input.js';
 import { scopedRows } from './aggregate.js';
+import { childPages, pageRows, rowsById, rowsOfParents, type RowFilter } from './rows.js';
 import { decodeCursor, pageSize, toConnection, type Connection, type Cursor, type PageArgs } from './pagination.js';
 
 /** How a list is ordered: by one sort key, then by id; both in the same direction. */
@@ -18,9 +19,9 @@ type Row = { id: string };
 /** Read a property by name: the loaders are generic over entities. */
 const prop = (row: Row, key: string) => (row as unknown as Record<string, unknown>)[key];
 
-/** The keyset condition "after this cursor" for an order. */
-export function afterCursor(order: Order, cursor: Cursor | undefined): Record<string, unknown> {
-  if (!cursor) return {};
+/** A cursor checked against its list's order, its key as the column holds it (a Date for a timestamp). */
+export function validCursor(order: Order, cursor: Cursor | undefined): { key: unknown; id: string } | undefined {
+  if (!cursor) return undefined;
   // A cursor is the client's input: a crafted one (a key of the wrong type, an id that is no UUID, a
   // date PostgreSQL cannot hold) is refused here rather than failing in SQL as "Unexpected error.". An
   // id of another tenant needs no check: it only positions the keyset inside the tenant-filtered list.
@@ -34,8 +35,16 @@ export function afterCursor(order: Order, cursor: Cursor | undefined): Record<st
   } else if (order.key === 'id' ? typeof key !== 'string' || !isUuid(key) : !Number.isSafeInteger(key)) {
     throw invalid();
   }
+  return { key, id: cursor.id };
+}
+
+/** The keyset condition "after this cursor" for an order. */
+export function afterCursor(order: Order, cursor: Cursor | undefined): Record<string, unknown> {
+  const valid = validCursor(order, cursor);
+  if (!valid) return {};
+  const { key, id } = valid;
   const op = order.direction === 'asc' ? '$gt' : '$lt';
-  return { $or: [{ [order.key]: { [op]: key } }, { [order.key]: key, id: { [op]: cursor.id } }] };
+  return { $or: [{ [order.key]: { [op]: key } }, { [order.key]: key, id: { [op]: id } }] };
 }
 
 export function cursorOf(order: Order) {
@@ -70,6 +79,29 @@ export async function pageOfAll<T extends Row>(
           limit: size + 1,
         })) as T[]);
   return toConnection(rows, size, cursorOf(order), () => em.count(entity, where as unknown as FilterQuery<T>));
+}
+
+/**
+ * A page of a top-level list read as plain rows (common/rows.ts): one prepared statement, with the total
+ * in it when the client selects `totalCount` (`withTotal`).
+ */
+export async function rowPageOfAll<T extends Row>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  filter: RowFilter,
+  order: Order,
+  args: PageArgs,
+  withTotal: boolean,
+  fields?: ReadonlySet<string>,
+): Promise<Connection<T>> {
+  const size = pageSize(args.first);
+  const cursor = validCursor(order, decodeCursor(args.after));
+  const { rows, total } = await pageRows<T>(em, entity, filter, order, cursor, size + 1, withTotal, fields);
+  return toConnection(rows, size, cursorOf(order), () =>
+    total === undefined
+      ? (pageRows<T>(em, entity, filter, order, undefined, 0, true).then((r) => r.total!) as Promise<number>)
+      : Promise.resolve(total),
+  );
 }
 
 /** The column a property is stored in (every identifier in the SQL here comes from metadata, never from input). */
@@ -200,6 +232,67 @@ export function createLoaders(em: EntityManager) {
       );
     },
 
+    /** Plain rows by id (common/rows.ts); a foreign tenant's id loads as undefined, exactly like a missing one. */
+    rowById<T extends Row>(entity: EntityClass<T>, fields?: ReadonlySet<string>): DataLoader<string, T | undefined> {
+      return memo(
+        `rowById:${entity.name}:${fieldsKey(fields)}`,
+        () =>
+          new DataLoader<string, T | undefined>(async (ids) => {
+            const byId = new Map((await rowsById<T>(em, entity, ids, fields)).map((r) => [r.id, r]));
+            return ids.map((id) => byId.get(id));
+          }),
+      );
+    },
+
+    /** Every child row of each parent, as plain rows, one statement per batch: short, bounded lists (log steps). */
+    rowsOf<T extends Row>(entity: EntityClass<T>, parentKey: string, order: Order, fields?: ReadonlySet<string>): DataLoader<string, T[]> {
+      return memo(
+        `rowsOf:${entity.name}:${parentKey}:${order.key}:${order.direction}:${fieldsKey(fields)}`,
+        () =>
+          new DataLoader<string, T[]>(async (parents) => {
+            const grouped = new Map<string, T[]>(parents.map((p) => [p, []]));
+            for (const row of await rowsOfParents<T>(em, entity, parentKey, parents, order, fields))
+              grouped.get(prop(row, parentKey) as string)?.push(row);
+            return parents.map((p) => grouped.get(p)!);
+          }),
+      );
+    },
+
+    /**
+     * A page of each parent's children as plain rows, every parent of the batch in one prepared statement
+     * with each parent's `totalCount` in it when the client selects it (`withTotal`).
+     */
+    rowPageOf<T extends Row>(
+      entity: EntityClass<T>,
+      parentKey: string,
+      order: Order,
+      args: PageArgs,
+      filter: RowFilter,
+      withTotal: boolean,
+      fields?: ReadonlySet<string>,
+    ): DataLoader<string, Connection<T>> {
+      const size = pageSize(args.first);
+      const cursor = validCursor(order, decodeCursor(args.after));
+      return memo(
+        `rowPageOf:${entity.name}:${parentKey}:${order.key}:${order.direction}:${size}:${args.after ?? ''}:${JSON.stringify(filter)}:${withTotal}:${fieldsKey(fields)}`,
+        () =>
+          new DataLoader<string, Connection<T>>(async (parents) => {
+            const pages =
+              size === 0 && !withTotal
+                ? new Map<string, { rows: T[]; total?: number }>()
+                : await childPages<T>(em, entity, parentKey, parents, filter, order, cursor, size + 1, withTotal, fields);
+            const count = this.countOf(entity, parentKey, ormFilter(filter));
+            return parents.map((p) => {
+              const page = pages.get(p);
+              const total = page?.total;
+              return toConnection(page?.rows ?? [], size, cursorOf(order), () =>
+                total === undefined ? count.load(p) : Promise.resolve(total),
+              );
+            });
+          }),
+      );
+    },
+
     /**
      * A loader another module builds (its batch is its own SQL), kept once per request under `name`, so
      * it shares the request's tenant fork and lifetime like the loaders above (actions/preview.service.ts).
@@ -231,3 +324,19 @@ export function createLoaders(em: EntityManager) {
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
+
+const fieldsKey = (fields: ReadonlySet<string> | undefined) => (fields ? [...fields].sort().join() : '*');
+
+/** The same conditions as an ORM filter, for the count a row page falls back on when it was not asked for. */
+function ormFilter(filter: RowFilter): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(filter).map(([prop, c]) => [
+      prop,
+      {
+        ...(c.in ? { $in: c.in } : {}),
+        ...(c.gte !== undefined ? { $gte: c.gte } : {}),
+        ...(c.lt !== undefined ? { $lt: c.lt } : {}),
+      },
+    ]),
+  );
+}

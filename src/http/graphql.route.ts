@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApolloServer, HeaderMap, type ApolloServerPlugin, type HTTPGraphQLResponse } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Config } from '../config.js';
@@ -149,6 +149,9 @@ export async function startApollo({
       requestLogPlugin,
       unavailableStatusPlugin as ApolloServerPlugin<Context>,
       ApolloServerPluginLandingPageDisabled(),
+      // Apollo installs its cache-control plugin by default: a `willResolveField` hook on every field of
+      // every response, for `cache-control` hints this API never gives (its answers are per viewer).
+      ApolloServerPluginCacheControlDisabled(),
     ],
     logger: {
       debug: (m) => logger.debug(String(m)),

@@ -3,7 +3,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { cancelInvestigation } from './lifecycle.service.js';
 import type { Context } from '../context.js';
 import { PageArgs } from '../common/pagination.js';
-import { selects } from '../common/selection.js';
+import { nodeFields, selects, selectsTotal } from '../common/selection.js';
 import { Alert } from '../alerts/alert.entity.js';
 import { alertsOf } from '../alerts/alert.service.js';
 import { actionsOf } from '../actions/action.service.js';
@@ -41,8 +41,8 @@ import {
 @Resolver(() => Investigation)
 export class InvestigationResolver {
   @Query(() => InvestigationConnection, { description: 'The main investigation page: newest first, filtered.' })
-  investigations(@Args(() => InvestigationsArgs) args: InvestigationsArgs, @Ctx() ctx: Context) {
-    return listInvestigations(ctx, args);
+  investigations(@Args(() => InvestigationsArgs) args: InvestigationsArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    return listInvestigations(ctx, args, selectsTotal(info));
   }
 
   @Query(() => Investigation, { description: 'One investigation; NOT_FOUND for an id of another tenant, as for a missing one.' })
@@ -71,33 +71,54 @@ export class InvestigationResolver {
   }
 
   @FieldResolver(() => InvestigationEntityConnection)
-  entities(@Root() investigation: Investigation, @Args(() => EntitiesArgs) args: EntitiesArgs, @Ctx() ctx: Context) {
-    return entitiesOf(ctx, investigation.id, args);
+  entities(
+    @Root() investigation: Investigation,
+    @Args(() => EntitiesArgs) args: EntitiesArgs,
+    @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
+  ) {
+    return entitiesOf(ctx, investigation.id, args, selectsTotal(info), nodeFields(info));
   }
 
   @FieldResolver(() => EmailClusterConnection)
-  emailClusters(@Root() investigation: Investigation, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context) {
-    return clustersOf(ctx, investigation.id, args);
+  emailClusters(
+    @Root() investigation: Investigation,
+    @Args(() => PageArgs) args: PageArgs,
+    @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
+  ) {
+    return clustersOf(ctx, investigation.id, args, selectsTotal(info), nodeFields(info));
   }
 
   @FieldResolver(() => InvestigationEntityConnection, { description: 'The users tab: entities of kind USER.' })
-  users(@Root() investigation: Investigation, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context) {
-    return entitiesOf(ctx, investigation.id, { ...args, kinds: [EntityKind.USER] });
+  users(@Root() investigation: Investigation, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    return entitiesOf(ctx, investigation.id, { ...args, kinds: [EntityKind.USER] }, selectsTotal(info), nodeFields(info));
   }
 
   @FieldResolver(() => InvestigationEntityConnection, { description: 'The machines tab: entities of kind MACHINE.' })
-  machines(@Root() investigation: Investigation, @Args(() => PageArgs) args: PageArgs, @Ctx() ctx: Context) {
-    return entitiesOf(ctx, investigation.id, { ...args, kinds: [EntityKind.MACHINE] });
+  machines(
+    @Root() investigation: Investigation,
+    @Args(() => PageArgs) args: PageArgs,
+    @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
+  ) {
+    return entitiesOf(ctx, investigation.id, { ...args, kinds: [EntityKind.MACHINE] }, selectsTotal(info), nodeFields(info));
   }
 
   @FieldResolver(() => [LogStep], { description: 'The log tab: every playbook step, in playbook order.' })
+  // Every column: the steps are few, and `timings` reads the same ones (one statement for both).
   logSteps(@Root() investigation: Investigation, @Ctx() ctx: Context) {
     return logStepsOf(ctx, investigation.id);
   }
 
   @FieldResolver(() => ActionConnection, { description: 'The actions tab.' })
-  actions(@Root() investigation: Investigation, @Args(() => InvestigationActionsArgs) args: InvestigationActionsArgs, @Ctx() ctx: Context) {
-    return actionsOf(ctx, investigation.id, args);
+  actions(
+    @Root() investigation: Investigation,
+    @Args(() => InvestigationActionsArgs) args: InvestigationActionsArgs,
+    @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
+  ) {
+    return actionsOf(ctx, investigation.id, args, selectsTotal(info), nodeFields(info));
   }
 
   @Mutation(() => Investigation, { description: 'Stop an investigation at its next step boundary; its pending actions are rejected.' })

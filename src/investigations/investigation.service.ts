@@ -1,7 +1,9 @@
 import type { Context } from '../context.js';
 import { badInput } from '../errors.js';
-import { findOrNotFound } from '../common/lookup.js';
-import { pageOfAll, type Order } from '../common/loaders.js';
+import { notFound } from '../errors.js';
+import { isUuid } from '../common/lookup.js';
+import { rowPageOfAll, type Order } from '../common/loaders.js';
+import type { RowFilter } from '../common/rows.js';
 import { withEdges, type Connection, type PageArgs } from '../common/pagination.js';
 import { EmailMessage } from '../telemetry/email-message.entity.js';
 import { Investigation } from './investigation.entity.js';
@@ -41,28 +43,56 @@ export function investigationWhere(filter: InvestigationFilter | undefined): Rec
   return where;
 }
 
-export async function listInvestigations(
+/** The same filter for the row reader (common/rows.ts). */
+function investigationRowFilter(filter: InvestigationFilter | undefined): RowFilter {
+  investigationWhere(filter); // the same checks, the same errors
+  const rows: RowFilter = {};
+  if (filter?.states?.length) rows.state = { in: filter.states };
+  if (filter?.playbooks?.length) rows.playbook = { in: filter.playbooks };
+  if (filter?.createdAfter || filter?.createdBefore) rows.createdAt = { gte: filter.createdAfter, lt: filter.createdBefore };
+  return rows;
+}
+
+/**
+ * The pages below read plain rows (common/rows.ts), not entities: a row has the entity's property names
+ * and values, which is all the GraphQL types read. `withTotal`: the client selects `totalCount`, which
+ * then comes in the page's own statement.
+ */
+export function listInvestigations(
   ctx: Context,
   args: PageArgs & { filter?: InvestigationFilter },
+  withTotal = true,
 ): Promise<Connection<Investigation>> {
-  const where = investigationWhere(args.filter);
-  return pageOfAll(ctx.em, Investigation, where, INVESTIGATION_ORDER, args);
+  return rowPageOfAll(ctx.em, Investigation, investigationRowFilter(args.filter), INVESTIGATION_ORDER, args, withTotal);
 }
 
-export const getInvestigation = (ctx: Context, id: string) => findOrNotFound(ctx.loaders, Investigation, id, 'Investigation');
-
-export function entitiesOf(ctx: Context, investigationId: string, args: EntitiesArgs): Promise<Connection<InvestigatedEntity>> {
-  const where: Record<string, unknown> = {};
-  if (args.kinds?.length) where.kind = { $in: args.kinds };
-  if (args.verdicts?.length) where.verdict = { $in: args.verdicts };
-  return ctx.loaders.pageOf(InvestigatedEntity, 'investigationId', CREATION_ORDER, args, where).load(investigationId);
+/** One investigation of the viewer's tenant; a malformed id, a missing one and another tenant's answer the same NOT_FOUND. */
+export async function getInvestigation(ctx: Context, id: string): Promise<Investigation> {
+  const row = isUuid(id) ? await ctx.loaders.rowById(Investigation).load(id.toLowerCase()) : undefined;
+  if (!row) throw notFound('Investigation', id);
+  return row;
 }
 
-export const clustersOf = (ctx: Context, investigationId: string, args: PageArgs) =>
-  ctx.loaders.pageOf(EmailCluster, 'investigationId', CREATION_ORDER, args).load(investigationId);
+export function entitiesOf(
+  ctx: Context,
+  investigationId: string,
+  args: EntitiesArgs,
+  withTotal = true,
+  fields?: ReadonlySet<string>,
+): Promise<Connection<InvestigatedEntity>> {
+  const filter: RowFilter = {};
+  if (args.kinds?.length) filter.kind = { in: args.kinds };
+  if (args.verdicts?.length) filter.verdict = { in: args.verdicts };
+  return ctx.loaders
+    .rowPageOf(InvestigatedEntity, 'investigationId', CREATION_ORDER, args, filter, withTotal, fields)
+    .load(investigationId);
+}
+
+export const clustersOf = (ctx: Context, investigationId: string, args: PageArgs, withTotal = true, fields?: ReadonlySet<string>) =>
+  ctx.loaders.rowPageOf(EmailCluster, 'investigationId', CREATION_ORDER, args, {}, withTotal, fields).load(investigationId);
 
 export const logStepsOf = (ctx: Context, investigationId: string) =>
-  ctx.loaders.allOf(LogStep, 'investigationId', STEP_ORDER).load(investigationId);
+  ctx.loaders.rowsOf(LogStep, 'investigationId', STEP_ORDER).load(investigationId);
 
 const MEMBER_ORDER: Order = { key: 'id', direction: 'asc' };
 
