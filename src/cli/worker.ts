@@ -17,7 +17,7 @@ if (!config.databaseUrl) {
 }
 const logger = createLogger({ level: config.logLevel, pretty: config.env === 'development' });
 const orm = await connectDatabase(config.databaseUrl, { migrate: true, logger });
-const queue = await JobQueue.start(config.databaseUrl, { logger });
+const queue = await JobQueue.start(config.databaseUrl, { logger, backstopPollSeconds: config.jobBackstopPollSeconds });
 await startWorkers({ orm, queue, executors: BUILTIN_EXECUTORS, logger }, Math.max(1, config.workers));
 logger.info({ concurrency: Math.max(1, config.workers) }, 'worker running investigations');
 
