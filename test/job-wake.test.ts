@@ -1,4 +1,9 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import type { WipData } from 'pg-boss';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded.js';
 import { connectDatabase, type Orm } from '../src/db/database.js';
 import { tenantEntityManager } from '../src/context.js';
 import { JobQueue, RUN_INVESTIGATION } from '../src/jobs/queue.js';
@@ -139,4 +144,46 @@ describe('the job queue', () => {
     await eventually('the retry to run', () => attempts.length === 2);
     expect(attempts[1]!).toBeGreaterThanOrEqual(failed.startAfter.getTime());
   }, 90_000);
+});
+
+describe('PostgreSQL restarted under an idle worker', () => {
+  let dir: string;
+  let pg: EmbeddedDatabase | undefined;
+  let queue: JobQueue | undefined;
+  afterAll(async () => {
+    await queue?.stop(1000);
+    await pg?.stop().catch(() => undefined);
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  test('the LISTEN connection comes back by itself, and a job enqueued afterwards starts before the next poll', async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'air-job-wake-'));
+    await fs.chmod(dir, 0o755);
+    const { logger } = recordingLogger();
+    // Its own server, not the shared one: this test stops it.
+    const start = () => startEmbeddedPostgres({ dir: path.join(dir, 'pg'), port: 59000 + (process.pid % 1000), logger });
+    pg = await start();
+    const jobs = (queue = await JobQueue.start(pg.url, { logger, backstopPollSeconds: POLL_SECONDS }));
+    const ran: string[] = [];
+    await jobs.workInvestigations(1, async ({ investigationId }) => {
+      ran.push(investigationId);
+    });
+    await idleWorkers(jobs);
+
+    await pg.stop();
+    const restartedAt = Date.now();
+    pg = await start();
+    // pg-boss's listener reconnects with back-off and then has every worker look once: that look,
+    // well before the 60 s poll, is the sign the new LISTEN is in place.
+    await eventually('the listener to reconnect', async () => (await idleWorkers(jobs)).every((w) => w.lastFetchedOn! > restartedAt), {
+      timeoutMs: POLL_SECONDS * 1000,
+      intervalMs: 100,
+    });
+    const due = nextPoll(await idleWorkers(jobs));
+
+    const id = crypto.randomUUID();
+    await jobs.enqueueInvestigation({ tenantId: crypto.randomUUID(), investigationId: id });
+    await eventually('the job to run', () => ran.includes(id), { timeoutMs: POLL_SECONDS * 1000 });
+    expect(Date.now()).toBeLessThan(due);
+  }, 120_000);
 });
