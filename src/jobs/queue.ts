@@ -147,10 +147,11 @@ export class JobQueue {
 
   /**
    * How each worker of a `notify` queue waits: woken by NOTIFY, else the backstop poll, else (listener
-   * down) the short poll. Found by the crash test with the pg-boss defaults: a NOTIFY is sent only for
-   * a job due at once, so jobs failed back to 'retry' by a lost heartbeat are due later and announced by
-   * nothing; and with LISTEN up pg-boss polls every 30 s, so they waited up to that long past their
-   * start_after (the test gave up first). A short backstop finds them within seconds of being due.
+   * down) the short poll. Why LISTEN once left the crash test's retried jobs waiting (pg-boss 12 source:
+   * plans.insertJobs, failJobsBody, Worker.run): pg-boss sends a NOTIFY only for a job due at once, and a
+   * job failed back to 'retry' (a thrown handler, a lost heartbeat) is re-inserted due at a later
+   * `start_after` with no NOTIFY; with LISTEN up its workers poll every 30 s by default, and sleep that
+   * long after every job too (see keepDraining). A short backstop finds such a job within seconds of due.
    */
   private polling(concurrency: number) {
     return {
