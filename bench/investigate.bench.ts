@@ -1,5 +1,5 @@
 /**
- * `npm run bench:investigate [-- --messages 1000000] [--reports 50] [--seed N]`
+ * `npm run bench:investigate [-- --messages 1000000] [--reports 50] [--burst N] [--seed N]`
  *
  * Time from a report to PENDING_ACTION on a generated organisation, with the default workers:
  * 1. generate the organisation and load it through `POST /ingest` (untimed here; see bench:ingest);
@@ -7,8 +7,10 @@
  * 3. to reach `--reports` runs when the organisation has fewer campaigns than that (a campaign's second
  *    report joins its open investigation instead of starting one), start manual investigations on
  *    further campaign messages — the same step graph — and time those the same way;
- * 4. then submit `--reports` manual investigations at once and measure investigations per minute.
- * Prints median and p95 and the machine's size. Figures, not assertions.
+ * 4. then submit `--burst` (default `--reports`) manual investigations at once and measure investigations
+ *    per minute.
+ * Prints median and p95, each run's split into waiting for a worker (created → started) and running
+ * (started → ended), the machine's size and its load average (the machine may be shared). Figures, not assertions.
  */
 import 'reflect-metadata';
 import fsp from 'node:fs/promises';
@@ -32,11 +34,13 @@ const { values } = parseArgs({
   options: {
     messages: { type: 'string', default: '1000000' },
     reports: { type: 'string', default: '50' },
+    burst: { type: 'string' },
     seed: { type: 'string', default: '1' },
   },
 });
 const messages = Number(values.messages);
 const reports = Number(values.reports);
+const burst = Number(values.burst ?? values.reports);
 const campaigns = Math.min(MAX_CAMPAIGNS, Math.max(1, Math.floor(messages / 4000)));
 const TENANT = 'bench';
 
@@ -51,7 +55,12 @@ const config = loadConfig({
   AIR_DATA_DIR: dir,
   AIR_PG_PORT: process.env.AIR_PG_PORT ?? '54391',
 });
-console.log(`${machineLine()}; workers ${config.workers}`);
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+console.log(`${machineLine()}; workers ${config.workers}; load average ${load()}`);
 const app = await bootstrap(config, quiet);
 try {
   const service = await app.signer!.sign({ sub: 'bench', tenant: TENANT, roles: [Role.SERVICE], ttlSeconds: 86_400 });
@@ -109,10 +118,26 @@ try {
   const until = async (id: string) => {
     for (;;) {
       const inv = await em.fork().findOneOrFail(Investigation, { id });
-      if (!ACTIVE_STATES.includes(inv.state)) return inv.state;
+      if (!ACTIVE_STATES.includes(inv.state)) return inv;
       await new Promise((r) => setTimeout(r, 20));
     }
   };
+  // One query for the whole burst: a poller per investigation would load the database it measures.
+  const untilAll = async (ids: string[]) => {
+    const done: Investigation[] = [];
+    let waiting = new Set(ids);
+    while (waiting.size) {
+      const ended = await em.fork().find(Investigation, { id: { $in: [...waiting] }, state: { $nin: [...ACTIVE_STATES] } });
+      done.push(...ended);
+      waiting = new Set([...waiting].filter((id) => !ended.some((e) => e.id === id)));
+      if (waiting.size) await new Promise((r) => setTimeout(r, 50));
+    }
+    return done;
+  };
+  // Both stamps come from this process's clock (the API creates, the in-process worker starts and ends).
+  const waitedMs = (inv: Investigation) => (inv.startedAt ? inv.startedAt.getTime() - inv.createdAt.getTime() : NaN);
+  // PENDING_ACTION has no endedAt: the last change (updatedAt, the database's clock on the same machine) ends the run.
+  const ranMs = (inv: Investigation) => (inv.startedAt ? (inv.endedAt ?? inv.updatedAt).getTime() - inv.startedAt.getTime() : NaN);
   const report = (messageId: string) =>
     gql(
       `mutation($m: String!) { reportMessage(input: { messageId: $m, reportedBy: "bench@${truth.options.domain}" }) { investigationId } }`,
@@ -121,7 +146,7 @@ try {
   const manual = (messageId: string) =>
     gql(`mutation($m: String!) { startInvestigation(input: { messageId: $m }) { investigationId } }`, { m: messageId });
 
-  const timings: { kind: string; ms: number; state: string }[] = [];
+  const timings: { kind: string; ms: number; state: string; waited: number; ran: number }[] = [];
   const extra = truth.campaigns.flatMap((c) => c.messageIds.filter((id) => id !== c.reportedMessageId));
   const extraAt = (n: number) => {
     const id = extra[n % extra.length];
@@ -133,8 +158,8 @@ try {
     const kind = campaign ? 'reportMessage' : 'startInvestigation';
     const start = performance.now();
     const id = campaign ? await report(campaign.reportedMessageId) : await manual(extraAt(i * 7919));
-    const state = await until(id);
-    timings.push({ kind, ms: performance.now() - start, state });
+    const inv = await until(id);
+    timings.push({ kind, ms: performance.now() - start, state: inv.state, waited: waitedMs(inv), ran: ranMs(inv) });
   }
   const stats = (xs: number[]) => {
     const s = [...xs].sort((a, b) => a - b);
@@ -145,14 +170,26 @@ try {
   console.log(`report → end of investigation, one at a time: ${stats(timings.map((t) => t.ms))}; states ${JSON.stringify(states)}`);
   const reported = timings.filter((t) => t.kind === 'reportMessage');
   if (reported.length) console.log(`  of which reportMessage (one per campaign): ${stats(reported.map((t) => t.ms))}`);
+  console.log(`  waiting for a worker (created → started): ${stats(timings.map((t) => t.waited))}`);
+  console.log(`  running (started → ended): ${stats(timings.map((t) => t.ran))}`);
 
   const burstStart = performance.now();
-  const ids = await Promise.all(Array.from({ length: reports }, (_, i) => manual(extraAt(i * 104_729 + 13))));
-  await Promise.all(ids.map(until));
+  // Submitted by 10 clients at a time: 200 mutations at once would measure the API's connection pool
+  // (503 after AIR_DB_ACQUIRE_TIMEOUT_MS), not the workers.
+  const ids: string[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 10 }, async () => {
+      for (let i = next++; i < burst; i = next++) ids.push(await manual(extraAt(i * 104_729 + 13)));
+    }),
+  );
+  const submitted = performance.now();
+  const ended = await untilAll(ids);
   const minutes = (performance.now() - burstStart) / 60_000;
   console.log(
-    `throughput: ${reports} investigations submitted at once finished in ${(minutes * 60).toFixed(1)} s: ${(reports / minutes).toFixed(1)} investigations/minute with ${config.workers} workers`,
+    `throughput: ${burst} investigations submitted at once (in ${((submitted - burstStart) / 1000).toFixed(1)} s) finished in ${(minutes * 60).toFixed(1)} s: ${(burst / minutes).toFixed(1)} investigations/minute with ${config.workers} workers`,
   );
+  console.log(`  running (started → ended), each: ${stats(ended.map(ranMs))}; load average ${load()}`);
 } finally {
   await app.stop();
   await fsp.rm(dir, { recursive: true, force: true });

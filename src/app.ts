@@ -73,7 +73,13 @@ export async function bootstrap(
     }
     const { poolMax: max, ...timeouts } = config.database;
     orm = await connectDatabase(url, { migrate: true, onQuery: opts.onQuery, logger, pool: { max, ...timeouts } });
-    queue = await JobQueue.start(url, { logger, session: timeouts });
+    queue = await JobQueue.start(url, {
+      logger,
+      session: timeouts,
+      // An API-only node enqueues (its jobs NOTIFY the workers elsewhere) and needs no LISTEN of its own.
+      listen: config.workers > 0,
+      backstopPollSeconds: config.jobBackstopPollSeconds,
+    });
     collector = createDatabaseCollector({ databaseUrl: url });
     metrics.observe({ pool: await ormPool(orm), database: collector });
     if (config.workers > 0) await startWorkers({ orm, queue, executors, logger }, config.workers, { metrics });

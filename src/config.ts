@@ -28,6 +28,11 @@ export interface Config {
   readonly demo: boolean;
   /** Investigations this process runs at once; 0 runs none (API only; `npm run worker` elsewhere). @default 2 */
   readonly workers: number;
+  /**
+   * Seconds between an idle worker's looks at the queue while NOTIFY wakes it: the backstop that finds
+   * retried jobs once due and any wake-up lost while the LISTEN connection reconnected. @default 5
+   */
+  readonly jobBackstopPollSeconds: number;
   /** Worker threads that parse and fingerprint `/ingest` uploads; 0 parses on the event loop. @default cores − 1 (at least 1) */
   readonly ingestThreads: number;
   readonly auth: {
@@ -199,6 +204,7 @@ export function loadConfig(env: Env = process.env): Config {
     embeddedPgPort: int(env, 'AIR_PG_PORT', 54329, 1, 65535),
     demo: bool(env, 'AIR_DEMO', !production),
     workers: int(env, 'AIR_WORKERS', 2, 0, 64),
+    jobBackstopPollSeconds: int(env, 'AIR_JOB_BACKSTOP_POLL_SECONDS', 5, 1, 3600),
     // One parser thread a core: real .eml costs ~4 ms a message to parse against well under 1 ms to store,
     // so on 2 cores a second thread is what doubles the rate (docs/benchmarks.md, `npm run eval:parse`).
     ingestThreads: int(env, 'AIR_INGEST_THREADS', os.availableParallelism(), 0, 64),

@@ -31,7 +31,7 @@ if (!databaseUrl) {
 }
 const logger = createLogger({ level: config.logLevel, pretty: config.env === 'development' });
 const orm = await connectDatabase(databaseUrl, { migrate: true, logger });
-const queue = await JobQueue.start(databaseUrl, { logger });
+const queue = await JobQueue.start(databaseUrl, { logger, backstopPollSeconds: config.jobBackstopPollSeconds });
 const metrics = createMetrics();
 metrics.observe({ pool: await ormPool(orm) });
 /** The port Prometheus's exporters conventionally take (the OpenTelemetry Prometheus exporter's too). */

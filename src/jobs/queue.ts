@@ -63,23 +63,38 @@ export interface QueueOptions {
   superviseIntervalSeconds?: number;
   /** Acquisition deadline and session timeouts of pg-boss's own pool, as the ORM's. @default POOL_DEFAULTS */
   session?: Partial<Pick<PoolSettings, 'acquireTimeoutMs' | 'statementTimeoutMs' | 'idleInTransactionTimeoutMs'>>;
+  /**
+   * Hold a LISTEN connection so this process's workers start a job the moment it is committed. Off for a
+   * process that only enqueues (an API node without workers): its jobs still NOTIFY the others. @default true
+   */
+  listen?: boolean;
+  /**
+   * How often an idle worker looks for jobs while LISTEN is up. This poll is the backstop for what no
+   * NOTIFY announces: a job retried after a failure or a lost heartbeat becomes due at a later
+   * `start_after` (backoff of 4 s and more), and a hint sent while the listener was reconnecting.
+   * @default 5
+   */
+  backstopPollSeconds?: number;
 }
+
+/** The poll while the LISTEN connection is down (or `listen: false`): new jobs are found within this. */
+const POLL_WITHOUT_LISTEN_SECONDS = 1;
 
 /** The durable job queue (pg-boss, in the `pgboss` schema of the same database). */
 export class JobQueue {
   private constructor(
     readonly boss: PgBoss,
     private readonly logger: Logger,
+    private readonly backstopPollSeconds: number,
   ) {}
 
   static async start(url: string, opts: QueueOptions): Promise<JobQueue> {
     const boss = new PgBoss({
       connectionString: url,
       schema: 'pgboss',
-      // Polling (every second, see workInvestigations), not LISTEN: with useListenNotify on, the
-      // crash test's surviving worker never picked up the jobs pg-boss retried after a lost heartbeat
-      // (still 'retry' 35 s past start_after); polling picks them up within a second.
-      useListenNotify: false,
+      // Jobs on a `notify` queue send a NOTIFY in the enqueuing transaction (delivered at commit); the
+      // listener wakes this process's workers at once, and reconnects (with a fetch) after a restart.
+      useListenNotify: opts.listen ?? true,
       max: 4,
       // pg-boss closes a connection whose statement failed (its Db), so a terminated backend costs no slot;
       // the deadline and timeouts keep its pool from waiting forever, as the ORM's (src/db/pool.ts).
@@ -96,6 +111,7 @@ export class JobQueue {
     // engine resumes at the first unfinished step. Retries with backoff cover transient failures.
     await boss.createQueue(RUN_INVESTIGATION, {
       policy: 'singleton',
+      notify: true,
       retryLimit: 5,
       retryDelay: 2,
       retryBackoff: true,
@@ -107,6 +123,7 @@ export class JobQueue {
     // the heartbeat when its worker dies; one job per action (singleton), so it never runs twice at once.
     await boss.createQueue(RUN_ACTION, {
       policy: 'singleton',
+      notify: true,
       retryLimit: 4,
       retryDelay: 2,
       retryBackoff: true,
@@ -114,11 +131,13 @@ export class JobQueue {
       expireInSeconds: 900,
       heartbeatSeconds: opts.heartbeatSeconds ?? 20,
     });
+    // `notify` is not set by createQueue on a queue that already exists (a database from before).
+    for (const name of [RUN_INVESTIGATION, RUN_ACTION]) await boss.updateQueue(name, { notify: true });
     // One sweep a minute, whichever node's scheduler fires: expiry, and the lifecycle's reconciliation.
     await boss.createQueue(SWEEP, { policy: 'singleton', retryLimit: 0 });
     await boss.schedule(SWEEP, '* * * * *');
     if (await boss.getQueue(OLD_EXPIRY_QUEUE)) await boss.unschedule(OLD_EXPIRY_QUEUE);
-    return new JobQueue(boss, opts.logger);
+    return new JobQueue(boss, opts.logger, opts.backstopPollSeconds ?? 5);
   }
 
   /** Enqueue a run of an investigation; pass `tx` to create the job in that transaction. */
@@ -126,10 +145,41 @@ export class JobQueue {
     await this.boss.send(RUN_INVESTIGATION, payload, { singletonKey: payload.investigationId, ...(tx ? { db: transactionDb(tx) } : {}) });
   }
 
+  /**
+   * How each worker of a `notify` queue waits: woken by NOTIFY, else the backstop poll, else (listener
+   * down) the short poll. Why LISTEN once left the crash test's retried jobs waiting (pg-boss 12 source:
+   * plans.insertJobs, failJobsBody, Worker.run): pg-boss sends a NOTIFY only for a job due at once, and a
+   * job failed back to 'retry' (a thrown handler, a lost heartbeat) is re-inserted due at a later
+   * `start_after` with no NOTIFY; with LISTEN up its workers poll every 30 s by default, and sleep that
+   * long after every job too (see keepDraining). A short backstop finds such a job within seconds of due.
+   */
+  private polling(concurrency: number) {
+    return {
+      localConcurrency: concurrency,
+      batchSize: 1,
+      pollingIntervalSeconds: POLL_WITHOUT_LISTEN_SECONDS,
+      notifyPollingIntervalSeconds: Math.max(this.backstopPollSeconds, POLL_WITHOUT_LISTEN_SECONDS),
+    };
+  }
+
+  /**
+   * A pg-boss worker sleeps its poll interval after every job, backlog or not: one job per worker per
+   * second before LISTEN, one per backstop interval after it once the NOTIFYs of a burst are spent.
+   * A worker that has just run a job looks again at once instead; only an empty fetch sends it to sleep.
+   * (Busy workers are the ones holding a job; waking them only skips their next sleep.)
+   */
+  private keepDraining(queue: JobName) {
+    for (const worker of this.boss.getWipData()) if (worker.name === queue && worker.count > 0) this.boss.notifyWorker(worker.id);
+  }
+
   /** Run investigations with `concurrency` at a time in this process. */
   async workInvestigations(concurrency: number, run: (payload: JobPayloads['investigation-run']) => Promise<unknown>): Promise<void> {
-    await this.boss.work(RUN_INVESTIGATION, { localConcurrency: concurrency, batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
-      await run(parseRunInvestigation(job?.data));
+    await this.boss.work(RUN_INVESTIGATION, this.polling(concurrency), async ([job]) => {
+      try {
+        await run(parseRunInvestigation(job?.data));
+      } finally {
+        this.keepDraining(RUN_INVESTIGATION);
+      }
     });
   }
 
@@ -146,14 +196,14 @@ export class JobQueue {
     concurrency: number,
     run: (payload: JobPayloads['action-run'], lastAttempt: boolean) => Promise<unknown>,
   ): Promise<void> {
-    await this.boss.work(
-      RUN_ACTION,
-      { localConcurrency: concurrency, batchSize: 1, pollingIntervalSeconds: 1, includeMetadata: true },
-      async ([job]) => {
-        if (!job) return;
+    await this.boss.work(RUN_ACTION, { ...this.polling(concurrency), includeMetadata: true }, async ([job]) => {
+      if (!job) return;
+      try {
         await run(parseRunAction(job.data), job.retryCount >= job.retryLimit);
-      },
-    );
+      } finally {
+        this.keepDraining(RUN_ACTION);
+      }
+    });
   }
 
   /** Run the lifecycle sweep when the schedule fires. */
