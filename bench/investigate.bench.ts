@@ -16,11 +16,10 @@ import 'reflect-metadata';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { bootstrap } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import { machineLine } from './support.js';
+import { ingestGenerated, machineLine } from './support.js';
 import { OrgGenerator, MAX_CAMPAIGNS } from '../src/demo/generator/organisation.generator.js';
 import { tenantEntityManager } from '../src/context.js';
 import { TenantDirectory } from '../src/tenants/tenant.service.js';
@@ -72,27 +71,7 @@ try {
     seed: Number(values.seed),
   });
   const ingestStart = performance.now();
-  const body = Readable.from(
-    (function* () {
-      let chunk = '';
-      for (const record of generator.records()) {
-        if (record.type === 'alert') continue; // the bench raises its own reports
-        chunk += JSON.stringify(record) + '\n';
-        if (chunk.length > 1 << 16) {
-          yield chunk;
-          chunk = '';
-        }
-      }
-      if (chunk) yield chunk;
-    })(),
-  );
-  const res = await fetch(app.url.replace('/graphql', '/ingest'), {
-    method: 'POST',
-    headers: { authorization: `Bearer ${service}`, 'content-type': 'application/x-ndjson' },
-    body: Readable.toWeb(body) as ReadableStream,
-    duplex: 'half',
-  } as RequestInit);
-  const ingest = (await res.json()) as { stored: number; failed: number };
+  const ingest = await ingestGenerated(app.url, service, generator);
   const truth = generator.truth();
   console.log(
     `organisation: ${messages.toLocaleString('en-US')} messages, ${campaigns} campaigns; ingested ${ingest.stored.toLocaleString('en-US')} records (${ingest.failed} failed) in ${((performance.now() - ingestStart) / 1000).toFixed(1)} s`,

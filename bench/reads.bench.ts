@@ -25,7 +25,6 @@ import fsp from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import * as jose from 'jose';
@@ -38,7 +37,7 @@ import { OrgGenerator, MAX_CAMPAIGNS } from '../src/demo/generator/organisation.
 import { TenantDirectory } from '../src/tenants/tenant.service.js';
 import { READ_ROLES, Role } from '../src/domain/role.js';
 import { createLogger, LogLevel } from '../src/logger.js';
-import { machineLine } from './support.js';
+import { ingestGenerated, machineLine } from './support.js';
 
 const SECRET = 'bench-reads-secret-that-is-at-least-32-characters';
 const TENANT = 'bench';
@@ -185,27 +184,7 @@ async function setUp(databaseUrl: string, dir: string) {
       seed: Number(values.seed),
     });
     const started = performance.now();
-    const body = Readable.from(
-      (function* () {
-        let chunk = '';
-        for (const record of generator.records()) {
-          if (record.type === 'alert') continue; // the bench raises its own reports
-          chunk += JSON.stringify(record) + '\n';
-          if (chunk.length > 1 << 16) {
-            yield chunk;
-            chunk = '';
-          }
-        }
-        if (chunk) yield chunk;
-      })(),
-    );
-    const res = await fetch(app.url.replace('/graphql', '/ingest'), {
-      method: 'POST',
-      headers: { authorization: `Bearer ${service}`, 'content-type': 'application/x-ndjson' },
-      body: Readable.toWeb(body) as ReadableStream,
-      duplex: 'half',
-    } as RequestInit);
-    const ingest = (await res.json()) as { stored: number; failed: number };
+    const ingest = await ingestGenerated(app.url, service, generator);
     const truth = generator.truth();
     const db = new pg.Client({ connectionString: databaseUrl });
     await db.connect();
