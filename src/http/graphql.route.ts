@@ -5,7 +5,7 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Config } from '../config.js';
 import { responseSizeRefusal } from '../common/operation-limits.js';
-import { costRefusal } from '../common/query-cost.js';
+import { costRefusals } from '../common/query-cost.js';
 import type { Authenticate } from '../auth/authenticate.js';
 import { createContext, type Context, type Services } from '../context.js';
 import { AppError, badInput, logUnexpected } from '../errors.js';
@@ -45,11 +45,13 @@ export function createArmor(limits: Config['limits']) {
  * cost depends on them; validation rules run once per cached document). 400, as for armor's limits.
  */
 function costLimitPlugin(maxCost: number): ApolloServerPlugin<Context> {
+  let refusals: ReturnType<typeof costRefusals> | undefined;
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ schema, document, operationName, request }) {
-          const refusal = costRefusal({ schema, document, operationName, variables: request.variables }, maxCost);
+        async didResolveOperation({ schema, document, operationName, request, source }) {
+          refusals ??= costRefusals(schema, maxCost);
+          const refusal = refusals(source, document, operationName, request.variables);
           if (refusal) {
             throw new GraphQLError(refusal.message, {
               originalError: refusal,

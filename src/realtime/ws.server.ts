@@ -26,7 +26,7 @@ import { READ_ROLES } from '../domain/role.js';
 import { createContext, type Context, type Services } from '../context.js';
 import { AppError, coerceError, forbidden, logUnexpected } from '../errors.js';
 import { responseSizeRefusal } from '../common/operation-limits.js';
-import { costRefusal } from '../common/query-cost.js';
+import { costRefusals } from '../common/query-cost.js';
 import { requestIdOf } from '../http/request.js';
 import type { Logger } from '../logger.js';
 import { ExpiryWheel, keepAlive } from './ws.liveness.js';
@@ -248,27 +248,7 @@ export function attachGraphQLWs(deps: GraphQLWsDeps): GraphQLWsServer {
   // Every event carries the object it changed, loaded once per batch on this node for all its subscribers.
   services.events.attachObjects(new EventObjects(services.orm));
   const prepare = documentCache(schema, [...specifiedRules, ...deps.validationRules], limits.maxTokens);
-  /**
-   * The cost refusal of an operation, remembered by document, operation name and variables (all it
-   * depends on): thousands of sockets watching one investigation send the same three, and the cost
-   * walk was the largest share of a subscription's set-up left once documents were cached.
-   */
-  const costs = new LRUCache<string, { refusal: AppError | undefined }>({
-    max: 1000,
-    maxSize: 16 * 2 ** 20,
-    sizeCalculation: (_v, key) => key.length + 1,
-  });
-  const costOf = (
-    query: string,
-    document: DocumentNode,
-    operationName: string | null | undefined,
-    variables: Record<string, unknown> | null | undefined,
-  ) => {
-    const key = `${operationName ?? ''}\u0000${JSON.stringify(variables ?? {})}\u0000${query}`;
-    let cost = costs.get(key);
-    if (!cost) costs.set(key, (cost = { refusal: costRefusal({ schema, document, operationName, variables }, limits.maxCost) }));
-    return cost.refusal;
-  };
+  const costOf = costRefusals(schema, limits.maxCost);
   const expiries = new ExpiryWheel((socket) => socket.close(CloseCode.Unauthorized, 'Not authenticated: token expired'));
   const wss = new WebSocketServer({ server: deps.httpServer, path: '/graphql', maxPayload: config.limits.maxBodyBytes });
 
