@@ -463,7 +463,7 @@ async function main() {
   try {
     let databaseUrl = process.env.DATABASE_URL;
     if (!databaseUrl) {
-      embedded = await startEmbeddedPostgres({ dir: path.join(dir, 'pg'), port: 55000 + (process.pid % 900), logger: quiet });
+      embedded = await startEmbeddedPostgres({ dir: path.join(dir, 'pg'), port: 18000 + (process.pid % 900), logger: quiet });
       databaseUrl = embedded.url;
     }
     const { investigationId } = await setUp(databaseUrl, dir);

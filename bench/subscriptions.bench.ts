@@ -287,7 +287,7 @@ async function main() {
   try {
     let databaseUrl = process.env.DATABASE_URL;
     if (!databaseUrl) {
-      embedded = await startEmbeddedPostgres({ dir: path.join(dir, 'pg'), port: 54500 + (process.pid % 400), logger: quiet });
+      embedded = await startEmbeddedPostgres({ dir: path.join(dir, 'pg'), port: 17000 + (process.pid % 400), logger: quiet });
       databaseUrl = embedded.url;
     }
     console.log(

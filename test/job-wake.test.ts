@@ -161,7 +161,7 @@ describe('PostgreSQL restarted under an idle worker', () => {
     await fs.chmod(dir, 0o755);
     const { logger } = recordingLogger();
     // Its own server, not the shared one: this test stops it.
-    const start = () => startEmbeddedPostgres({ dir: path.join(dir, 'pg'), port: 59000 + (process.pid % 1000), logger });
+    const start = () => startEmbeddedPostgres({ dir: path.join(dir, 'pg'), port: 16000 + (process.pid % 1000), logger });
     pg = await start();
     const jobs = (queue = await JobQueue.start(pg.url, { logger, backstopPollSeconds: POLL_SECONDS }));
     const ran: string[] = [];
